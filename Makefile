@@ -1,0 +1,88 @@
+# kpicalc build. Driven by ./build.sh; every part is found by wildcard so that
+# adding a source file or a unit test needs no edit here.
+#   addin/core/*.c   pure C statistics core on GSL (no UNO)
+#   addin/funcs/*.c  spreadsheet functions: argument checks, broadcasting
+#   formulas/catalogue.c  the one table of functions (names, help, entry points)
+#   addin/uno/*.c    the binary-UNO component (no statistics)
+#   batch/*.c        the kpicalc command (LibreOfficeKit)
+#   tests/unit/test_*.c  one unit-test program each
+
+CC      ?= gcc
+B       ?= build
+SDK     ?= /usr/lib/libreoffice/sdk
+OOPROG  ?= /usr/lib/libreoffice/program
+CSTD    := -std=c17 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror
+OPT     ?= -O2 -g
+CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -fPIC -Iaddin/core -Iaddin/funcs -Iformulas
+GSL_LIBS := -lgsl -lgslcblas -lm
+UNO_CFLAGS := -I$(SDK)/include -DUNX -DGCC -DLINUX -DCPPU_ENV=gcc3
+UNO_LIBS := -L$(SDK)/lib -luno_sal -luno_cppu
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+CORE_SRC  := $(wildcard addin/core/*.c)
+FUNCS_SRC := $(wildcard addin/funcs/*.c) formulas/catalogue.c
+UNO_SRC   := $(wildcard addin/uno/*.c)
+BATCH_SRC := $(wildcard batch/*.c)
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+HDRS      := $(wildcard addin/*/*.h formulas/*.h batch/*.h tests/unit/*.h)
+
+LIB_SRC   := $(CORE_SRC) $(FUNCS_SRC)
+TESTS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
+
+VERSION   := $(shell cat VERSION)
+UNOIDL_WRITE := $(SDK)/bin/unoidl-write
+EXT_FILES := $(shell find addin/extension -type f)
+
+.PHONY: all lib tests oxt clean
+all: $(B)/kpicalc.oxt docs/FUNCTIONS-reference.md $(if $(BATCH_SRC),$(B)/kpicalc)
+oxt: $(B)/kpicalc.oxt
+lib: $(B)/libkpicalc.so
+tests: $(TESTS)
+
+# The add-in shared object: UNO layer + functions + core, GSL linked in.
+$(B)/libkpicalc.so: $(UNO_SRC) $(LIB_SRC) $(HDRS) | $(B)
+	$(CC) $(CFLAGS_COMMON) $(UNO_CFLAGS) -fvisibility=hidden -shared \
+	  -Wl,--no-undefined -Wl,-z,defs -o $@ $(UNO_SRC) $(LIB_SRC) \
+	  $(UNO_LIBS) $(GSL_LIBS)
+
+# The catalogue generator: writes the IDL, the CalcAddIns.xcu and the docs.
+$(B)/kpi-gen: formulas/gen/kpi_gen.c $(LIB_SRC) $(HDRS) | $(B)
+	$(CC) $(CFLAGS_COMMON) -o $@ formulas/gen/kpi_gen.c $(LIB_SRC) $(GSL_LIBS)
+
+# Unit tests: built with AddressSanitizer and UBSan, one program each.
+$(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests
+	$(CC) $(CFLAGS_COMMON) $(SAN) -Itests/unit -o $@ $< $(LIB_SRC) $(GSL_LIBS)
+
+# Generated from the catalogue: the IDL and the reference docs are kept in
+# the repository (so they can be read and diffed), the .xcu only in build/.
+idl/XKpiCalc.idl: $(B)/kpi-gen
+	$(B)/kpi-gen idl $@
+docs/FUNCTIONS-reference.md: $(B)/kpi-gen
+	$(B)/kpi-gen md $@
+$(B)/CalcAddIns.xcu: $(B)/kpi-gen
+	$(B)/kpi-gen xcu $@
+
+$(B)/kpicalc.rdb: idl/XKpiCalc.idl | $(B)
+	$(UNOIDL_WRITE) $(OOPROG)/types.rdb $(OOPROG)/types/offapi.rdb $< $@.tmp
+	mv $@.tmp $@
+
+# The extension: description, manifest, components, types, library, config.
+$(B)/kpicalc.oxt: $(B)/libkpicalc.so $(B)/kpicalc.rdb $(B)/CalcAddIns.xcu \
+		$(EXT_FILES) LICENSE VERSION
+	rm -rf $(B)/oxt && mkdir -p $(B)/oxt
+	cp -r addin/extension/. $(B)/oxt/
+	sed -i 's/@VERSION@/$(VERSION)/' $(B)/oxt/description.xml
+	cp LICENSE $(B)/oxt/LICENSE.txt
+	cp $(B)/libkpicalc.so $(B)/kpicalc.rdb $(B)/CalcAddIns.xcu $(B)/oxt/
+	rm -f $@.tmp && cd $(B)/oxt && zip -q -X -r ../kpicalc.oxt.tmp .
+	mv $@.tmp $@
+
+$(B)/kpicalc: $(BATCH_SRC) $(HDRS) | $(B)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch -o $@ $(BATCH_SRC) -ldl -lpthread -lm
+
+$(B) $(B)/tests:
+	mkdir -p $@
+
+clean:
+	rm -rf $(B)
