@@ -32,8 +32,7 @@ kpi_status kpi_lossrate(const double *pairs, size_t npairs, double *out)
     double sum_lost = 0, sum_concluded = 0;
     for (size_t i = 0; i < npairs; i++) {
         double lost = pairs[2 * i], concluded = pairs[2 * i + 1];
-        if (!kpi_is_count(lost) || !kpi_is_count(concluded) ||
-            lost > concluded)
+        if (!kpi_is_count(lost) || !kpi_is_count(concluded) || lost > concluded)
             return KPI_ENUM;
         sum_lost += lost;
         sum_concluded += concluded;

@@ -11,9 +11,10 @@ typedef enum kpi_status {
     KPI_OK = 0,
     KPI_EDIV0,  /* a zero denominator, or too few usable points: #DIV/0! */
     KPI_ENUM,   /* a number out of its domain: #NUM! */
-    KPI_EVALUE, /* text, unknown option, mismatched shapes, duplicates: #VALUE! */
+    KPI_EVALUE, /* text, unknown option, mismatched shapes, duplicates: #VALUE!
+                 */
     KPI_EMISSING, /* a required argument was left out: Err:511 */
-    KPI_ENOMEM  /* allocation failed: reported as #VALUE! */
+    KPI_ENOMEM    /* allocation failed: reported as #VALUE! */
 } kpi_status;
 
 #endif

@@ -26,8 +26,7 @@ kpi_status kpi_fn_certrate(const kpi_arg *args, size_t nargs, kpi_result *out)
     return kpi_elementwise(args, nargs, &two_required, el_rate, NULL, out);
 }
 
-kpi_status kpi_fn_adoptrate(const kpi_arg *args, size_t nargs,
-                            kpi_result *out)
+kpi_status kpi_fn_adoptrate(const kpi_arg *args, size_t nargs, kpi_result *out)
 {
     return kpi_elementwise(args, nargs, &two_required, el_rate, NULL, out);
 }

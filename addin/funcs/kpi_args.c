@@ -129,8 +129,8 @@ kpi_status kpi_arg_series(const kpi_arg *a, double **out, size_t *n)
 
 /* The shape shared by the range arguments: 1x1 when all are single values;
  * KPI_EVALUE when two ranges differ. */
-static kpi_status common_shape(const kpi_arg *args, size_t nargs,
-                               size_t *rows, size_t *cols)
+static kpi_status common_shape(const kpi_arg *args, size_t nargs, size_t *rows,
+                               size_t *cols)
 {
     *rows = *cols = 1;
     int have = 0;
@@ -199,8 +199,8 @@ kpi_status kpi_elementwise(const kpi_arg *args, size_t nargs,
     for (size_t e = 0; e < rows * cols; e++) {
         kpi_status es = KPI_OK;
         for (size_t i = 0; i < spec->k && es == KPI_OK; i++)
-            es = element_value(i < nargs ? &args[i] : &missing_arg, i, e,
-                               spec, &x[i]);
+            es = element_value(i < nargs ? &args[i] : &missing_arg, i, e, spec,
+                               &x[i]);
         double r = 0;
         if (es == KPI_OK)
             es = fn(x, spec->k, ctx, &r);

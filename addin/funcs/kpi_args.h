@@ -24,10 +24,10 @@ typedef struct kpi_cell {
 } kpi_cell;
 
 typedef struct kpi_arg {
-    int missing;     /* the argument was left out (or left empty: ";;") */
-    int is_range;    /* it came as a range or an array, even a 1x1 one */
+    int missing;  /* the argument was left out (or left empty: ";;") */
+    int is_range; /* it came as a range or an array, even a 1x1 one */
     size_t rows, cols;
-    kpi_cell *cells; /* rows * cols cells, row by row */
+    kpi_cell *cells;  /* rows * cols cells, row by row */
     const char *text; /* a scalar text argument, UTF-8; NULL otherwise */
 } kpi_arg;
 
@@ -81,9 +81,9 @@ typedef kpi_status (*kpi_elementwise_fn)(const double *x, size_t k,
                                          const void *ctx, double *out);
 
 typedef struct kpi_elementwise_spec {
-    size_t k;            /* arguments per element */
-    size_t nrequired;    /* the first nrequired may not be missing */
-    const double *dflt;  /* defaults of the optional ones (k entries) */
+    size_t k;           /* arguments per element */
+    size_t nrequired;   /* the first nrequired may not be missing */
+    const double *dflt; /* defaults of the optional ones (k entries) */
 } kpi_elementwise_spec;
 
 kpi_status kpi_elementwise(const kpi_arg *args, size_t nargs,

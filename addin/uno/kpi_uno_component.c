@@ -1,10 +1,10 @@
 /* kpi_uno_component.c - the shared library's entry points for UNO.
  *
- * LibreOffice's shared-library loader asks component_getImplementationEnvironment
- * which environment the library speaks ("uno": binary UNO, so the loader
- * maps between it and C++), then calls component_getFactory for our
- * implementation name. The factory (XSingleComponentFactory) creates add-in
- * objects (kpi_uno_addin.c). */
+ * LibreOffice's shared-library loader asks
+ * component_getImplementationEnvironment which environment the library speaks
+ * ("uno": binary UNO, so the loader maps between it and C++), then calls
+ * component_getFactory for our implementation name. The factory
+ * (XSingleComponentFactory) creates add-in objects (kpi_uno_addin.c). */
 #include <string.h>
 
 #include "catalogue.h"
@@ -34,9 +34,9 @@ static const char *const factory_services[] = {KPI_SERVICE_NAME, NULL};
 static const char *const factory_interfaces[] = {
     "com.sun.star.lang.XSingleComponentFactory", NULL};
 
-static const kpi_uno_class factory_class = {
-    KPI_IMPLEMENTATION_NAME, factory_services, factory_interfaces,
-    factory_call};
+static const kpi_uno_class factory_class = {KPI_IMPLEMENTATION_NAME,
+                                            factory_services,
+                                            factory_interfaces, factory_call};
 
 EXPORT void component_getImplementationEnvironment(const char **env_type_name,
                                                    uno_Environment **env)

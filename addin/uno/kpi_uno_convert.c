@@ -64,8 +64,8 @@ static kpi_cell cell_from_any(const uno_Any *a)
 
 /* A range: sequence<sequence<any>> (or of double). Rows shorter than the
  * longest are padded with empty cells. */
-static kpi_status range_from_sequence(const uno_Sequence *outer,
-                                      int of_doubles, kpi_arg *arg)
+static kpi_status range_from_sequence(const uno_Sequence *outer, int of_doubles,
+                                      kpi_arg *arg)
 {
     size_t rows = (size_t)outer->nElements, cols = 0;
     uno_Sequence *const *row = (uno_Sequence *const *)outer->elements;
@@ -184,7 +184,7 @@ kpi_status kpi_uno_args_from_call(const kpi_function_desc *fn, void *args[],
         const uno_Any *a = i < fixed
                                ? (const uno_Any *)args[i]
                                : &((const uno_Any *)var->elements)[i - fixed];
-        kpi_cell scratch;
+        kpi_cell scratch = {KPI_CELL_EMPTY, 0};
         rtl_String *text = NULL;
         int inline_slot = i < KPI_UNO_INLINE_ARGS;
         kpi_cell *cell = inline_slot ? &out->inline_cells[i] : &scratch;
@@ -232,16 +232,16 @@ static typelib_TypeDescriptionReference *matrix_type(void)
 void kpi_uno_any_from_result(uno_Any *ret, const kpi_result *r)
 {
     if (r->rows * r->cols == 1) {
-        uno_type_any_construct(ret, &r->v[0],
-                               type_of(typelib_TypeClass_DOUBLE), NULL);
+        uno_type_any_construct(ret, &r->v[0], type_of(typelib_TypeClass_DOUBLE),
+                               NULL);
         return;
     }
     typelib_TypeDescriptionReference *rtype = row_type(),
                                      *mtype = matrix_type();
     uno_Sequence *matrix = NULL;
     uno_Sequence *stack_rows[64];
-    uno_Sequence **rows = r->rows <= 64 ? stack_rows
-                                        : malloc(r->rows * sizeof *rows);
+    uno_Sequence **rows =
+        r->rows <= 64 ? stack_rows : malloc(r->rows * sizeof *rows);
     int ok = rows != NULL;
     size_t built = 0;
     for (; ok && built < r->rows; built++) {

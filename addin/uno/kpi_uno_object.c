@@ -12,8 +12,7 @@
 
 int kpi_uno_name_is(const rtl_uString *s, const char *ascii)
 {
-    return rtl_ustr_ascii_compare_WithLength(s->buffer, s->length, ascii) ==
-           0;
+    return rtl_ustr_ascii_compare_WithLength(s->buffer, s->length, ascii) == 0;
 }
 
 void kpi_uno_return_ascii(void *ret, const char *ascii)
@@ -59,10 +58,10 @@ static void query_interface(kpi_uno_object *obj, void *ret, void *args[])
 static typelib_TypeDescriptionReference *sequence_type(typelib_TypeClass e)
 {
     static typelib_TypeDescriptionReference *types, *bytes, *strings;
-    typelib_TypeDescriptionReference **t =
-        e == typelib_TypeClass_TYPE   ? &types
-        : e == typelib_TypeClass_BYTE ? &bytes
-                                      : &strings;
+    typelib_TypeDescriptionReference **t = e == typelib_TypeClass_TYPE ? &types
+                                           : e == typelib_TypeClass_BYTE
+                                               ? &bytes
+                                               : &strings;
     typelib_static_sequence_type_init(t,
                                       *typelib_static_type_getByTypeClass(e));
     return *t;
@@ -114,8 +113,8 @@ static void supports_service(kpi_uno_object *obj, void *ret, void *args[])
 }
 
 /* Members of XInterface, XTypeProvider and XServiceInfo. */
-static int generic_call(kpi_uno_object *obj, const rtl_uString *name,
-                        void *ret, void *args[])
+static int generic_call(kpi_uno_object *obj, const rtl_uString *name, void *ret,
+                        void *args[])
 {
     if (kpi_uno_name_is(name, "queryInterface"))
         query_interface(obj, ret, args);

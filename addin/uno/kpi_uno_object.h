@@ -28,8 +28,8 @@ typedef struct kpi_uno_class {
     /* Answers a member not answered here; returns 0 when it does not know
      * the member (the caller then raises a RuntimeException). */
     int (*call)(kpi_uno_object *obj,
-                const typelib_InterfaceMemberTypeDescription *member,
-                void *ret, void *args[]);
+                const typelib_InterfaceMemberTypeDescription *member, void *ret,
+                void *args[]);
 } kpi_uno_class;
 
 typedef struct kpi_uno_interface {

@@ -15,14 +15,13 @@
 
 /* IDL keywords that a parameter name may not be. */
 static const char *const idl_keywords[] = {
-    "any",       "attribute", "boolean",  "bound",     "byte",
-    "char",      "const",     "double",   "enum",      "exception",
-    "float",     "get",       "hyper",    "in",        "inout",
-    "interface", "long",      "module",   "optional",  "out",
-    "property",  "published", "raises",   "readonly",  "sequence",
-    "service",   "set",       "short",    "singleton", "string",
-    "struct",    "type",      "typedef",  "unsigned",  "void",
-    "constants", "oneway",    "needs",    "observes",  "transient"};
+    "any",      "attribute", "boolean",  "bound",     "byte",      "char",
+    "const",    "double",    "enum",     "exception", "float",     "get",
+    "hyper",    "in",        "inout",    "interface", "long",      "module",
+    "optional", "out",       "property", "published", "raises",    "readonly",
+    "sequence", "service",   "set",      "short",     "singleton", "string",
+    "struct",   "type",      "typedef",  "unsigned",  "void",      "constants",
+    "oneway",   "needs",     "observes", "transient"};
 
 /* The IDL (and configuration) name of a parameter: its name in camelCase
  * (UNO IDL identifiers take no "_x"), capitalised when it is an IDL keyword
@@ -40,8 +39,7 @@ static void idl_param_name(const char *name, char *buf, size_t size)
     }
     buf[o] = 0;
     for (size_t i = 0; i < sizeof idl_keywords / sizeof *idl_keywords; i++)
-        if (strcmp(buf, idl_keywords[i]) == 0 && buf[0] >= 'a' &&
-            buf[0] <= 'z')
+        if (strcmp(buf, idl_keywords[i]) == 0 && buf[0] >= 'a' && buf[0] <= 'z')
             buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
@@ -124,8 +122,7 @@ static void write_xcu(FILE *f)
           f);
     for (size_t i = 0; i < kpi_catalogue_count; i++) {
         const kpi_function_desc *fn = &kpi_catalogue[i];
-        fprintf(f, "    <node oor:name=\"%s\" oor:op=\"replace\">\n",
-                fn->name);
+        fprintf(f, "    <node oor:name=\"%s\" oor:op=\"replace\">\n", fn->name);
         xcu_localized(f, "     ", "DisplayName", fn->name, fn->name);
         xcu_localized(f, "     ", "Description", fn->help_en, fn->help_zh);
         fputs("     <prop oor:name=\"Category\"><value>Add-In</value>"
@@ -142,8 +139,7 @@ static void write_xcu(FILE *f)
             idl_param_name(pd->name, name, sizeof name);
             fprintf(f, "      <node oor:name=\"%s\" oor:op=\"replace\">\n",
                     name);
-            xcu_localized(f, "       ", "DisplayName", pd->name,
-                          pd->name_zh);
+            xcu_localized(f, "       ", "DisplayName", pd->name, pd->name_zh);
             xcu_localized(f, "       ", "Description", pd->help_en,
                           pd->help_zh);
             fputs("      </node>\n", f);
@@ -195,8 +191,8 @@ static void write_md(FILE *f)
         for (size_t p = 0; p < fn->nparams; p++) {
             const kpi_param_desc *pd = &fn->params[p];
             fprintf(f, "| %s%s | %s | %s | %s |\n", pd->name,
-                    pd->optional ? " (optional)" : "", pd->name_zh,
-                    pd->help_en, pd->help_zh);
+                    pd->optional ? " (optional)" : "", pd->name_zh, pd->help_en,
+                    pd->help_zh);
         }
         fprintf(f, "\nExample / 示例: `%s` → %s\n", fn->example,
                 fn->example_result);

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# kpicalc build driver.
+#
+#   ./build.sh            install missing Debian packages, build everything
+#   ./build.sh demo       the main job on the bundled sample: recalculate the
+#                         sample workbooks headless with the add-in, print
+#                         the indicators and the county summary
+#   ./build.sh test       every test: unit (ASan/UBSan), format, cppcheck,
+#                         generated files, real-Calc integration, batch;
+#                         ends with "N passed, N failed"
+#   ./build.sh bench      benchmarks (ratios against baselines in one run)
+#   ./build.sh install    install build/kpicalc.oxt into your LibreOffice
+#   ./build.sh fuzz [S]   run the libFuzzer harnesses for S seconds each
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+PY=/usr/bin/python3 # Debian's Python: it has python3-uno (tests only)
+
+BUILD_PKGS=(gcc make zip libgsl-dev libreoffice-calc libreoffice-dev
+    libreofficekit-dev)
+TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn)
+BENCH_PKGS=(python3-scipy python3-statsmodels hyperfine)
+FUZZ_PKGS=(clang libclang-rt-14-dev)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs the packages of the given lists that are missing.
+ensure_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+            grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+    ensure_packages "${BUILD_PKGS[@]}"
+    make -s -j"$(nproc)" all
+}
+
+# --- test ------------------------------------------------------------------
+PASSED=0
+FAILED=0
+
+# Adds the counts of a suite's "N passed, M failed" line(s), or counts the
+# suite as one test by its exit status when it prints none.
+tally() { # name status output-file
+    local name=$1 status=$2 out=$3 p f found=0
+    while read -r p f; do
+        PASSED=$((PASSED + p))
+        FAILED=$((FAILED + f))
+        found=1
+    done < <(sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p;s/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' "$out")
+    if [ $found -eq 0 ]; then
+        if [ "$status" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+    elif [ "$status" -ne 0 ] && ! grep -q "[1-9][0-9]* failed" "$out"; then
+        FAILED=$((FAILED + 1)) # crashed or exited non-zero without a failure line
+    fi
+    if [ "$status" -eq 0 ]; then log "$name: ok"; else log "$name: FAILED (exit $status)"; fi
+}
+
+run_suite() { # name command...
+    local name=$1 out status
+    shift
+    out=$(mktemp)
+    set +e
+    "$@" 2>&1 | tee "$out"
+    status=${PIPESTATUS[0]}
+    set -e
+    tally "$name" "$status" "$out"
+    rm -f "$out"
+}
+
+c_sources() {
+    git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build/'
+}
+
+check_format() {
+    local bad=0 f
+    for f in $(c_sources); do
+        clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || {
+            echo "not formatted: $f (run clang-format -i $f)"
+            bad=1
+        }
+    done
+    return $bad
+}
+
+check_cppcheck() {
+    cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+        --enable=warning,performance,portability \
+        --suppress=missingIncludeSystem --suppress=unknownMacro \
+        -Iaddin/core -Iaddin/funcs -Iformulas -Ibatch \
+        $(c_sources | grep '\.c$' | grep -v '^addin/uno/')
+    # The UNO layer: checked too, with the SDK headers.
+    cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+        --enable=warning,performance,portability \
+        --suppress=missingIncludeSystem --suppress=unknownMacro \
+        -DUNX -DGCC -DLINUX -Iaddin/core -Iaddin/funcs -Iformulas \
+        addin/uno/*.c
+}
+
+# The IDL and the reference docs in the repository are what the catalogue
+# generates: a second list of functions cannot drift.
+check_generated() {
+    local tmp status=0
+    tmp=$(mktemp -d)
+    build/kpi-gen idl "$tmp/XKpiCalc.idl"
+    build/kpi-gen md "$tmp/ref.md"
+    diff -u idl/XKpiCalc.idl "$tmp/XKpiCalc.idl" || status=1
+    diff -u docs/FUNCTIONS-reference.md "$tmp/ref.md" || status=1
+    # every catalogue function is in the extension's configuration
+    for fn in $(build/kpi-gen list); do
+        grep -q "oor:name=\"$fn\"" build/CalcAddIns.xcu ||
+            { echo "missing from CalcAddIns.xcu: $fn"; status=1; }
+    done
+    rm -rf "$tmp"
+    return $status
+}
+
+unit_tests() {
+    local status=0 t
+    for t in build/tests/test_*; do
+        [ -x "$t" ] || continue
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            "$t" || status=1
+    done
+    return $status
+}
+
+cmd_test() {
+    ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
+    make -s -j"$(nproc)" all tests
+    run_suite "unit tests (ASan+UBSan)" unit_tests
+    run_suite "clang-format" check_format
+    run_suite "cppcheck" check_cppcheck
+    run_suite "generated files" check_generated
+    run_suite "in-Calc integration" "$PY" tests/calc/run_calc_tests.py build/kpicalc.oxt
+    if [ -x tests/batch/run.sh ] && [ -x build/kpicalc ]; then
+        run_suite "batch command" tests/batch/run.sh
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+}
+
+# --- demo ------------------------------------------------------------------
+cmd_demo() {
+    build
+    if [ ! -x build/kpicalc ]; then
+        echo "build/kpicalc is not built yet" >&2
+        exit 1
+    fi
+    local out=build/demo
+    rm -rf "$out"
+    build/kpicalc recalc samples -o "$out" --summary "$out/summary.csv"
+    echo
+    echo "Indicators (summary of every sample workbook): $out/summary.csv"
+    column -s, -t <"$out/summary.csv" 2>/dev/null || cat "$out/summary.csv"
+}
+
+# --- bench -----------------------------------------------------------------
+cmd_bench() {
+    ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}"
+    build
+    "$PY" bench/bench_calc.py build/kpicalc.oxt
+    [ -x bench/bench_trend.sh ] && bench/bench_trend.sh
+    [ -x bench/batch/bench_batch.sh ] && bench/batch/bench_batch.sh
+    return 0
+}
+
+# --- install ---------------------------------------------------------------
+cmd_install() {
+    build
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "As root, unopkg can only install for all users:" >&2
+        echo "  unopkg add --shared $ROOT/build/kpicalc.oxt" >&2
+        echo "Run ./build.sh install as the user who runs LibreOffice." >&2
+        exit 2
+    fi
+    unopkg add --force "$ROOT/build/kpicalc.oxt"
+    echo "Installed. Restart LibreOffice; the functions are in the Function Wizard, category Add-In."
+}
+
+cmd_fuzz() {
+    ensure_packages "${BUILD_PKGS[@]}" "${FUZZ_PKGS[@]}"
+    local secs=${1:-60}
+    make -s fuzz
+    for f in build/fuzz/fuzz_*; do
+        log "fuzzing $f for ${secs}s"
+        "$f" -max_total_time="$secs" -print_final_stats=1
+    done
+}
+
+case "${1:-}" in
+"") build ;;
+demo) cmd_demo ;;
+test) cmd_test ;;
+bench) cmd_bench ;;
+install) cmd_install ;;
+fuzz) shift; cmd_fuzz "$@" ;;
+-h | --help | help) sed -n '2,14p' "$0" ;;
+*)
+    echo "unknown command: $1 (try ./build.sh --help)" >&2
+    exit 2
+    ;;
+esac

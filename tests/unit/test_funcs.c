@@ -1,0 +1,233 @@
+/* test_funcs.c - unit tests of the spreadsheet layer (addin/funcs/) and of
+ * the catalogue: argument checks, element-wise calls over ranges, error
+ * encoding, and the consistency of formulas/catalogue.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "kpi_args.h"
+#include "kpi_funcs.h"
+#include "kpi_test.h"
+
+/* Argument builders: scalars, text, missing, and column ranges. */
+static kpi_cell cells_pool[256][16];
+static int pool_used;
+
+static kpi_arg num(double v)
+{
+    if (pool_used >= 256)
+        abort();
+    kpi_cell *c = cells_pool[pool_used++];
+    c[0] = (kpi_cell){KPI_CELL_NUMBER, v};
+    return (kpi_arg){0, 0, 1, 1, c, NULL};
+}
+
+static kpi_arg text(const char *s)
+{
+    if (pool_used >= 256)
+        abort();
+    kpi_cell *c = cells_pool[pool_used++];
+    c[0] = (kpi_cell){KPI_CELL_TEXT, 0};
+    return (kpi_arg){0, 0, 1, 1, c, s};
+}
+
+static kpi_arg missing(void)
+{
+    return (kpi_arg){1, 0, 0, 0, NULL, NULL};
+}
+
+/* A column; NAN stands for an empty cell, -INFINITY for a text cell. */
+static kpi_arg column(const double *v, size_t n)
+{
+    if (pool_used >= 256)
+        abort();
+    kpi_cell *c = cells_pool[pool_used++];
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i]))
+            c[i] = (kpi_cell){KPI_CELL_EMPTY, 0};
+        else if (v[i] == -INFINITY)
+            c[i] = (kpi_cell){KPI_CELL_TEXT, 0};
+        else
+            c[i] = (kpi_cell){KPI_CELL_NUMBER, v[i]};
+    }
+    return (kpi_arg){0, 1, n, 1, c, NULL};
+}
+
+static void test_error_encoding(void)
+{
+    CHECK_EQ_INT(kpi_error_code(kpi_error_double(KPI_EDIV0)), 532);
+    CHECK_EQ_INT(kpi_error_code(kpi_error_double(KPI_ENUM)), 503);
+    CHECK_EQ_INT(kpi_error_code(kpi_error_double(KPI_EVALUE)), 519);
+    CHECK_EQ_INT(kpi_error_code(kpi_error_double(KPI_EMISSING)), 511);
+    CHECK_EQ_INT(kpi_error_code(kpi_error_double(KPI_ENOMEM)), 519);
+    CHECK_EQ_INT(kpi_error_code(0.5), 0);
+    CHECK(isnan(kpi_error_double(KPI_EDIV0)));
+}
+
+static void test_scalar_calls(void)
+{
+    kpi_result r;
+    kpi_arg a[2] = {num(31), num(34)};
+    CHECK_EQ_INT(kpi_fn_certrate(a, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows * r.cols, 1);
+    CHECK_CLOSE(r.v[0], 31.0 / 34.0, 1e-15);
+    kpi_result_free(&r);
+
+    kpi_arg t[2] = {text("31"), num(34)};
+    CHECK_EQ_INT(kpi_fn_certrate(t, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg m[2] = {num(31), missing()};
+    CHECK_EQ_INT(kpi_fn_adoptrate(m, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    kpi_result_free(&r);
+
+    kpi_arg one[1] = {num(31)};
+    CHECK_EQ_INT(kpi_fn_certrate(one, 1, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    kpi_result_free(&r);
+
+    kpi_arg dd[4] = {num(5), num(3), num(0.2), num(0)};
+    CHECK_EQ_INT(kpi_fn_doubledecline(dd, 4, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 1.0, 0);
+    kpi_result_free(&r);
+
+    kpi_arg dz[5] = {num(2), num(0), num(0), num(0), missing()};
+    CHECK_EQ_INT(kpi_fn_doubledecline(dz, 5, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 0.0, 0); /* zero_holds defaults to FALSE */
+    kpi_result_free(&r);
+}
+
+static void test_lossrate_arity(void)
+{
+    kpi_result r;
+    kpi_arg three[3] = {num(1), num(8), num(0)};
+    CHECK_EQ_INT(kpi_fn_lossrate(three, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519); /* odd count: #VALUE! */
+    kpi_result_free(&r);
+
+    kpi_arg trailing[4] = {num(1), num(8), missing(), missing()};
+    CHECK_EQ_INT(kpi_fn_lossrate(trailing, 4, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 1.0 / 8.0, 1e-15); /* LOSSRATE(1;8;;) */
+    kpi_result_free(&r);
+
+    kpi_arg many[40];
+    for (int i = 0; i < 40; i += 2) {
+        many[i] = num(1);
+        many[i + 1] = num(4);
+    }
+    CHECK_EQ_INT(kpi_fn_lossrate(many, 40, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 0.25, 1e-15);
+    kpi_result_free(&r);
+}
+
+static void test_elementwise(void)
+{
+    kpi_result r;
+    const double parts[] = {31, 30, 34, NAN, -INFINITY};
+    const double wholes[] = {34, 34, 0, 34, 34};
+    kpi_arg a[2] = {column(parts, 5), column(wholes, 5)};
+    CHECK_EQ_INT(kpi_fn_certrate(a, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows, 5);
+    CHECK_EQ_INT(r.cols, 1);
+    CHECK_CLOSE(r.v[0], 31.0 / 34.0, 1e-15);
+    CHECK_CLOSE(r.v[1], 30.0 / 34.0, 1e-15);
+    CHECK_EQ_INT(kpi_error_code(r.v[2]), 532); /* its own error */
+    CHECK_CLOSE(r.v[3], 0.0, 0);               /* empty counts as 0 */
+    CHECK_EQ_INT(kpi_error_code(r.v[4]), 519); /* text */
+    kpi_result_free(&r);
+
+    kpi_arg b[2] = {column(parts, 3), num(34)}; /* range and a number */
+    CHECK_EQ_INT(kpi_fn_certrate(b, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows, 3);
+    CHECK_CLOSE(r.v[2], 1.0, 0);
+    kpi_result_free(&r);
+
+    kpi_arg c[2] = {column(parts, 3), column(wholes, 2)}; /* shapes differ */
+    CHECK_EQ_INT(kpi_fn_certrate(c, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows * r.cols, 1);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+}
+
+static void test_arg_helpers(void)
+{
+    double v;
+    kpi_arg n = num(3), t = text("x"), m = missing();
+    CHECK_EQ_INT(kpi_arg_number(&n, 0, 0, &v), KPI_OK);
+    CHECK_CLOSE(v, 3.0, 0);
+    CHECK_EQ_INT(kpi_arg_number(&m, 1, 0.95, &v), KPI_OK);
+    CHECK_CLOSE(v, 0.95, 0);
+    CHECK_EQ_INT(kpi_arg_number(&m, 0, 0, &v), KPI_EMISSING);
+    CHECK_EQ_INT(kpi_arg_number(&t, 0, 0, &v), KPI_EVALUE);
+    const double col[] = {1, 2};
+    kpi_arg range = column(col, 2);
+    CHECK_EQ_INT(kpi_arg_number(&range, 0, 0, &v), KPI_EVALUE);
+
+    const char *opt = "unset";
+    CHECK_EQ_INT(kpi_arg_option(&m, &opt), KPI_OK);
+    CHECK(opt == NULL);
+    CHECK_EQ_INT(kpi_arg_option(&t, &opt), KPI_OK);
+    CHECK(opt && strcmp(opt, "x") == 0);
+    CHECK_EQ_INT(kpi_arg_option(&n, &opt), KPI_EVALUE);
+
+    const double series[] = {1, NAN, -INFINITY, 4};
+    kpi_arg s = column(series, 4);
+    double *out = NULL;
+    size_t count = 0;
+    CHECK_EQ_INT(kpi_arg_series(&s, &out, &count), KPI_OK);
+    CHECK_EQ_INT(count, 4);
+    CHECK(out && out[0] == 1 && isnan(out[1]) && isnan(out[2]) && out[3] == 4);
+    free(out);
+    CHECK_EQ_INT(kpi_arg_series(&m, &out, &count), KPI_EMISSING);
+}
+
+static int is_upper_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return 0;
+    return 1;
+}
+
+/* The catalogue is the one list: every row must be complete. */
+static void test_catalogue(void)
+{
+    CHECK(kpi_catalogue_count >= 6);
+    for (size_t i = 0; i < kpi_catalogue_count; i++) {
+        const kpi_function_desc *fn = &kpi_catalogue[i];
+        CHECK(is_upper_name(fn->name));
+        CHECK(fn->impl != NULL);
+        CHECK(fn->help_en && *fn->help_en && fn->help_zh && *fn->help_zh);
+        CHECK(fn->example && *fn->example && fn->section && *fn->section);
+        CHECK(fn->nparams >= 1 && fn->nparams <= KPI_MAX_PARAMS);
+        CHECK(kpi_catalogue_find(fn->name, strlen(fn->name)) == fn);
+        int seen_optional = 0;
+        for (size_t p = 0; p < fn->nparams; p++) {
+            const kpi_param_desc *pd = &fn->params[p];
+            CHECK(pd->name && *pd->name && pd->name_zh && *pd->name_zh);
+            CHECK(pd->help_en && *pd->help_en && pd->help_zh && *pd->help_zh);
+            CHECK(!pd->varargs || p + 1 == fn->nparams);
+            CHECK(!seen_optional || pd->optional); /* optional ones last */
+            seen_optional |= pd->optional;
+        }
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(kpi_catalogue[j].name, fn->name) != 0);
+    }
+    CHECK(kpi_catalogue_find("NOSUCH", 6) == NULL);
+}
+
+int main(void)
+{
+    test_error_encoding();
+    test_scalar_calls();
+    test_lossrate_arity();
+    test_elementwise();
+    test_arg_helpers();
+    test_catalogue();
+    return kpi_test_report("funcs");
+}
