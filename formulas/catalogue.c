@@ -123,6 +123,168 @@ const kpi_function_desc kpi_catalogue[] = {
           "FALSE (strict).",
           "为 TRUE 时，上年为 0 且本年仍为 0 的指标视为下降；默认 FALSE"
           "（严格）。")}},
+
+    {"RATECI",
+     S_CI,
+     "Confidence interval of a rate x/n: a 1x2 array {lower, upper}. Methods: "
+     "\"wilson\" (default), \"exact\" (Clopper-Pearson), \"jeffreys\", "
+     "\"agresti\" (Agresti-Coull). With ranges of counts, one row per element.",
+     "比率 x/n 的置信区间：返回 1×2 数组 {下限, "
+     "上限}。方法：\"wilson\"（默认）、"
+     "\"exact\"（Clopper-Pearson 精确法）、\"jeffreys\"、\"agresti\"（Agresti-"
+     "Coull）。计数为区域时，每个元素一行。",
+     "=INDEX(RATECI(31;34);1;1)",
+     "0.7703 (lower limit, Wilson 95%)",
+     kpi_fn_rateci,
+     4,
+     {REQ("successes", "成功数", "Successes, e.g. officers certified.",
+          "成功次数，如已持证人数。"),
+      REQ("trials", "总数", "Trials, e.g. officers who must be certified.",
+          "试验总数，如应持证人数。"),
+      OPT("confidence", "置信水平", "Confidence level in (0, 1); default 0.95.",
+          "置信水平，介于 0 和 1 之间；默认 0.95。"),
+      OPT("method", "方法",
+          "\"wilson\" (default), \"exact\", \"jeffreys\" or \"agresti\".",
+          "\"wilson\"（默认）、\"exact\"、\"jeffreys\" 或 \"agresti\"。")}},
+
+    {"RATETEST",
+     S_CI,
+     "Two-sided p-value that two rates x1/n1 and x2/n2 differ: Fisher's exact "
+     "test (\"fisher\", default) or the pooled two-proportion z test (\"z\").",
+     "两个比率 x1/n1 与 x2/n2 是否不同的双侧 p 值：Fisher "
+     "精确检验（\"fisher\"，"
+     "默认）或合并的两比例 z 检验（\"z\"）。",
+     "=RATETEST(2;12;0;10)",
+     "0.4805 (no evidence of a difference)",
+     kpi_fn_ratetest,
+     5,
+     {REQ("x1", "x1", "Successes in the first group (e.g. last year).",
+          "第一组的成功数（如上年）。"),
+      REQ("n1", "n1", "Trials in the first group.", "第一组的总数。"),
+      REQ("x2", "x2", "Successes in the second group (e.g. this year).",
+          "第二组的成功数（如本年）。"),
+      REQ("n2", "n2", "Trials in the second group.", "第二组的总数。"),
+      OPT("method", "方法", "\"fisher\" (default) or \"z\".",
+          "\"fisher\"（默认）或 \"z\"。")}},
+
+    {"TRENDSLOPE",
+     S_OLS,
+     "Linear trend: the least-squares slope per year of a series. Empty or "
+     "text cells are skipped; years default to 1, 2, ..., n.",
+     "线性趋势：序列按年的最小二乘斜率。空单元格或文本跳过；年份缺省为 1, 2, "
+     "…, "
+     "n。",
+     "=TRENDSLOPE({5;4;4;3;2};{2016;2017;2018;2019;2020})",
+     "-0.7 per year",
+     kpi_fn_trendslope,
+     2,
+     {REQ("values", "数值", "The yearly figures (a row or a column).",
+          "各年数值（一行或一列）。"),
+      OPT("years", "年份", "The years of the figures; default 1, 2, ..., n.",
+          "各数值对应的年份；默认 1, 2, …, n。")}},
+
+    {"TRENDPVALUE",
+     S_OLS,
+     "Two-sided p-value of the linear trend's slope (t test, n - 2 degrees of "
+     "freedom); 0 for a perfect line, 1 for a constant series; needs 3 points.",
+     "线性趋势斜率的双侧 p 值（t 检验，自由度 n − 2）；完全共线为 "
+     "0，常数序列为 "
+     "1；至少需要 3 个点。",
+     "=TRENDPVALUE({5;4;4;3;2};{2016;2017;2018;2019;2020})",
+     "0.0048",
+     kpi_fn_trendpvalue,
+     2,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      OPT("years", "年份", "The years; default 1, 2, ..., n.",
+          "年份；默认 1, 2, …, n。")}},
+
+    {"TRENDFORECAST",
+     S_OLS,
+     "Linear-trend forecast at a target year; bound -1 or 1 gives the lower "
+     "or upper limit of the prediction interval of a new observation.",
+     "按线性趋势预测目标年份的数值；bound 为 −1 或 1 时给出新观测值预测区间的"
+     "下限或上限。",
+     "=TRENDFORECAST({5;4;4;3;2};{2016;2017;2018;2019;2020};2021)",
+     "1.3 (fitted value for 2021)",
+     kpi_fn_trendforecast,
+     5,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      REQ("years", "年份", "The years of the figures.", "各数值对应的年份。"),
+      REQ("target_year", "目标年份", "The year to forecast.", "要预测的年份。"),
+      OPT("confidence", "置信水平", "Confidence level; default 0.95.",
+          "置信水平；默认 0.95。"),
+      OPT("bound", "界限",
+          "0 (default): fitted value; -1: lower limit; 1: upper limit.",
+          "0（默认）：拟合值；−1：下限；1：上限。")}},
+
+    {"TRENDSTATS",
+     S_OLS,
+     "Linear trend statistics as a 1x7 array: {slope, intercept, se(slope), "
+     "se(intercept), R², p-value, n}.",
+     "线性趋势统计量（1×7 数组）：{斜率, 截距, 斜率标准误, 截距标准误, R², "
+     "p 值, n}。",
+     "=INDEX(TRENDSTATS({5;4;4;3;2});1;5)",
+     "0.9423 (R²)",
+     kpi_fn_trendstats,
+     2,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      OPT("years", "年份", "The years; default 1, 2, ..., n.",
+          "年份；默认 1, 2, …, n。")}},
+
+    {"MKTEST",
+     S_MK,
+     "Mann-Kendall trend test, after ordering by year. output \"p\" (default): "
+     "two-sided p-value, exact for n <= 50 without ties; \"papprox\", \"s\", "
+     "\"var\", \"z\", \"tau\".",
+     "Mann-Kendall 趋势检验（先按年份排序）。output 为 \"p\"（默认）：双侧 p "
+     "值，"
+     "n ≤ 50 且无结时为精确值；也可为 \"papprox\"、\"s\"、\"var\"、\"z\"、"
+     "\"tau\"。",
+     "=MKTEST({30;25;27;20;18;15;12})",
+     "0.0028 (exact)",
+     kpi_fn_mktest,
+     3,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      OPT("years", "年份", "The years (distinct); default 1, 2, ..., n.",
+          "年份（不得重复）；默认 1, 2, …, n。"),
+      OPT("output", "输出",
+          "\"p\" (default), \"papprox\", \"s\", \"var\", \"z\" or \"tau\".",
+          "\"p\"（默认）、\"papprox\"、\"s\"、\"var\"、\"z\" 或 \"tau\"。")}},
+
+    {"SENSLOPE",
+     S_MK,
+     "Theil-Sen slope: the median of the pairwise slopes; bound -1 or 1 gives "
+     "Sen's confidence limits.",
+     "Theil-Sen 斜率：两两斜率的中位数；bound 为 −1 或 1 时给出 Sen 置信限。",
+     "=SENSLOPE({30;25;27;20;18;15;12})",
+     "-3 per year",
+     kpi_fn_senslope,
+     4,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      OPT("years", "年份", "The years; default 1, 2, ..., n.",
+          "年份；默认 1, 2, …, n。"),
+      OPT("confidence", "置信水平", "Confidence level; default 0.95.",
+          "置信水平；默认 0.95。"),
+      OPT("bound", "界限",
+          "0 (default): the slope; -1: lower limit; 1: upper limit.",
+          "0（默认）：斜率；−1：下限；1：上限。")}},
+
+    {"TRENDDIR",
+     S_MK,
+     "Trend direction: 1 rising, -1 falling, 0 no significant trend (the sign "
+     "of Mann-Kendall's S when its p-value is below alpha).",
+     "趋势方向：1 上升，−1 下降，0 无显著趋势（Mann-Kendall 检验 p 值小于 "
+     "alpha "
+     "时取 S 的符号）。",
+     "=TRENDDIR({30;25;27;20;18;15;12})",
+     "-1 (falling)",
+     kpi_fn_trenddir,
+     3,
+     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
+      OPT("years", "年份", "The years (distinct); default 1, 2, ..., n.",
+          "年份（不得重复）；默认 1, 2, …, n。"),
+      OPT("alpha", "显著性水平", "Significance level; default 0.05.",
+          "显著性水平；默认 0.05。")}},
 };
 
 const size_t kpi_catalogue_count =

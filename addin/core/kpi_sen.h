@@ -28,7 +28,14 @@
  *  - when the tie terms make sigma^2 negative (heavily tied x and y) the
  *    limits are undefined (scipy gives NaN): KPI_EDIV0 for bound +-1;
  *  - infinite values or years: KPI_ENUM;
- *  - a result that overflows double: KPI_ENUM. */
+ *  - a result that overflows double: KPI_ENUM;
+ *  - extreme magnitudes: the points are scaled by powers of two (exact in
+ *    the normal range) so that |x| < 1 and |y| < 2^400. Years so far apart
+ *    (beyond about 2^1000 in ratio) that scaling would merge two of them,
+ *    and data for which the exact comparisons would underflow, give
+ *    KPI_ENUM; with values beyond 2^400 (~1e120), values more than ~2^1400
+ *    below the largest lose precision (as subnormals do), and slopes are
+ *    then exact relative to the data's magnitude, not to their own. */
 #ifndef KPI_SEN_H
 #define KPI_SEN_H
 
