@@ -34,7 +34,10 @@ VERSION   := $(shell cat VERSION)
 UNOIDL_WRITE := $(SDK)/bin/unoidl-write
 EXT_FILES := $(shell find addin/extension -type f)
 
-.PHONY: all lib tests oxt clean
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all lib tests oxt fuzz clean
 all: $(B)/kpicalc.oxt docs/FUNCTIONS-reference.md $(if $(BATCH_SRC),$(B)/kpicalc)
 oxt: $(B)/kpicalc.oxt
 lib: $(B)/libkpicalc.so
@@ -81,7 +84,14 @@ $(B)/kpicalc.oxt: $(B)/libkpicalc.so $(B)/kpicalc.rdb $(B)/CalcAddIns.xcu \
 $(B)/kpicalc: $(BATCH_SRC) $(HDRS) | $(B)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch -o $@ $(BATCH_SRC) -ldl -lpthread -lm
 
-$(B) $(B)/tests:
+# libFuzzer harnesses (clang): ./build.sh fuzz [seconds]
+fuzz: $(FUZZERS)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS) | $(B)/fuzz
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Iaddin/core -Iaddin/funcs -Iformulas \
+	  -o $@ $< $(LIB_SRC) $(GSL_LIBS)
+
+$(B) $(B)/tests $(B)/fuzz:
 	mkdir -p $@
 
 clean:

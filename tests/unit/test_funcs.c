@@ -184,6 +184,127 @@ static void test_arg_helpers(void)
     CHECK_EQ_INT(kpi_arg_series(&m, &out, &count), KPI_EMISSING);
 }
 
+static kpi_arg row_of(const double *v, size_t n)
+{
+    kpi_arg a = column(v, n);
+    a.rows = 1;
+    a.cols = n;
+    return a;
+}
+
+static void test_stats_adapters(void)
+{
+    kpi_result r;
+    kpi_arg ci[2] = {num(31), num(34)};
+    CHECK_EQ_INT(kpi_fn_rateci(ci, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows, 1);
+    CHECK_EQ_INT(r.cols, 2);
+    CHECK_CLOSE(r.v[0], 0.7703951343719113, 1e-12);
+    CHECK_CLOSE(r.v[1], 0.9695340563253515, 1e-12);
+    kpi_result_free(&r);
+
+    kpi_arg bad_method[4] = {num(31), num(34), missing(), text("bayes")};
+    CHECK_EQ_INT(kpi_fn_rateci(bad_method, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519); /* every element */
+    CHECK_EQ_INT(kpi_error_code(r.v[1]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg no_trials[1] = {num(31)};
+    CHECK_EQ_INT(kpi_fn_rateci(no_trials, 1, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    CHECK_EQ_INT(kpi_error_code(r.v[1]), 511);
+    kpi_result_free(&r);
+
+    const double xs[] = {31, 30, 35}, ns[] = {34, 34, 34};
+    kpi_arg rows[2] = {column(xs, 3), column(ns, 3)};
+    CHECK_EQ_INT(kpi_fn_rateci(rows, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows, 3);
+    CHECK_EQ_INT(r.cols, 2);
+    CHECK_CLOSE(r.v[0], 0.7703951343719113, 1e-12);
+    CHECK_EQ_INT(kpi_error_code(r.v[4]), 503); /* 35 of 34: its own row */
+    CHECK_EQ_INT(kpi_error_code(r.v[5]), 503);
+    kpi_result_free(&r);
+
+    kpi_arg pair_mismatch[2] = {column(xs, 3), column(ns, 2)};
+    CHECK_EQ_INT(kpi_fn_rateci(pair_mismatch, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.rows, 1);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg test[5] = {num(2), num(12), num(0), num(10), text(" Z ")};
+    CHECK_EQ_INT(kpi_fn_ratetest(test, 5, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 0.1757343356442251, 1e-9);
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_ratetest(test, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    kpi_result_free(&r);
+
+    const double y[] = {30, 25, 27, 20, 18, 15, 12};
+    const double x[] = {2014, 2015, 2016, 2017, 2018, 2019, 2020};
+    const double x6[] = {2014, 2015, 2016, 2017, 2018, 2019};
+    const double dup[] = {2014, 2015, 2015, 2017, 2018, 2019, 2020};
+    kpi_arg series[2] = {column(y, 7), row_of(x, 7)}; /* a row pairs too */
+    CHECK_EQ_INT(kpi_fn_trendslope(series, 2, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], -2.9642857142857144, 1e-12);
+    kpi_result_free(&r);
+
+    kpi_arg mismatch[2] = {column(y, 7), column(x6, 6)};
+    CHECK_EQ_INT(kpi_fn_trendslope(mismatch, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_trendstats(mismatch, 2, &r), KPI_OK);
+    CHECK_EQ_INT(r.cols, 7);
+    for (size_t i = 0; i < 7; i++)
+        CHECK_EQ_INT(kpi_error_code(r.v[i]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg one_point[1] = {num(5)};
+    CHECK_EQ_INT(kpi_fn_trendstats(one_point, 1, &r), KPI_OK);
+    for (size_t i = 0; i < 7; i++)
+        CHECK_EQ_INT(kpi_error_code(r.v[i]), 532);
+    kpi_result_free(&r);
+
+    kpi_arg fc[5] = {column(y, 7), column(x, 7), num(2021), num(0.95),
+                     num(0.5)};
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc, 5, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 503); /* bound 0.5 */
+    kpi_result_free(&r);
+    fc[4] = text("upper");
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc, 5, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    fc[4] = num(0);
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc, 5, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], 9.142857142857142, 1e-9);
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc, 2, &r), KPI_OK); /* no target */
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    kpi_result_free(&r);
+
+    kpi_arg mk[3] = {column(y, 7), column(x, 7), text("S")};
+    CHECK_EQ_INT(kpi_fn_mktest(mk, 3, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], -19, 0);
+    kpi_result_free(&r);
+    mk[2] = text("q");
+    CHECK_EQ_INT(kpi_fn_mktest(mk, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    kpi_arg mkdup[2] = {column(y, 7), column(dup, 7)};
+    CHECK_EQ_INT(kpi_fn_mktest(mkdup, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519); /* duplicate years */
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_senslope(mkdup, 2, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], -3, 1e-12); /* allowed for Sen */
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_trenddir(series, 2, &r), KPI_OK);
+    CHECK_CLOSE(r.v[0], -1, 0);
+    kpi_result_free(&r);
+    kpi_arg alpha[3] = {column(y, 7), missing(), num(1.5)};
+    CHECK_EQ_INT(kpi_fn_trenddir(alpha, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 503);
+    kpi_result_free(&r);
+}
+
 static int is_upper_name(const char *s)
 {
     if (!*s)
@@ -228,6 +349,7 @@ int main(void)
     test_lossrate_arity();
     test_elementwise();
     test_arg_helpers();
+    test_stats_adapters();
     test_catalogue();
     return kpi_test_report("funcs");
 }
