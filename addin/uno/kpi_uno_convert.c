@@ -204,8 +204,11 @@ kpi_status kpi_uno_args_from_call(const kpi_function_desc *fn, void *args[],
                 out->args[i].text = NULL;
                 rtl_string_release(text);
             }
-        } else if (text) {
-            rtl_string_release(text);
+        } else {
+            if (out->args[i].cells == &scratch) /* failed: keep no pointer */
+                out->args[i].cells = NULL;
+            if (text)
+                rtl_string_release(text);
         }
     }
     if (st != KPI_OK)
