@@ -56,15 +56,14 @@ def column_case(office, rows, formula, array=False):
         doc.close(True)
 
 
-def trendstats_case(office, calls=2000):
+def trendstats_case(office, formula, calls=2000):
     doc = office.new_calc()
     try:
         sheet = doc.Sheets.getByIndex(0)
         sheet.getCellRangeByPosition(0, 0, 1, 9).setDataArray(
             tuple((float(2011 + i), float(20 - i + (i % 3))) for i in
                   range(10)))
-        sheet.getCellByPosition(3, 0).setFormula(
-            "=INDEX(TRENDSTATS($B$1:$B$10;$A$1:$A$10);1;1)")
+        sheet.getCellByPosition(3, 0).setFormula(formula)
         sheet.getCellRangeByPosition(3, 0, 3, calls - 1).fillAuto(TO_BOTTOM, 1)
         doc.calculateAll()
         if sheet.getCellByPosition(3, 0).getError() != 0:
@@ -84,7 +83,12 @@ def main(argv):
         array, v4 = column_case(
             office, rows, "=CERTRATE(A1:A%d;B1:B%d)" % (rows, rows),
             array=True)
-        ts = trendstats_case(office)
+        native_array, _ = column_case(
+            office, rows, "=A1:A%d/B1:B%d" % (rows, rows), array=True)
+        ts = trendstats_case(
+            office, "=INDEX(TRENDSTATS($B$1:$B$10;$A$1:$A$10);1;1)")
+        linest = trendstats_case(
+            office, "=INDEX(LINEST($B$1:$B$10;$A$1:$A$10;1;1);1;1)")
     us = lambda s: s / rows * 1e6  # noqa: E731
     print("Calc recalculation of %d formula cells, best of %d (LibreOffice "
           "headless, this machine):" % (rows, REPEAT))
@@ -99,8 +103,13 @@ def main(argv):
     print("  %-46s %8.3f us/cell  %.2fx" % (
         "kpicalc array {=CERTRATE(A1:A;B1:B)}, 1 call", us(array),
         array / native))
-    if ts is not None:
-        print("  one TRENDSTATS call on 10 points: %.1f us" % (ts * 1e6))
+    print("  %-46s %8.3f us/cell  %.2fx  (kpicalc array: %.2fx this)" % (
+        "native array formula {=A1:A/B1:B}", us(native_array),
+        native_array / native, array / native_array))
+    if ts is not None and linest is not None:
+        print("  one TRENDSTATS call on 10 points: %.1f us; Calc's own "
+              "LINEST on the same 10 points: %.1f us (%.2fx)" % (
+                  ts * 1e6, linest * 1e6, ts / linest))
     ok = (v1 is not None and abs(v1 - 31 / 34) < 1e-12 and
           v3 is not None and abs(v3 - 31 / 34) < 1e-12 and
           v4 is not None and abs(v4 - 31 / 34) < 1e-12)
