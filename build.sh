@@ -18,7 +18,8 @@ PY=/usr/bin/python3 # Debian's Python: it has python3-uno (tests only)
 
 BUILD_PKGS=(gcc make zip libgsl-dev libreoffice-calc libreoffice-dev
     libreofficekit-dev)
-TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn)
+TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn
+    poppler-utils)
 BENCH_PKGS=(python3-scipy python3-statsmodels hyperfine)
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 
@@ -143,9 +144,9 @@ cmd_test() {
     run_suite "cppcheck" check_cppcheck
     run_suite "generated files" check_generated
     run_suite "in-Calc integration" "$PY" tests/calc/run_calc_tests.py build/kpicalc.oxt
-    if [ -x tests/batch/run.sh ] && [ -x build/kpicalc ]; then
-        run_suite "batch command" tests/batch/run.sh
-    fi
+    run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
+    run_suite "batch command" tests/batch/run.sh
+    run_suite "new-year" tests/batch/test_newyear.sh
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

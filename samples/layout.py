@@ -1,0 +1,224 @@
+"""The layout of the kpicalc yearly workbook: one place for every position.
+
+Imported by samples/make_samples.py (which builds the template and the
+samples) and by tests/samples/run.py (which checks them). The C command
+`kpicalc new-year` does not import this: it reads the rollover plan that the
+template's hidden Config sheet computes (see docs/templates.md).
+"""
+
+# Input sheet: (key, 中文, English, note on the figure) per input row, in
+# sections. Column C holds this year's figure, D last year's (read from the
+# History sheet), E where this year's figure comes from.
+SECTIONS = [
+    ("执法人员", "Law-enforcement officers", [
+        ("required", "应持证人数", "Officers required to hold a certificate"),
+        ("certified", "已持证人数", "Officers holding a certificate"),
+        ("exam", "参加执法证考试人数",
+         "New officers sitting the certificate exam"),
+    ]),
+    ("合法性审查", "Legality review", [
+        ("reviews", "合法性审查事项数", "Legality reviews"),
+        ("offices", "涉及科室数", "Offices whose matters were reviewed"),
+        ("adviser", "法律顾问参与联审数",
+         "Reviews joined by the legal adviser"),
+        ("opinions", "反馈审查意见数", "Review opinions given"),
+        ("adopted", "采纳意见数", "Review opinions adopted"),
+    ]),
+    ("行政争议", "Administrative disputes", [
+        ("disputes", "行政争议发案量",
+         "New disputes (lawsuits + reconsideration applications)"),
+        ("suits", "行政诉讼审结数", "Lawsuits concluded"),
+        ("suits_lost", "行政诉讼败诉数", "Lawsuits lost"),
+        ("recons", "行政复议审结数", "Reconsiderations concluded"),
+        ("recons_lost", "行政复议败议数",
+         "Reconsiderations lost (act revoked, changed or declared unlawful)"),
+        ("lost_other", "败诉败议数（未分列）",
+         "Cases lost, kind not stated (counted in cases lost, not in the "
+         "loss rate)"),
+    ]),
+    ("执法与公开", "Enforcement and disclosure", [
+        ("penalties", "行政处罚件数", "Administrative penalties"),
+        ("licences", "行政许可件数", "Administrative licences"),
+        ("disclosed", "主动公开政府信息数",
+         "Government information disclosed proactively"),
+        ("requests", "依申请公开数", "Information disclosed on request"),
+        ("cameras", "执法记录仪配置数", "Body cameras in service"),
+    ]),
+]
+
+INPUT_HEADER_ROW = 7      # 1-based row of the input table's header
+INPUT_TITLE = ("行政执法工作年度数据", "Annual law-enforcement figures")
+UNIT_CELL = "C2"
+YEAR_CELL = "C3"
+SOURCE_CELL = "C4"
+SETTINGS = [  # (name, cell on Input, 中文, English, default)
+    ("Confidence", "H2", "置信水平", "Confidence level", 0.95),
+    ("Alpha", "H3", "显著性水平 α", "Significance level α", 0.05),
+    ("ZeroHolds", "H4", "双下降：上年为0本年仍为0视为下降",
+     "Double decline: 0 → 0 counts as fallen", False),
+]
+
+
+def input_rows():
+    """[(row, key, zh, en)] for the input items and [(row, zh, en)] for the
+    section headings, 1-based rows of the Input sheet."""
+    items, heads = [], []
+    row = INPUT_HEADER_ROW + 1
+    for zh, en, entries in SECTIONS:
+        heads.append((row, zh, en))
+        row += 1
+        for key, izh, ien in entries:
+            items.append((row, key, izh, ien))
+            row += 1
+    return items, heads
+
+
+ITEMS, HEADS = input_rows()
+KEYS = [k for _, k, _, _ in ITEMS]
+ITEM_ROW = {k: r for r, k, _, _ in ITEMS}
+
+
+def col_letter(i):
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+# History sheet: one row per year. Column A the year, then one column per
+# input item in ITEMS order, then a source note.
+HIST_FIRST_ROW = 5
+HIST_LAST_ROW = 104
+HIST_COL = {k: col_letter(1 + i) for i, k in enumerate(KEYS)}
+HIST_SOURCE_COL = col_letter(1 + len(KEYS))
+
+# Trend window: the report year and the 6 before it.
+TREND_YEARS = 7
+
+# Indicators sheet rows (1-based) and the KPI keys, in order.
+IND_FIRST_ROW = 5
+INDICATORS = [
+    # key, 中文, English, kind (rate/ratio/count/flag), target, direction
+    ("certrate", "持证率", "Certification rate", "rate", 0.95, ">="),
+    ("adoptrate", "审查意见采纳率", "Adoption rate of review opinions",
+     "rate", 0.90, ">="),
+    ("adviser_rate", "法律顾问参与率",
+     "Share of reviews joined by the legal adviser", "rate", 0.80, ">="),
+    ("reviews_per_office", "每科室审查事项", "Reviews per office", "ratio",
+     None, None),
+    ("lossrate", "败诉率（诉讼+复议）",
+     "Loss rate (lawsuits + reconsiderations)", "rate", 0.10, "<="),
+    ("lost_cases", "败诉败议案件数", "Cases lost", "count", None, None),
+    ("disputes", "行政争议发案量", "New administrative disputes", "count",
+     None, None),
+    ("doubledecline", "“双下降”（发案量、败诉率）",
+     "Double decline (disputes and loss rate)", "flag", 1, ">="),
+    ("penalties", "行政处罚", "Administrative penalties", "count", None,
+     None),
+    ("licences", "行政许可", "Administrative licences", "count", None, None),
+    ("disclosed", "主动公开信息", "Information disclosed proactively",
+     "count", None, None),
+    ("requests", "依申请公开", "Information disclosed on request", "count",
+     None, None),
+]
+IND_ROW = {k: IND_FIRST_ROW + i for i, (k, *_r) in enumerate(INDICATORS)}
+
+# Trend sheet: statistics rows, then the series table (one row per year).
+TREND_STATS_FIRST_ROW = 7
+TREND_SERIES = [
+    # key, column on Trend, 中文, English, kind
+    ("certrate", "B", "持证率", "Certification rate", "rate"),
+    ("adoptrate", "E", "采纳率", "Adoption rate", "rate"),
+    ("adviser_rate", "H", "法律顾问参与率", "Adviser share", "rate"),
+    ("lossrate", "I", "败诉率", "Loss rate", "rate"),
+    ("lost_cases", "J", "败诉败议数", "Cases lost", "count"),
+    ("disputes", "K", "行政争议", "Disputes", "count"),
+    ("penalties", "L", "行政处罚", "Penalties", "count"),
+    ("licences", "M", "行政许可", "Licences", "count"),
+    ("disclosed", "N", "主动公开", "Proactive disclosures", "count"),
+    ("requests", "O", "依申请公开", "Disclosures on request", "count"),
+]
+TREND_STAT_ROW = {k: TREND_STATS_FIRST_ROW + i
+                  for i, (k, *_r) in enumerate(TREND_SERIES)}
+TREND_TABLE_HEADER_ROW = TREND_STATS_FIRST_ROW + len(TREND_SERIES) + 2
+TREND_TABLE_FIRST_ROW = TREND_TABLE_HEADER_ROW + 1
+TREND_TABLE_LAST_ROW = TREND_TABLE_FIRST_ROW + TREND_YEARS - 1
+
+# The KPI sheet (read by `kpicalc recalc --summary`): key, 中文, English,
+# formula of the value.
+def _ind(key, col="B"):
+    return "Indicators.$%s$%d" % (col, IND_ROW[key])
+
+
+def _kpi_ref(ref):
+    return '=IF(%s="";NA();%s)' % (ref, ref)
+
+
+def _trend(key, col):
+    return "Trend.$%s$%d" % (col, TREND_STAT_ROW[key])
+
+
+KPI = [
+    ("year", "年度", "Year", '=IF(ReportYear="";NA();ReportYear)'),
+    ("unit", "单位", "Unit", '=IF(ReportUnit="";NA();ReportUnit)'),
+    ("certrate", "持证率", "Certification rate", _kpi_ref(_ind("certrate"))),
+    ("certrate_lo", "持证率区间下限", "Certification rate, CI lower",
+     _kpi_ref(_ind("certrate", "H"))),
+    ("certrate_hi", "持证率区间上限", "Certification rate, CI upper",
+     _kpi_ref(_ind("certrate", "I"))),
+    ("adoptrate", "审查意见采纳率", "Adoption rate",
+     _kpi_ref(_ind("adoptrate"))),
+    ("adoptrate_lo", "采纳率区间下限", "Adoption rate, CI lower",
+     _kpi_ref(_ind("adoptrate", "H"))),
+    ("adoptrate_hi", "采纳率区间上限", "Adoption rate, CI upper",
+     _kpi_ref(_ind("adoptrate", "I"))),
+    ("adviser_rate", "法律顾问参与率", "Share of reviews joined by the adviser",
+     _kpi_ref(_ind("adviser_rate"))),
+    ("reviews", "合法性审查事项数", "Legality reviews",
+     '=IF(COUNT(cur_reviews)=0;NA();cur_reviews)'),
+    ("lossrate", "败诉率", "Loss rate", _kpi_ref(_ind("lossrate"))),
+    ("lost_cases", "败诉败议案件数", "Cases lost", _kpi_ref(_ind("lost_cases"))),
+    ("disputes", "行政争议发案量", "New administrative disputes",
+     _kpi_ref(_ind("disputes"))),
+    ("doubledecline", "双下降", "Double decline (1 yes, 0 no)",
+     _kpi_ref(_ind("doubledecline"))),
+    ("penalties", "行政处罚", "Administrative penalties",
+     _kpi_ref(_ind("penalties"))),
+    ("licences", "行政许可", "Administrative licences",
+     _kpi_ref(_ind("licences"))),
+    ("disclosed", "主动公开信息", "Information disclosed proactively",
+     _kpi_ref(_ind("disclosed"))),
+    ("requests", "依申请公开", "Information disclosed on request",
+     _kpi_ref(_ind("requests"))),
+    ("certrate_trend", "持证率趋势方向", "Certification rate trend (1/0/-1)",
+     "=" + _trend("certrate", "J")),
+    ("adoptrate_trend", "采纳率趋势方向", "Adoption rate trend (1/0/-1)",
+     "=" + _trend("adoptrate", "J")),
+    ("lossrate_trend", "败诉率趋势方向", "Loss rate trend (1/0/-1)",
+     "=" + _trend("lossrate", "J")),
+    ("disputes_trend", "发案量趋势方向", "Disputes trend (1/0/-1)",
+     "=" + _trend("disputes", "J")),
+    ("disputes_senslope", "发案量 Sen 斜率", "Disputes, Sen slope per year",
+     "=" + _trend("disputes", "G")),
+    ("disputes_forecast", "发案量下一年预测", "Disputes, forecast next year",
+     "=" + _trend("disputes", "K")),
+]
+KPI_KEYS = [k for k, *_r in KPI]
+
+
+def kpi_format(key):
+    """Number format of a KPI value: rates to 4 decimals, counts whole."""
+    if key in ("year", "unit", "reviews", "lost_cases", "disputes",
+               "doubledecline", "penalties", "licences", "disclosed",
+               "requests") or key.endswith("_trend"):
+        return "0"
+    if key.endswith(("_senslope", "_forecast")):
+        return "0.00"
+    return "0.0000"
+
+SHEETS = ["Input", "Indicators", "Trend", "History", "KPI", "Series",
+          "Config"]
+HIDDEN_SHEETS = ["Series", "Config"]

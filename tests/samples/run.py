@@ -1,0 +1,491 @@
+#!/usr/bin/python3
+"""Checks the sample workbooks and the template in a real LibreOffice.
+
+    /usr/bin/python3 tests/samples/run.py [build/kpicalc.oxt] [-k substring]
+
+Loads samples/templates/annual-report.ots, samples/dongchen-2020.ods and
+samples/county/*.ods in a headless LibreOffice with the kpicalc extension
+installed (tests/calc/office.py), recalculates them (calculateAll) and
+checks
+  - no cell is in error, except the documented cells where the seed report
+    gives no figure (exactly those cells, with exactly that error);
+  - the seed indicators: 持证率 31/34 = 0.9118, 采纳率 99/103 = 0.9612;
+  - the seed report's figures are in the input cells, unknown ones empty;
+  - the KPI sheet (header, the documented keys of docs/templates.md) in
+    every workbook, and the synthetic label of the county workbooks;
+  - formulas are stored as add-in calls (ORG.KPICALC.KPICALC.NAME) and
+    every catalogue function the template uses is known to Calc;
+  - the printed pages (PDF: Indicators and Trend) and the XLSX export
+    (cached values of the add-in cells);
+  - negative controls: the checks fail on a damaged copy.
+Ends with "samples: N passed, N failed"; exits non-zero on any failure.
+"""
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
+sys.path.insert(0, os.path.join(ROOT, "samples"))
+
+import uno  # noqa: E402,F401
+from office import Office, prop  # noqa: E402
+
+import layout as L  # noqa: E402
+
+TEMPLATE = os.path.join(ROOT, "samples", "templates", "annual-report.ots")
+DONGCHEN = os.path.join(ROOT, "samples", "dongchen-2020.ods")
+COUNTY = sorted(glob.glob(os.path.join(ROOT, "samples", "county", "*.ods")))
+DOC = os.path.join(ROOT, "docs", "templates.md")
+
+# Every function of the catalogue the template calls.
+FUNCTIONS = ["CERTRATE", "ADOPTRATE", "LOSSRATE", "YOY", "DOUBLEDECLINE",
+             "RATECI", "RATETEST", "TRENDSLOPE", "TRENDPVALUE",
+             "TRENDFORECAST", "TRENDSTATS", "MKTEST", "SENSLOPE", "TRENDDIR"]
+
+
+class Report:
+    def __init__(self, quiet=False):
+        self.passed = 0
+        self.failed = 0
+        self.quiet = quiet
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            if not self.quiet:
+                print("FAIL", what, flush=True)
+        return ok
+
+
+def used_area(sheet):
+    cur = sheet.createCursor()
+    cur.gotoEndOfUsedArea(False)
+    a = cur.RangeAddress
+    return a.EndColumn, a.EndRow
+
+
+def error_cells(doc):
+    """{(sheet, 'A1'): error text} of every cell in error."""
+    out = {}
+    for sh in doc.Sheets:
+        ec, er = used_area(sh)
+        for r in range(er + 1):
+            for c in range(ec + 1):
+                cell = sh.getCellByPosition(c, r)
+                if cell.getError():
+                    out[(sh.Name, "%s%d" % (L.col_letter(c), r + 1))] = \
+                        cell.getString()
+    return out
+
+
+def trend_errors(key, n):
+    """The Trend statistics of series KEY that need more than N years:
+    the slopes and the forecast point need 2, the p-values, R², the
+    direction and the prediction interval 3 (#DIV/0!, as SLOPE does)."""
+    need = {"C": 2, "D": 3, "E": 3, "F": 3, "G": 2, "H": 2, "I": 2, "J": 3,
+            "K": 2, "L": 3, "M": 3}
+    return {("Trend", "%s%d" % (col, L.TREND_STAT_ROW[key])): "#DIV/0!"
+            for col, k in need.items() if n < k}
+
+
+def expected_dongchen_errors():
+    """The cells of dongchen-2020 that show an error, and why (see
+    docs/templates.md, "Cells in error in dongchen-2020")."""
+    exp = {}
+    # 败诉率: the report gives lost cases (0 and 0) but no concluded cases
+    exp[("Indicators", "B%d" % L.IND_ROW["lossrate"])] = "#N/A"
+    # 双下降: no dispute counts and no loss rate
+    exp[("Indicators", "B%d" % L.IND_ROW["doubledecline"])] = "#N/A"
+    for key in ("lossrate", "disputes", "doubledecline"):
+        exp[("KPI", "B%d" % (2 + L.KPI_KEYS.index(key)))] = "#N/A"
+    # trend statistics: one year of data, two for cases lost (2019, 2020)
+    for key, *_r in L.TREND_SERIES:
+        exp.update(trend_errors(key, 2 if key == "lost_cases" else 1))
+    for key in ("certrate_trend", "adoptrate_trend", "lossrate_trend",
+                "disputes_trend", "disputes_senslope", "disputes_forecast"):
+        exp[("KPI", "B%d" % (2 + L.KPI_KEYS.index(key)))] = "#DIV/0!"
+    return exp
+
+
+def expected_template_errors():
+    """The empty template: no year, no figures."""
+    exp = {}
+    for key, *_r in L.TREND_SERIES:
+        exp.update(trend_errors(key, 0))
+    for i, key in enumerate(L.KPI_KEYS):
+        exp[("KPI", "B%d" % (2 + i))] = \
+            "#DIV/0!" if key.endswith(("_trend", "_senslope", "_forecast")) \
+            else "#N/A"
+    exp[("Config", "B2")] = "#N/A"     # history_row: no year
+    exp[("Config", "B3")] = "#N/A"
+    exp[("Config", "C6")] = "#N/A"     # the plan's year
+    # the plan's History targets: no year, no History row
+    for i in range(len(L.KEYS) + 2):
+        exp[("Config", "B%d" % (7 + i))] = "#N/A"
+    return exp
+
+
+def compare_errors(report, name, got, expected):
+    extra = {k: v for k, v in got.items() if expected.get(k) != v}
+    missing = {k: v for k, v in expected.items() if k not in got}
+    report.check(not extra, "%s: unexpected errors: %s" % (
+        name, sorted(extra.items())[:12]))
+    report.check(not missing, "%s: documented errors not shown: %s" % (
+        name, sorted(missing.items())[:12]))
+    return not extra and not missing
+
+
+def value(doc, sheet, addr):
+    c = doc.Sheets.getByName(sheet).getCellRangeByName(addr)
+    if c.getError():
+        return c.getString()
+    if c.getType().value == "TEXT" or (c.getType().value == "FORMULA" and
+                                       c.FormulaResultType2 == 2):
+        return c.getString()
+    if c.getType().value == "EMPTY":
+        return None
+    return c.getValue()
+
+
+def kpi_dict(doc):
+    sh = doc.Sheets.getByName("KPI")
+    out = {}
+    r = 1
+    while True:
+        key = sh.getCellByPosition(0, r).getString()
+        if not key or key.startswith("kpicalc") or " " in key:
+            break
+        out[key] = value(doc, "KPI", "B%d" % (r + 1))
+        r += 1
+    return out
+
+
+def documented_keys():
+    """KPI keys listed in docs/templates.md's table (`key` in column 1)."""
+    keys = []
+    with open(DOC, encoding="utf-8") as f:
+        text = f.read()
+    part = text.split("## KPI sheet", 1)[1].split("\n## ", 1)[0]
+    for m in re.finditer(r"^\| `([a-z_]+)` \|", part, re.M):
+        keys.append(m.group(1))
+    return keys
+
+
+def check_kpi_sheet(report, doc, name):
+    sheets = list(doc.Sheets.ElementNames)
+    if not report.check("KPI" in sheets, "%s: has a KPI sheet" % name):
+        return
+    sh = doc.Sheets.getByName("KPI")
+    header = [sh.getCellByPosition(c, 0).getString() for c in range(4)]
+    report.check(header == ["key", "value", "label_zh", "label_en"],
+                 "%s: KPI header %r" % (name, header))
+    keys = list(kpi_dict(doc).keys())
+    report.check(keys == L.KPI_KEYS, "%s: KPI keys %r" % (name, keys))
+    labels_ok = all(sh.getCellByPosition(2, r).getString() and
+                    sh.getCellByPosition(3, r).getString()
+                    for r in range(1, 1 + len(keys)))
+    report.check(labels_ok, "%s: every KPI row has both labels" % name)
+    formulas = all(sh.getCellByPosition(1, r).getType().value == "FORMULA"
+                   for r in range(1, 1 + len(keys)))
+    report.check(formulas, "%s: every KPI value is a formula" % name)
+
+
+def check_addin_storage(report, path):
+    """Formulas are stored as org.kpicalc.KpiCalc.NAME calls."""
+    with zipfile.ZipFile(path) as z:
+        content = z.read("content.xml").decode("utf-8")
+    name = os.path.basename(path)
+    # Calc writes the programmatic name upper-cased and reads any case
+    # (tests/calc/check_fileformat.py)
+    for fn in FUNCTIONS:
+        report.check("of:=" in content and re.search(
+            r'table:formula="of:=[^"]*ORG\.KPICALC\.KPICALC\.%s\(' % fn,
+            content) is not None,
+            "%s: stores %s as an add-in call" % (name, fn))
+    bare = re.findall(r'table:formula="of:=[^"]*?(?<![.\w])(%s)\('
+                      % "|".join(FUNCTIONS), content)
+    report.check(not bare, "%s: no bare (unresolved) function names: %s"
+                 % (name, sorted(set(bare))))
+
+
+def near(a, b, tol=5e-5):
+    return isinstance(a, float) and abs(a - b) <= tol
+
+
+def check_dongchen(report, office):
+    doc = office.load(DONGCHEN)
+    try:
+        doc.calculateAll()
+        compare_errors(report, "dongchen-2020", error_cells(doc),
+                       expected_dongchen_errors())
+        k = kpi_dict(doc)
+        report.check(near(k.get("certrate"), 0.9118),
+                     "dongchen: KPI certrate %r, want 0.9118" %
+                     k.get("certrate"))
+        report.check(near(k.get("adoptrate"), 0.9612),
+                     "dongchen: KPI adoptrate %r, want 0.9612" %
+                     k.get("adoptrate"))
+        report.check(round(k.get("certrate") or 0, 4) == 0.9118 and
+                     round(k.get("adoptrate") or 0, 4) == 0.9612,
+                     "dongchen: rates to 4 decimals")
+        ind = value(doc, "Indicators", "B%d" % L.IND_ROW["certrate"])
+        report.check(near(ind, 31 / 34), "dongchen: Indicators certrate %r"
+                     % ind)
+        ind = value(doc, "Indicators", "B%d" % L.IND_ROW["adoptrate"])
+        report.check(near(ind, 99 / 103), "dongchen: Indicators adoptrate %r"
+                     % ind)
+        report.check(k.get("year") == 2020 and k.get("unit") == "东陈乡",
+                     "dongchen: year and unit %r %r" % (k.get("year"),
+                                                        k.get("unit")))
+        report.check(near(k.get("adviser_rate"), 29 / 36),
+                     "dongchen: adviser_rate %r" % k.get("adviser_rate"))
+        report.check(k.get("lost_cases") == 0 and
+                     value(doc, "Indicators", "C%d" % L.IND_ROW["lost_cases"])
+                     == 2, "dongchen: 0 lost cases against 2 before")
+        lo, hi = k.get("certrate_lo"), k.get("certrate_hi")
+        report.check(isinstance(lo, float) and isinstance(hi, float) and
+                     lo < 31 / 34 < hi, "dongchen: certrate CI %r %r"
+                     % (lo, hi))
+        # the report's figures, and nothing invented
+        seed = {"required": 34, "certified": 31, "exam": 2, "reviews": 36,
+                "offices": 12, "adviser": 29, "opinions": 103, "adopted": 99,
+                "suits_lost": 0, "recons_lost": 0, "penalties": 2,
+                "licences": 173, "disclosed": 228, "requests": 2,
+                "cameras": 13}
+        got = {key: value(doc, "Input", "C%d" % L.ITEM_ROW[key])
+               for key in L.KEYS}
+        want = {key: seed.get(key) for key in L.KEYS}
+        report.check(got == {k: (float(v) if v is not None else None)
+                             for k, v in want.items()},
+                     "dongchen: this year's inputs %r" % got)
+        marked = all(value(doc, "Input", "E%d" % L.ITEM_ROW[key])
+                     for key in seed)
+        unmarked = all(not value(doc, "Input", "E%d" % L.ITEM_ROW[key])
+                       for key in L.KEYS if key not in seed)
+        report.check(marked and unmarked,
+                     "dongchen: exactly the report's figures are marked")
+        last = {key: value(doc, "Input", "D%d" % L.ITEM_ROW[key])
+                for key in L.KEYS}
+        report.check(last == dict({k: "" for k in L.KEYS}, lost_other=2.0),
+                     "dongchen: last year holds only the 2 earlier lost "
+                     "cases: %r" % last)
+        check_kpi_sheet(report, doc, "dongchen-2020")
+        check_exports(report, doc, "dongchen-2020")
+    finally:
+        doc.close(True)
+    check_addin_storage(report, DONGCHEN)
+
+
+def check_county(report, office):
+    report.check(len(COUNTY) >= 10, "county: %d workbooks" % len(COUNTY))
+    units = set()
+    for path in COUNTY:
+        name = os.path.basename(path)
+        doc = office.load(path)
+        try:
+            doc.calculateAll()
+            compare_errors(report, name, error_cells(doc), {})
+            check_kpi_sheet(report, doc, name)
+            k = kpi_dict(doc)
+            units.add(k.get("unit"))
+            report.check(str(k.get("unit", "")).endswith("（模拟）"),
+                         "%s: unit labelled synthetic: %r" % (name,
+                                                              k.get("unit")))
+            src = value(doc, "Input", L.SOURCE_CELL) or ""
+            report.check("Synthetic" in src and "模拟" in src,
+                         "%s: source says synthetic: %r" % (name, src))
+            ud = doc.DocumentProperties.UserDefinedProperties
+            report.check(ud.getPropertyValue("Synthetic") == "yes",
+                         "%s: document property Synthetic=yes" % name)
+            n = [value(doc, "Trend", "B%d" % L.TREND_STAT_ROW[key])
+                 for key, *_r in L.TREND_SERIES]
+            report.check(all(v == L.TREND_YEARS for v in n),
+                         "%s: %d years in every trend: %r"
+                         % (name, L.TREND_YEARS, n))
+            rates_ok = all(isinstance(k.get(r), float) and 0 <= k[r] <= 1
+                           for r in ("certrate", "adoptrate", "adviser_rate",
+                                     "lossrate"))
+            report.check(rates_ok, "%s: rates in [0, 1]" % name)
+            report.check(k.get("doubledecline") in (0.0, 1.0),
+                         "%s: doubledecline %r" % (name,
+                                                   k.get("doubledecline")))
+            report.check(k.get("disputes_trend") in (-1.0, 0.0, 1.0),
+                         "%s: disputes_trend %r" % (name,
+                                                    k.get("disputes_trend")))
+        finally:
+            doc.close(True)
+    report.check(len(units) == len(COUNTY), "county: distinct units")
+    if COUNTY:
+        check_addin_storage(report, COUNTY[0])
+
+
+def check_template(report, office):
+    doc = office.desktop.loadComponentFromURL(
+        uno.systemPathToFileUrl(TEMPLATE), "_blank", 0,
+        (prop("Hidden", True), prop("AsTemplate", True)))
+    try:
+        doc.calculateAll()
+        report.check(list(doc.Sheets.ElementNames) == L.SHEETS,
+                     "template: sheets %r" % list(doc.Sheets.ElementNames))
+        hidden = [s.Name for s in doc.Sheets if not s.IsVisible]
+        report.check(hidden == L.HIDDEN_SHEETS, "template: hidden %r"
+                     % hidden)
+        compare_errors(report, "template", error_cells(doc),
+                       expected_template_errors())
+        check_kpi_sheet(report, doc, "template")
+        empty = all(value(doc, "Input", "C%d" % L.ITEM_ROW[k]) is None
+                    for k in L.KEYS)
+        report.check(empty and value(doc, "Input", L.YEAR_CELL) is None,
+                     "template: inputs empty")
+        names = set(doc.NamedRanges.ElementNames)
+        want = {"ReportYear", "ReportUnit", "ReportSource", "Confidence",
+                "Alpha", "ZeroHolds"} | {"cur_" + k for k in L.KEYS} | \
+            {"prev_" + k for k in L.KEYS}
+        report.check(want <= names, "template: named cells, missing %r"
+                     % sorted(want - names))
+        trend = doc.Sheets.getByName("Trend")
+        report.check(sorted(trend.Charts.ElementNames) ==
+                     ["cases", "rates", "volumes"],
+                     "template: charts %r" % (trend.Charts.ElementNames,))
+        series = 0
+        for nm in trend.Charts.ElementNames:
+            ch = trend.Charts.getByName(nm).EmbeddedObject
+            ct = ch.getFirstDiagram().getCoordinateSystems()[0]
+            series += len(ct.getChartTypes()[0].getDataSeries())
+        report.check(series == 10, "template: 10 chart series, got %d"
+                     % series)
+        # formula cells are protected, input cells are not
+        inp = doc.Sheets.getByName("Input")
+        report.check(inp.isProtected() and not inp.getCellRangeByName(
+            "C%d" % L.ITEM_ROW["required"]).CellProtection.IsLocked and
+            inp.getCellRangeByName("D%d" % L.ITEM_ROW["required"])
+            .CellProtection.IsLocked, "template: protection of Input")
+        # in the template, typing figures makes the indicators appear
+        inp.getCellRangeByName(L.YEAR_CELL).setValue(2021)
+        inp.getCellRangeByName("C%d" % L.ITEM_ROW["certified"]).setValue(9)
+        inp.getCellRangeByName("C%d" % L.ITEM_ROW["required"]).setValue(10)
+        doc.calculateAll()
+        k = kpi_dict(doc)
+        report.check(near(k.get("certrate"), 0.9) and k.get("year") == 2021,
+                     "template: typed figures give certrate 0.9: %r"
+                     % k.get("certrate"))
+    finally:
+        doc.close(True)
+    check_addin_storage(report, TEMPLATE)
+
+
+def pdf_pages(path):
+    out = subprocess.run(["pdfinfo", path], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def check_exports(report, doc, name):
+    tmp = tempfile.mkdtemp(prefix="kpicalc-samples-")
+    try:
+        pdf = os.path.join(tmp, name + ".pdf")
+        doc.storeToURL(uno.systemPathToFileUrl(pdf),
+                       (prop("FilterName", "calc_pdf_Export"),))
+        pages = pdf_pages(pdf)
+        report.check(pages == 2, "%s: PDF has 2 pages (Indicators, Trend), "
+                     "got %d" % (name, pages))
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"],
+                              stdout=subprocess.PIPE, text=True).stdout
+        report.check("持证率" in text and "91.2%" in text and
+                     "趋势分析" in text, "%s: PDF shows the indicators and "
+                     "the trend page" % name)
+        xlsx = os.path.join(tmp, name + ".xlsx")
+        doc.storeToURL(uno.systemPathToFileUrl(xlsx),
+                       (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        with zipfile.ZipFile(xlsx) as z:
+            wb = z.read("xl/workbook.xml").decode("utf-8")
+            m = re.search(r'<sheet name="KPI" sheetId="\d+" state="\w+" '
+                          r'r:id="(rId\d+)"', wb)
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+            target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % m.group(1),
+                               rels) or re.search(
+                r'Target="([^"]+)"[^>]*Id="%s"' % m.group(1), rels)
+            sheet = z.read("xl/" + target.group(1)).decode("utf-8")
+            ind = z.read("xl/worksheets/sheet2.xml").decode("utf-8")
+        row = 2 + L.KPI_KEYS.index("certrate")
+        cellxml = re.search(r'<c r="B%d"[^>]*>(.*?)</c>' % row, sheet)
+        report.check(cellxml and "<v>0.91176470588" in cellxml.group(1),
+                     "%s: XLSX keeps the computed certrate" % name)
+        report.check("ORG.KPICALC.KPICALC.CERTRATE(" in ind,
+                     "%s: XLSX stores the add-in call as "
+                     "ORG.KPICALC.KPICALC.CERTRATE" % name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_docs(report):
+    keys = documented_keys()
+    report.check(keys == L.KPI_KEYS, "docs/templates.md lists the KPI keys "
+                 "in order: %r" % keys)
+
+
+def check_controls(report, office):
+    """Negative controls: the checks above do fail on a damaged workbook."""
+    doc = office.load(DONGCHEN)
+    try:
+        inp = doc.Sheets.getByName("Input")
+        # more certified officers than required: CERTRATE gives #NUM!
+        inp.getCellRangeByName("C%d" % L.ITEM_ROW["certified"]).setValue(40)
+        doc.calculateAll()
+        quiet = Report(quiet=True)
+        ok = compare_errors(quiet, "control", error_cells(doc),
+                            expected_dongchen_errors())
+        report.check(not ok, "control: an injected #NUM! is caught")
+        got = value(doc, "KPI", "B%d" % (2 + L.KPI_KEYS.index("certrate")))
+        report.check(got == "#NUM!", "control: CERTRATE(40;34) shows #NUM!, "
+                     "got %r" % got)
+        # a KPI key renamed
+        doc.Sheets.getByName("KPI").unprotect("")
+        doc.Sheets.getByName("KPI").getCellRangeByName("A4").setString("x")
+        report.check(list(kpi_dict(doc).keys()) != L.KPI_KEYS,
+                     "control: a renamed KPI key is caught")
+    finally:
+        doc.close(True)
+
+
+def main(argv):
+    oxt = os.path.join(ROOT, "build", "kpicalc.oxt")
+    only = None
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "-k":
+            only = args.pop(0)
+        else:
+            oxt = a
+    report = Report()
+    groups = [("docs", lambda o: check_docs(report)),
+              ("template", lambda o: check_template(report, o)),
+              ("dongchen", lambda o: check_dongchen(report, o)),
+              ("county", lambda o: check_county(report, o)),
+              ("controls", lambda o: check_controls(report, o))]
+    with Office(oxt) as office:
+        for name, fn in groups:
+            if only and only not in name:
+                continue
+            try:
+                fn(office)
+            except Exception:
+                traceback.print_exc()
+                report.check(False, "%s: raised" % name)
+    print("samples: %d passed, %d failed" % (report.passed, report.failed))
+    return 1 if report.failed or report.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
