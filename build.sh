@@ -152,18 +152,40 @@ cmd_test() {
 }
 
 # --- demo ------------------------------------------------------------------
+# Prints the columns named in $2 (comma-separated) of the summary CSV $1 for
+# the rows whose file matches $3, as a table. Fields hold no commas.
+summary_table() {
+    awk -F, -v want="$2" -v match_re="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+                  n = split(want, w, ",")
+                  for (j = 1; j <= n; j++) printf "%-17s ", w[j]; print ""; next }
+        $1 ~ match_re { for (j = 1; j <= n; j++) {
+                  v = (w[j] in col) ? $(col[w[j]]) : ""
+                  if (v ~ /^-?[0-9.]+(e-?[0-9]+)?$/ && v ~ /\./) v = sprintf("%.4f", v)
+                  if (w[j] == "file") { sub(/.*\//, "", v) }
+                  printf "%-17s ", v }
+                  print "" }' "$1"
+}
+
 cmd_demo() {
     build
-    if [ ! -x build/kpicalc ]; then
-        echo "build/kpicalc is not built yet" >&2
-        exit 1
-    fi
     local out=build/demo
     rm -rf "$out"
-    build/kpicalc recalc samples -o "$out" --summary "$out/summary.csv"
+    log "recalculating the sample workbooks headless with the add-in"
+    build/kpicalc recalc samples -o "$out" --to ods,pdf \
+        --summary "$out/summary.csv"
     echo
-    echo "Indicators (summary of every sample workbook): $out/summary.csv"
-    column -s, -t <"$out/summary.csv" 2>/dev/null || cat "$out/summary.csv"
+    echo "东陈乡 2020 (samples/dongchen-2020.ods, figures of the seed report):"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; next }
+        $1 ~ /dongchen/ { for (i = 4; i < NF; i++)
+            if ($i != "") printf "  %-18s %s\n", h[i], $i }' "$out/summary.csv"
+    echo
+    echo "County summary (samples/county: synthetic townships, 2020):"
+    summary_table "$out/summary.csv" \
+        file,status,certrate,adoptrate,lossrate,disputes,doubledecline,disputes_trend \
+        county
+    echo
+    echo "Recalculated workbooks and PDFs: $out/   Summary: $out/summary.csv"
 }
 
 # --- bench -----------------------------------------------------------------

@@ -1,0 +1,401 @@
+/* File-system helpers: folders, atomic writes, paths and file URLs. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errsz)
+{
+    if (!path || !*path) {
+        snprintf(err, errsz, "empty folder name");
+        return -1;
+    }
+    char *p = strdup(path);
+    if (!p) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char saved = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, mode) != 0 && errno != EEXIST) {
+            snprintf(err, errsz, "cannot create folder %s: %s", p,
+                     strerror(errno));
+            free(p);
+            return -1;
+        }
+        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, errsz, "cannot create folder %s: %s", p,
+                     stat(p, &st) != 0 ? strerror(errno)
+                                       : "a file of that name exists");
+            free(p);
+            return -1;
+        }
+        *s = saved;
+        if (saved == '\0')
+            break;
+    }
+    free(p);
+    return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+                  struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        return rmdir(path) == 0 || errno == ENOENT ? 0 : -1;
+    return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int kc_rmtree(const char *path)
+{
+    if (!path || !*path)
+        return -1;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int kc_fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    /* Some file systems refuse fsync on folders: not an error here. */
+    if (rc != 0 && (errno == EINVAL || errno == EBADF))
+        rc = 0;
+    close(fd);
+    return rc;
+}
+
+int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
+                    size_t errsz)
+{
+    if (!path || (!data && len)) {
+        snprintf(err, errsz, "invalid arguments");
+        return -1;
+    }
+    char *dir = kc_dirname(path);
+    size_t n = strlen(path) + 64;
+    char *tmp = malloc(n);
+    if (!dir || !tmp) {
+        free(dir);
+        free(tmp);
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, n, "%s/.%s.kpicalc-%ld.tmp", dir, kc_basename(path),
+             (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        free(dir);
+        free(tmp);
+        return -1;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+            close(fd);
+            unlink(tmp);
+            free(dir);
+            free(tmp);
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(dir);
+        free(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(dir);
+        free(tmp);
+        return -1;
+    }
+    kc_fsync_path(dir);
+    free(dir);
+    free(tmp);
+    return 0;
+}
+
+int kc_read_file(const char *path, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t cap = 4096, n = 0;
+    char *p = malloc(cap);
+    if (!p) {
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *q = realloc(p, cap * 2);
+            if (!q) {
+                free(p);
+                close(fd);
+                errno = ENOMEM;
+                return -1;
+            }
+            p = q;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, p + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(p);
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    p[n] = '\0';
+    *data = p;
+    *len = n;
+    return 0;
+}
+
+char *kc_path_join(const char *a, const char *b)
+{
+    if (!a || !b)
+        return NULL;
+    if (!*a || *b == '/')
+        return strdup(b);
+    size_t la = strlen(a);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    size_t n = la + 1 + strlen(b) + 1;
+    char *r = malloc(n);
+    if (!r)
+        return NULL;
+    snprintf(r, n, "%.*s/%s", (int)la, a, b);
+    return r;
+}
+
+char *kc_dirname(const char *path)
+{
+    if (!path)
+        return NULL;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+const char *kc_basename(const char *path)
+{
+    if (!path)
+        return "";
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+char *kc_abspath(const char *path)
+{
+    if (!path || !*path)
+        return NULL;
+    char *joined;
+    if (path[0] == '/') {
+        joined = strdup(path);
+    } else {
+        char *cwd = getcwd(NULL, 0);
+        if (!cwd)
+            return NULL;
+        joined = kc_path_join(cwd, path);
+        free(cwd);
+    }
+    if (!joined)
+        return NULL;
+    /* Normalise: drop empty and "." components, resolve "..". */
+    size_t n = strlen(joined);
+    char *out = malloc(n + 2);
+    if (!out) {
+        free(joined);
+        return NULL;
+    }
+    size_t o = 0;
+    char *save = NULL;
+    for (char *c = strtok_r(joined, "/", &save); c;
+         c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            continue;
+        }
+        out[o++] = '/';
+        size_t cl = strlen(c);
+        memcpy(out + o, c, cl);
+        o += cl;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = '\0';
+    free(joined);
+    return out;
+}
+
+char *kc_file_url(const char *abspath)
+{
+    if (!abspath || abspath[0] != '/')
+        return NULL;
+    size_t n = strlen(abspath);
+    char *u = malloc(7 + n * 3 + 1);
+    if (!u)
+        return NULL;
+    memcpy(u, "file://", 7);
+    size_t o = 7;
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *s = (const unsigned char *)abspath; *s; s++) {
+        unsigned char c = *s;
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                   c == '~' || c == '/';
+        if (keep) {
+            u[o++] = (char)c;
+        } else {
+            u[o++] = '%';
+            u[o++] = hex[c >> 4];
+            u[o++] = hex[c & 15];
+        }
+    }
+    u[o] = '\0';
+    return u;
+}
+
+unsigned long long kc_fnv1a(const void *data, size_t len,
+                            unsigned long long seed)
+{
+    const unsigned char *p = data;
+    unsigned long long h = seed;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+int kc_fnv1a_file(const char *path, unsigned long long *hash)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    unsigned long long h = KC_FNV_SEED;
+    char block[65536];
+    for (;;) {
+        ssize_t r = read(fd, block, sizeof block);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        h = kc_fnv1a(block, (size_t)r, h);
+    }
+    close(fd);
+    *hash = h;
+    return 0;
+}
+
+/* 1 unless process PID is gone or a zombie (an orphan that nobody has
+ * reaped yet: some container inits are slow at it). */
+static int process_alive(pid_t pid)
+{
+    if (kill(pid, 0) != 0)
+        return errno != ESRCH;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    ssize_t r = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (r <= 0)
+        return 1;
+    buf[r] = '\0';
+    const char *paren = strrchr(buf, ')'); /* the name may hold spaces */
+    return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
+}
+
+int kc_sweep_stale(const char *dir, const char *prefix, const char *rest)
+{
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d)
+        return 0;
+    size_t pl = strlen(prefix), rl = strlen(rest);
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        if (strncmp(name, prefix, pl) != 0)
+            continue;
+        char *end;
+        long pid = strtol(name + pl, &end, 10);
+        if (end == name + pl || pid <= 0 || strncmp(end, rest, rl) != 0)
+            continue;
+        if (process_alive((pid_t)pid))
+            continue;
+        char *path = kc_path_join(dir, name);
+        if (path && kc_rmtree(path) == 0)
+            removed++;
+        free(path);
+    }
+    closedir(d);
+    return removed;
+}
+
+double kc_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}

@@ -1,0 +1,828 @@
+/* kpicalc: the command line. "kpicalc recalc" recalculates, exports and
+ * summarises workbooks with LibreOffice (through LibreOfficeKit). */
+#include "buf.h"
+#include "fsutil.h"
+#include "newyear.h"
+#include "paths.h"
+#include "pool.h"
+#include "profile.h"
+#include "progress.h"
+#include "summary.h"
+#include "version.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define DEFAULT_LO "/usr/lib/libreoffice/program"
+#define MAX_JOBS 256
+
+static const char *const formats[] = {"ods", "fods", "xlsx",
+                                      "xls", "pdf",  "csv"};
+
+struct options {
+    const char *outdir;
+    const char *to[KC_MAX_OUTPUTS];
+    int nto;
+    int in_place;
+    const char *summary;
+    int jobs;
+    unsigned shard_k, shard_n; /* 1-based K of N; N = 0: no sharding */
+    double timeout;
+    int max_docs;
+    long max_mem_mb;
+    int retries;
+    const char *extension;
+    const char *profile_dir;
+    int quiet;
+    char **paths;
+    int npaths;
+};
+
+static void usage_main(FILE *f)
+{
+    fprintf(f,
+            "Usage: kpicalc recalc [options] PATH...\n"
+            "       kpicalc new-year WORKBOOK --year N -o OUT\n"
+            "       kpicalc --help | --version\n"
+            "\n"
+            "Commands:\n"
+            "  recalc    recalculate every formula of workbooks, export "
+            "them and\n"
+            "            summarise their indicators (kpicalc recalc --help)\n"
+            "  new-year  roll a yearly workbook to the next year: this "
+            "year's\n"
+            "            inputs become last year's, the history gains a "
+            "row\n"
+            "            (kpicalc new-year --help)\n");
+}
+
+static void usage_recalc(FILE *f)
+{
+    fprintf(f,
+            "Usage: kpicalc recalc [options] PATH...\n"
+            "\n"
+            "Recalculates every formula of every workbook (whatever results "
+            "were\n"
+            "cached in it) with LibreOffice and the kpicalc add-in, without "
+            "running\n"
+            "macros or fetching external links. PATH is a workbook, or a "
+            "folder\n"
+            "searched for .ods, .fods, .xlsx and .xls files.\n"
+            "\n"
+            "Options:\n"
+            "  -o, --output DIR        write the results below DIR, mirroring "
+            "the paths\n"
+            "                          below each input folder (in/a/b.ods -> "
+            "DIR/a/b.ods)\n"
+            "      --to LIST           output formats, comma-separated: "
+            "ods,fods,xlsx,\n"
+            "                          xls,pdf,csv (default ods; csv writes "
+            "one file\n"
+            "                          per sheet, NAME-SHEET.csv)\n"
+            "      --in-place          replace each workbook atomically in "
+            "its own\n"
+            "                          format, keeping the original as "
+            "FILE.bak\n"
+            "      --summary FILE      write one row per workbook (status, "
+            "error cells,\n"
+            "                          indicators of its KPI sheet) to "
+            "FILE.csv or\n"
+            "                          FILE.json\n"
+            "  -j, --jobs N            worker processes (default: the number "
+            "of cores)\n"
+            "      --shard K/N         process only the K-th (1..N) of N "
+            "stable parts\n"
+            "                          of the inputs, for a job runner over "
+            "machines\n"
+            "      --timeout SECONDS   give up on a workbook after this long "
+            "(default 120)\n"
+            "      --max-docs-per-worker N\n"
+            "                          restart a worker after N workbooks "
+            "(default 200)\n"
+            "      --max-worker-memory MB\n"
+            "                          restart a worker that grew beyond MB "
+            "(default\n"
+            "                          2048; 0: no limit)\n"
+            "      --retries N         attempts after a worker crash (default "
+            "1)\n"
+            "      --extension FILE    the add-in to install (default: "
+            "kpicalc.oxt beside\n"
+            "                          the kpicalc program, or $KPICALC_OXT)\n"
+            "      --profile-dir DIR   keep the private LibreOffice profiles "
+            "in DIR\n"
+            "                          (default "
+            "$XDG_CACHE_HOME/kpicalc/VERSION-HASH)\n"
+            "  -q, --quiet             no progress; failures are still "
+            "reported\n"
+            "  -h, --help              show this help\n"
+            "  -V, --version           show the version\n"
+            "\n"
+            "Exit status: 0 every workbook succeeded, 1 some failed (each "
+            "named with\n"
+            "its reason on stderr), 2 bad usage.\n"
+            "\n"
+            "Examples:\n"
+            "  kpicalc recalc samples -o out --summary out/summary.csv\n"
+            "  kpicalc recalc -j 2 --to ods,pdf --summary s.json in/\n"
+            "  kpicalc recalc --shard 3/8 -o out --summary out/s-3.csv /data/"
+            "province\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kpicalc: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fprintf(stderr, "\nTry 'kpicalc recalc --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_formats(char *list, struct options *o)
+{
+    o->nto = 0;
+    char *save = NULL;
+    for (char *f = strtok_r(list, ",", &save); f;
+         f = strtok_r(NULL, ",", &save)) {
+        const char *known = NULL;
+        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+            if (strcasecmp(f, formats[i]) == 0)
+                known = formats[i];
+        if (!known)
+            return usage_error("unknown output format '%s' (known: ods, "
+                               "fods, xlsx, xls, pdf, csv)",
+                               f);
+        int dup = 0;
+        for (int i = 0; i < o->nto; i++)
+            dup |= o->to[i] == known;
+        if (!dup && o->nto < KC_MAX_OUTPUTS)
+            o->to[o->nto++] = known;
+    }
+    if (o->nto == 0)
+        return usage_error("--to needs at least one format%s", NULL);
+    return 0;
+}
+
+enum {
+    OPT_TO = 256,
+    OPT_IN_PLACE,
+    OPT_SUMMARY,
+    OPT_SHARD,
+    OPT_TIMEOUT,
+    OPT_MAX_DOCS,
+    OPT_MAX_MEM,
+    OPT_RETRIES,
+    OPT_EXTENSION,
+    OPT_PROFILE_DIR
+};
+
+/* Parses "recalc"'s options; returns -1 to go on, or an exit status. */
+static int parse_recalc(int argc, char **argv, struct options *o)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"to", required_argument, NULL, OPT_TO},
+        {"in-place", no_argument, NULL, OPT_IN_PLACE},
+        {"summary", required_argument, NULL, OPT_SUMMARY},
+        {"jobs", required_argument, NULL, 'j'},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-docs-per-worker", required_argument, NULL, OPT_MAX_DOCS},
+        {"max-worker-memory", required_argument, NULL, OPT_MAX_MEM},
+        {"retries", required_argument, NULL, OPT_RETRIES},
+        {"extension", required_argument, NULL, OPT_EXTENSION},
+        {"profile-dir", required_argument, NULL, OPT_PROFILE_DIR},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int to_given = 0;
+    opterr = 0;
+    optind = 1;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, ":o:j:qhV", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if (!*optarg)
+                return usage_error("-o needs a folder%s", NULL);
+            o->outdir = optarg;
+            break;
+        case OPT_TO: {
+            int rc = parse_formats(optarg, o);
+            if (rc != 0)
+                return rc;
+            to_given = 1;
+            break;
+        }
+        case OPT_IN_PLACE:
+            o->in_place = 1;
+            break;
+        case OPT_SUMMARY:
+            if (!kc_summary_format(optarg))
+                return usage_error("--summary needs a .csv or .json file "
+                                   "name, not '%s'",
+                                   optarg);
+            o->summary = optarg;
+            break;
+        case 'j':
+            if (parse_long(optarg, 1, MAX_JOBS, &v) != 0)
+                return usage_error("-j needs a number of workers from 1 to "
+                                   "256, not '%s'",
+                                   optarg);
+            o->jobs = (int)v;
+            break;
+        case OPT_SHARD: {
+            unsigned k, n;
+            char extra;
+            if (sscanf(optarg, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 ||
+                n > 1000000 || k < 1 || k > n)
+                return usage_error("--shard needs K/N with 1 <= K <= N "
+                                   "(shards are numbered from 1), not '%s'",
+                                   optarg);
+            o->shard_k = k;
+            o->shard_n = n;
+            break;
+        }
+        case OPT_TIMEOUT: {
+            char *end;
+            double t = strtod(optarg, &end);
+            if (end == optarg || *end || !(t > 0) || t > 86400 * 7)
+                return usage_error("--timeout needs a positive number of "
+                                   "seconds, not '%s'",
+                                   optarg);
+            o->timeout = t;
+            break;
+        }
+        case OPT_MAX_DOCS:
+            if (parse_long(optarg, 1, INT_MAX, &v) != 0)
+                return usage_error("--max-docs-per-worker needs a positive "
+                                   "number, not '%s'",
+                                   optarg);
+            o->max_docs = (int)v;
+            break;
+        case OPT_MAX_MEM:
+            if (parse_long(optarg, 0, 1L << 30, &v) != 0)
+                return usage_error("--max-worker-memory needs a number of "
+                                   "MB (0: no limit), not '%s'",
+                                   optarg);
+            o->max_mem_mb = v;
+            break;
+        case OPT_RETRIES:
+            if (parse_long(optarg, 0, 10, &v) != 0)
+                return usage_error("--retries needs a number from 0 to 10, "
+                                   "not '%s'",
+                                   optarg);
+            o->retries = (int)v;
+            break;
+        case OPT_EXTENSION:
+            o->extension = optarg;
+            break;
+        case OPT_PROFILE_DIR:
+            if (!*optarg)
+                return usage_error("--profile-dir needs a folder%s", NULL);
+            o->profile_dir = optarg;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            usage_recalc(stdout);
+            return 0;
+        case 'V':
+            printf("kpicalc %s\n", KPICALC_VERSION);
+            return 0;
+        case ':':
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    o->paths = argv + optind;
+    o->npaths = argc - optind;
+    if (o->npaths == 0)
+        return usage_error("no workbook or folder given%s", NULL);
+    if (o->in_place && o->outdir)
+        return usage_error("--in-place and -o cannot go together%s", NULL);
+    if (o->in_place && to_given)
+        return usage_error("--in-place keeps each workbook's own format: "
+                           "--to cannot go with it%s",
+                           NULL);
+    if (to_given && !o->outdir)
+        return usage_error("--to needs -o DIR to write into%s", NULL);
+    return -1;
+}
+
+/* The extension to install: --extension, $KPICALC_OXT, or kpicalc.oxt
+ * beside this program. Returns an exit status, or -1 to go on. */
+static int find_extension(struct options *o, char **oxt)
+{
+    *oxt = NULL;
+    const char *given = o->extension ? o->extension : getenv("KPICALC_OXT");
+    const char *what = o->extension ? "--extension" : "KPICALC_OXT";
+    if (given && *given) {
+        struct stat st;
+        if (stat(given, &st) != 0 || !S_ISREG(st.st_mode) ||
+            access(given, R_OK) != 0) {
+            char msg[PATH_MAX + 64];
+            snprintf(msg, sizeof msg, "%s: cannot read the extension file %s",
+                     what, given);
+            return usage_error("%s", msg);
+        }
+        *oxt = kc_abspath(given);
+        return -1;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *dir = kc_dirname(self);
+        char *path = dir ? kc_path_join(dir, "kpicalc.oxt") : NULL;
+        free(dir);
+        if (path && access(path, R_OK) == 0) {
+            *oxt = path;
+            return -1;
+        }
+        free(path);
+    }
+    if (!o->quiet)
+        fprintf(stderr,
+                "kpicalc: warning: no add-in extension (kpicalc.oxt beside "
+                "kpicalc, --extension or KPICALC_OXT): the add-in's "
+                "functions will show #NAME?\n");
+    return -1;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    stop_requested = sig;
+}
+
+struct run {
+    struct options *o;
+    const struct kc_inputs *in;
+    struct kc_result *results;
+    const char **files;
+    char *reported; /* shown on stderr already */
+    size_t n;
+    struct kc_progress progress;
+    double last_summary;
+};
+
+static void write_summary(struct run *r, int final)
+{
+    if (!r->o->summary)
+        return;
+    char err[512];
+    if (kc_summary_write(r->o->summary, r->files, r->results, r->n, err,
+                         sizeof err) != 0) {
+        if (final) {
+            char line[600];
+            snprintf(line, sizeof line, "kpicalc: summary: %s", err);
+            kc_progress_say(&r->progress, line);
+        }
+    }
+    r->last_summary = kc_now();
+}
+
+static void on_result(void *ctx, size_t index)
+{
+    struct run *r = ctx;
+    if (index != (size_t)-1) {
+        const struct kc_result *res = &r->results[index];
+        r->reported[index] = 1;
+        kc_progress_item(&r->progress, r->files[index], res->state == KC_OK,
+                         res->message, res->seconds);
+    } else {
+        kc_progress_tick(&r->progress);
+    }
+    if (kc_now() - r->last_summary >= 2.0)
+        write_summary(r, 0);
+}
+
+struct clash {
+    const char *final;
+    size_t job;
+};
+
+static int cmp_clash(const void *a, const void *b)
+{
+    const struct clash *x = a, *y = b;
+    int c = strcmp(x->final, y->final);
+    if (c)
+        return c;
+    /* same output: the earlier input first */
+    return (x->job > y->job) - (x->job < y->job);
+}
+
+/* Fails the later of two workbooks that would write the same file, and a
+ * workbook whose output would replace an input. */
+static void check_clashes(struct kc_job *jobs, struct kc_result *results,
+                          const char **files, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += (size_t)jobs[i].nout;
+    struct clash *v = malloc((m + 1) * sizeof *v);
+    if (!v)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < jobs[i].nout; f++)
+            v[k++] = (struct clash){jobs[i].final[f], i};
+    qsort(v, k, sizeof *v, cmp_clash);
+    char msg[4096];
+    for (size_t a = 1; a < k; a++) {
+        if (strcmp(v[a].final, v[a - 1].final) != 0)
+            continue;
+        size_t first = v[a - 1].job, later = v[a].job;
+        if (first == later || results[later].state != KC_PENDING)
+            continue;
+        snprintf(msg, sizeof msg, "its output %s would also be written for %s",
+                 v[a].final, files[first]);
+        results[later].state = KC_FAILED;
+        results[later].message = strdup(msg);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < jobs[i].nout && !jobs[i].backup; f++)
+            for (size_t x = 0; x < n; x++)
+                if (strcmp(jobs[i].final[f], jobs[x].input) == 0 &&
+                    results[i].state == KC_PENDING) {
+                    snprintf(msg, sizeof msg,
+                             "its output %s would replace an input (use "
+                             "--in-place to replace workbooks)",
+                             jobs[i].final[f]);
+                    results[i].state = KC_FAILED;
+                    results[i].message = strdup(msg);
+                }
+    free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the staging folders that workers of runs killed with SIGKILL
+ * left in the output folders (each folder looked at once). */
+static void sweep_output_folders(const struct kc_job *jobs, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += (size_t)jobs[i].nout;
+    char **dirs = malloc((m + 1) * sizeof *dirs);
+    if (!dirs)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < jobs[i].nout; f++)
+            if ((dirs[k] = kc_dirname(jobs[i].final[f])) != NULL)
+                k++;
+    qsort(dirs, k, sizeof *dirs, cmp_str);
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
+            kc_sweep_stale(dirs[i], ".kpicalc-", ".tmp");
+    for (size_t i = 0; i < k; i++)
+        free(dirs[i]);
+    free(dirs);
+}
+
+static void fail_pending(struct kc_result *results, size_t n, const char *why)
+{
+    for (size_t i = 0; i < n; i++)
+        if (results[i].state == KC_PENDING) {
+            results[i].state = KC_FAILED;
+            free(results[i].message);
+            results[i].message = strdup(why);
+        }
+}
+
+static int recalc(struct options *o)
+{
+    const char *lo = getenv("KPICALC_LO_PROGRAM");
+    lo = lo && *lo ? lo : DEFAULT_LO;
+    char *lib1 = kc_path_join(lo, "libsofficeapp.so");
+    char *lib2 = kc_path_join(lo, "libmergedlo.so");
+    int have_lo =
+        (lib1 && access(lib1, R_OK) == 0) || (lib2 && access(lib2, R_OK) == 0);
+    free(lib1);
+    free(lib2);
+    if (!have_lo) {
+        fprintf(stderr,
+                "kpicalc: LibreOffice not found in %s (install "
+                "libreoffice-calc, or set KPICALC_LO_PROGRAM)\n",
+                lo);
+        return 1;
+    }
+    char *oxt = NULL;
+    int rc = find_extension(o, &oxt);
+    if (rc >= 0)
+        return rc;
+    char *outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
+    struct kc_inputs in = {0};
+    char err[1024];
+    if (kc_discover(o->paths, o->npaths, outdir, &in, err, sizeof err) != 0) {
+        fprintf(stderr, "kpicalc: %s\n", err);
+        free(outdir);
+        free(oxt);
+        kc_inputs_free(&in);
+        return 1;
+    }
+    /* this machine's shard */
+    if (o->shard_n > 0) {
+        size_t kept = 0;
+        for (size_t i = 0; i < in.n; i++) {
+            if (kc_shard_of(in.v[i].rel, o->shard_n) == o->shard_k - 1) {
+                in.v[kept++] = in.v[i];
+            } else {
+                free(in.v[i].path);
+                free(in.v[i].rel);
+                free(in.v[i].error);
+            }
+        }
+        in.n = kept;
+    }
+    size_t n = in.n;
+    struct kc_job *jobs = calloc(n + 1, sizeof *jobs);
+    struct kc_result *results = calloc(n + 1, sizeof *results);
+    const char **files = calloc(n + 1, sizeof *files);
+    char **abs = calloc(n + 1, sizeof *abs);
+    if (!jobs || !results || !files || !abs) {
+        fprintf(stderr, "kpicalc: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct kc_input *e = &in.v[i];
+        files[i] = e->path;
+        abs[i] = kc_abspath(e->path);
+        jobs[i].input = abs[i] ? abs[i] : e->path;
+        results[i].error_cells = -1;
+        if (e->error) {
+            results[i].state = KC_FAILED;
+            results[i].message = strdup(e->error);
+            continue;
+        }
+        if (o->in_place) {
+            char ext[16];
+            kc_extension(e->path, ext, sizeof ext);
+            const char *fmt = NULL;
+            for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+                if (strcmp(ext, formats[f]) == 0 && strcmp(ext, "csv") &&
+                    strcmp(ext, "pdf"))
+                    fmt = formats[f];
+            if (!fmt) {
+                results[i].state = KC_FAILED;
+                results[i].message =
+                    strdup("--in-place writes .ods, .fods, .xlsx or .xls only");
+                continue;
+            }
+            size_t bl = strlen(jobs[i].input) + 8;
+            char *backup = malloc(bl);
+            if (backup)
+                snprintf(backup, bl, "%s.bak", jobs[i].input);
+            jobs[i].backup = backup;
+            jobs[i].fmt[0] = fmt;
+            jobs[i].final[0] = strdup(jobs[i].input);
+            jobs[i].nout = 1;
+        } else if (outdir) {
+            int nto = o->nto ? o->nto : 1;
+            for (int f = 0; f < nto; f++) {
+                jobs[i].fmt[f] = o->nto ? o->to[f] : "ods";
+                jobs[i].final[f] =
+                    kc_output_path(outdir, e->rel, jobs[i].fmt[f]);
+            }
+            jobs[i].nout = nto;
+        }
+    }
+    check_clashes(jobs, results, files, n);
+    if (outdir && kc_mkdirs(outdir, 0755, err, sizeof err) != 0) {
+        char why[1200];
+        snprintf(why, sizeof why, "output folder: %s", err);
+        fail_pending(results, n, why);
+    }
+
+    char *reported = calloc(n + 1, 1);
+    if (!reported) {
+        fprintf(stderr, "kpicalc: out of memory\n");
+        return 1;
+    }
+    struct run run = {.o = o,
+                      .in = &in,
+                      .results = results,
+                      .files = files,
+                      .reported = reported,
+                      .n = n};
+    kc_progress_init(&run.progress, n, o->quiet);
+    size_t pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (results[i].state == KC_PENDING)
+            pending++;
+        else
+            on_result(&run, i);
+    }
+    int workers = o->jobs;
+    if ((size_t)workers > pending)
+        workers = (int)pending;
+
+    struct kc_pool_stats stats = {0};
+    struct kc_profile *profiles = calloc((size_t)workers + 1, sizeof *profiles);
+    char *run_tmp = NULL;
+    double t0 = kc_now();
+    int acquired = 0;
+    if (workers > 0) {
+        struct kc_profile_cfg pc = {lo, oxt, o->profile_dir, !o->quiet};
+        char *base = NULL;
+        if (kc_profile_base_dir(&pc, &base, err, sizeof err) != 0) {
+            fail_pending(results, n, err);
+        } else {
+            for (; acquired < workers; acquired++) {
+                if (kc_profile_acquire(&pc, base, &profiles[acquired], err,
+                                       sizeof err) != 0) {
+                    char why[1200];
+                    snprintf(why, sizeof why, "profile: %s", err);
+                    fail_pending(results, n, why);
+                    break;
+                }
+            }
+        }
+        free(base);
+    }
+    if (acquired == workers && workers > 0) {
+        const char *tmpdir = getenv("TMPDIR");
+        tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+        /* what runs killed with SIGKILL left: their scratch folders, and
+         * the staging folders of their workers beside our outputs */
+        kc_sweep_stale(tmpdir, "kpicalc-run-", "-");
+        sweep_output_folders(jobs, n);
+        char name[64];
+        snprintf(name, sizeof name, "kpicalc-run-%ld-XXXXXX", (long)getpid());
+        char *tmpl = kc_path_join(tmpdir, name);
+        run_tmp = tmpl ? mkdtemp(tmpl) : NULL;
+        if (!run_tmp) {
+            free(tmpl);
+            fail_pending(results, n, "cannot create a temporary folder");
+        }
+    }
+    int pool_failed = 0;
+    if (run_tmp) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        struct kc_pool_cfg cfg = {
+            .workers = workers,
+            .timeout = o->timeout,
+            .max_docs = o->max_docs,
+            .max_rss_kb = o->max_mem_mb * 1024,
+            .retries = o->retries,
+            .scan = o->summary != NULL,
+            .lo_program = lo,
+            .profiles = profiles,
+            .run_tmp = run_tmp,
+            .stop = &stop_requested,
+            .on_result = on_result,
+            .ctx = &run,
+        };
+        if (kc_pool_run(&cfg, jobs, results, n, &stats, err, sizeof err) != 0) {
+            pool_failed = 1;
+            fail_pending(results, n, err);
+        }
+        kc_rmtree(run_tmp);
+    }
+    size_t unprocessed = 0;
+    if (stop_requested) {
+        /* left "not processed", with the reason */
+        for (size_t i = 0; i < n; i++)
+            if (results[i].state == KC_PENDING) {
+                free(results[i].message);
+                results[i].message = strdup("the run was interrupted");
+                unprocessed++;
+            }
+    }
+    /* report the workbooks failed without a worker (profile, start-up,
+     * interruption) */
+    for (size_t i = 0; i < n; i++)
+        if (!run.reported[i] && results[i].state != KC_PENDING)
+            on_result(&run, i);
+    size_t ok = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (results[i].state == KC_OK)
+            ok++;
+        else
+            failed++;
+    }
+    write_summary(&run, 1);
+    if (unprocessed) {
+        char line[128];
+        snprintf(line, sizeof line,
+                 "kpicalc: interrupted: %zu workbook%s not processed",
+                 unprocessed, unprocessed == 1 ? "" : "s");
+        kc_progress_say(&run.progress, line);
+    }
+    kc_progress_end(&run.progress);
+    double el = kc_now() - t0;
+    if (!o->quiet || failed) {
+        char mem[128] = "";
+        if (stats.started > 0)
+            snprintf(mem, sizeof mem,
+                     "; peak worker memory %ld MiB, %d worker start%s",
+                     (stats.peak_rss_kb + 1023) / 1024, stats.started,
+                     stats.started == 1 ? "" : "s");
+        fprintf(stderr,
+                "kpicalc: %zu ok, %zu failed, %zu workbooks in %.1f s "
+                "(%.2f/s, %d worker%s)%s\n",
+                ok, failed, n, el, el > 0 ? (double)n / el : 0.0, workers,
+                workers == 1 ? "" : "s", mem);
+    }
+    if (failed && pool_failed)
+        fprintf(stderr, "kpicalc: %s\n", err);
+    for (int i = 0; i < acquired; i++)
+        kc_profile_release(&profiles[i]);
+    free(profiles);
+    free(run_tmp);
+    for (size_t i = 0; i < n; i++) {
+        for (int f = 0; f < jobs[i].nout; f++)
+            free(jobs[i].final[f]);
+        free((char *)jobs[i].backup);
+        free(abs[i]);
+        free(results[i].message);
+        kc_kpi_list_free(&results[i].kpis);
+    }
+    free(jobs);
+    free(results);
+    free(files);
+    free(abs);
+    free(reported);
+    kc_inputs_free(&in);
+    free(outdir);
+    free(oxt);
+    if (stop_requested) {
+        /* die of the signal, as a shell expects */
+        int sig = stop_requested;
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_main(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage_main(stdout);
+        printf("\n");
+        usage_recalc(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("kpicalc %s\n", KPICALC_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "new-year") == 0)
+        return kpicalc_new_year_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "recalc") != 0) {
+        fprintf(stderr, "kpicalc: unknown command '%s'\n", cmd);
+        usage_main(stderr);
+        return EXIT_USAGE;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    struct options o = {
+        .jobs = cores < 1 ? 1 : (cores > MAX_JOBS ? MAX_JOBS : (int)cores),
+        .timeout = 120,
+        .max_docs = 200,
+        .max_mem_mb = 2048,
+        .retries = 1,
+    };
+    int rc = parse_recalc(argc - 1, argv + 1, &o);
+    if (rc >= 0)
+        return rc;
+    return recalc(&o);
+}

@@ -1,0 +1,253 @@
+/* Input discovery, stable sharding, and the mirrored output names. */
+#include "paths.h"
+
+#include "fsutil.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const sheet_exts[] = {"ods", "fods", "xlsx", "xls"};
+
+void kc_extension(const char *name, char *out, size_t outsz)
+{
+    if (!out || outsz == 0)
+        return;
+    out[0] = '\0';
+    const char *base = kc_basename(name);
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return;
+    size_t i = 0;
+    for (const char *s = dot + 1; *s && i + 1 < outsz; s++)
+        out[i++] = (char)tolower((unsigned char)*s);
+    out[i] = '\0';
+}
+
+int kc_is_spreadsheet_name(const char *name)
+{
+    char ext[16];
+    kc_extension(name, ext, sizeof ext);
+    for (size_t i = 0; i < sizeof sheet_exts / sizeof *sheet_exts; i++)
+        if (strcmp(ext, sheet_exts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+unsigned kc_shard_of(const char *rel, unsigned n)
+{
+    if (!rel || n == 0)
+        return 0;
+    return (unsigned)(kc_fnv1a(rel, strlen(rel), KC_FNV_SEED) % n);
+}
+
+char *kc_output_path(const char *outdir, const char *rel, const char *ext)
+{
+    if (!outdir || !rel || !ext)
+        return NULL;
+    const char *base = kc_basename(rel);
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - rel) : strlen(rel);
+    size_t n = strlen(outdir) + 1 + stem + 1 + strlen(ext) + 1;
+    char *r = malloc(n);
+    if (!r)
+        return NULL;
+    snprintf(r, n, "%s/%.*s.%s", outdir, (int)stem, rel, ext);
+    return r;
+}
+
+static int push(struct kc_inputs *in, const char *path, const char *rel,
+                const char *error, dev_t dev, ino_t ino)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 64;
+        struct kc_input *v = realloc(in->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        in->v = v;
+        in->cap = cap;
+    }
+    struct kc_input *e = &in->v[in->n];
+    memset(e, 0, sizeof *e);
+    e->path = strdup(path);
+    e->rel = strdup(rel);
+    e->error = error ? strdup(error) : NULL;
+    e->dev = dev;
+    e->ino = ino;
+    if (!e->path || !e->rel || (error && !e->error)) {
+        free(e->path);
+        free(e->rel);
+        free(e->error);
+        return -1;
+    }
+    in->n++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct walk {
+    struct kc_inputs *out;
+    int have_exclude;
+    dev_t ex_dev;
+    ino_t ex_ino;
+    char *err;
+    size_t errsz;
+};
+
+static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
+{
+    if (depth > 64) {
+        snprintf(w->err, w->errsz, "folders nested too deeply under %s", dir);
+        return -1;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(w->err, w->errsz, "cannot read folder %s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue; /* hidden files, lock files, our temporaries */
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **v = realloc(names, cap * sizeof *v);
+            if (!v) {
+                rc = -1;
+                break;
+            }
+            names = v;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc != 0) {
+        snprintf(w->err, w->errsz, "out of memory");
+        goto done;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *path = kc_path_join(dir, names[i]);
+        char *sub = *rel ? kc_path_join(rel, names[i]) : strdup(names[i]);
+        struct stat lst, st;
+        if (!path || !sub) {
+            snprintf(w->err, w->errsz, "out of memory");
+            rc = -1;
+        } else if (lstat(path, &lst) != 0) {
+            /* vanished while we looked: ignore */
+        } else if (S_ISDIR(lst.st_mode)) {
+            if (!(w->have_exclude && lst.st_dev == w->ex_dev &&
+                  lst.st_ino == w->ex_ino))
+                rc = walk_dir(w, path, sub, depth + 1);
+        } else if (kc_is_spreadsheet_name(names[i]) && stat(path, &st) == 0 &&
+                   S_ISREG(st.st_mode)) {
+            if (push(w->out, path, sub, NULL, st.st_dev, st.st_ino) != 0) {
+                snprintf(w->err, w->errsz, "out of memory");
+                rc = -1;
+            }
+        }
+        free(path);
+        free(sub);
+    }
+done:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* Marks the later copy of a file reached twice (same device and inode). */
+static void drop_duplicates(struct kc_inputs *in)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        struct kc_input *e = &in->v[i];
+        int dup = 0;
+        if (!e->error) {
+            for (size_t j = 0; j < kept && !dup; j++) {
+                const struct kc_input *k = &in->v[j];
+                dup = !k->error && k->dev == e->dev && k->ino == e->ino;
+            }
+        }
+        if (dup) {
+            free(e->path);
+            free(e->rel);
+            free(e->error);
+        } else {
+            in->v[kept++] = *e;
+        }
+    }
+    in->n = kept;
+}
+
+int kc_discover(char *const *args, int nargs, const char *exclude,
+                struct kc_inputs *out, char *err, size_t errsz)
+{
+    if (!args || nargs < 0 || !out) {
+        snprintf(err, errsz, "invalid arguments");
+        return -1;
+    }
+    struct walk w = {.out = out, .err = err, .errsz = errsz};
+    struct stat xs;
+    if (exclude && stat(exclude, &xs) == 0 && S_ISDIR(xs.st_mode)) {
+        w.have_exclude = 1;
+        w.ex_dev = xs.st_dev;
+        w.ex_ino = xs.st_ino;
+    }
+    for (int i = 0; i < nargs; i++) {
+        const char *a = args[i];
+        struct stat st;
+        int rc = 0;
+        if (!a || !*a) {
+            rc = push(out, "", "", "empty path", 0, 0);
+        } else if (stat(a, &st) != 0) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+            rc = push(out, a, kc_basename(a), msg, 0, 0);
+        } else if (S_ISDIR(st.st_mode)) {
+            if (walk_dir(&w, a, "", 0) != 0)
+                return -1;
+        } else if (S_ISREG(st.st_mode)) {
+            rc = push(out, a, kc_basename(a), NULL, st.st_dev, st.st_ino);
+        } else {
+            rc = push(out, a, kc_basename(a), "not a regular file or folder", 0,
+                      0);
+        }
+        if (rc != 0) {
+            snprintf(err, errsz, "out of memory");
+            return -1;
+        }
+    }
+    drop_duplicates(out);
+    return 0;
+}
+
+void kc_inputs_free(struct kc_inputs *in)
+{
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].rel);
+        free(in->v[i].error);
+    }
+    free(in->v);
+    in->v = NULL;
+    in->n = in->cap = 0;
+}

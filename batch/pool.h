@@ -1,0 +1,73 @@
+/* The worker processes: N children, each running LibreOffice with its own
+ * profile and handling one workbook at a time. The parent hands out
+ * workbooks, enforces a timeout per workbook (the worker is killed and
+ * replaced), replaces a worker that dies (the workbook is retried once on
+ * a fresh worker, then failed), and restarts each worker after a number of
+ * workbooks or when it grows too big, so memory stays flat.
+ *
+ * Records (see proto.h), parent to worker:
+ *   JOB id input scan backup [format final]...
+ * worker to parent:
+ *   READY | FATAL message
+ *   RES id ok|failed error_cells message [key type value]...
+ * A staged output lives in <folder of final>/.kpicalc-<worker pid>.tmp until
+ * it is complete; the parent removes that folder when it kills a worker. */
+#ifndef KPICALC_POOL_H
+#define KPICALC_POOL_H
+
+#include "kpi.h"
+#include "profile.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+#define KC_MAX_OUTPUTS 8
+
+struct kc_job {
+    const char *input;  /* the workbook (absolute path) */
+    const char *backup; /* --in-place: where the original is kept */
+    int nout;
+    const char *fmt[KC_MAX_OUTPUTS];
+    char *final[KC_MAX_OUTPUTS]; /* the output files (absolute paths) */
+};
+
+enum kc_state { KC_PENDING = 0, KC_OK, KC_FAILED };
+
+struct kc_result {
+    enum kc_state state;
+    long error_cells; /* -1 when unknown */
+    char *message;    /* why it failed, or notes; may be NULL */
+    struct kc_kpi_list kpis;
+    double seconds;
+    int attempts;
+};
+
+struct kc_pool_cfg {
+    int workers;
+    double timeout;  /* seconds per workbook */
+    int max_docs;    /* workbooks per worker before a restart */
+    long max_rss_kb; /* restart a worker that grew beyond this */
+    int retries;     /* extra attempts after a worker crash */
+    int scan;        /* read indicators and count error cells */
+    const char *lo_program;
+    struct kc_profile *profiles; /* one per worker */
+    const char *run_tmp;         /* private folder for this run */
+    volatile sig_atomic_t *stop; /* set by a signal: stop the run */
+    void (*on_result)(void *ctx, size_t index);
+    void *ctx;
+};
+
+struct kc_pool_stats {
+    long peak_rss_kb; /* the largest worker, at its high-water mark */
+    int started, crashed, timed_out, recycled;
+};
+
+/* Processes every job whose result is KC_PENDING. 0 when the run went to
+ * its end (whatever each workbook's result), -1 with a message in ERR
+ * when LibreOffice cannot start at all; results left KC_PENDING were not
+ * processed. */
+int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
+                struct kc_result *results, size_t n,
+                struct kc_pool_stats *stats, char *err, size_t errsz);
+
+#endif

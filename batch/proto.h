@@ -1,0 +1,28 @@
+/* The records exchanged between kpicalc and its worker processes over
+ * pipes: one record per line, fields separated by TAB; inside a field a
+ * backslash, TAB, LF and CR are written \\, \t, \n and \r. */
+#ifndef KPICALC_PROTO_H
+#define KPICALC_PROTO_H
+
+#include "buf.h"
+
+#include <stddef.h>
+
+/* Appends one field to the record being built in B (a TAB first unless B
+ * is empty). 0 or -1 (out of memory). */
+int kc_rec_field(struct kc_buf *b, const char *field);
+int kc_rec_fieldf(struct kc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Ends the record with LF. 0 or -1. */
+int kc_rec_end(struct kc_buf *b);
+
+/* Splits LINE (without its LF) in place into at most MAX fields,
+ * unescaping them; returns the number of fields, or -1 when LINE has more
+ * than MAX fields or a bad escape. */
+int kc_rec_split(char *line, char **fields, int max);
+
+/* Writes all of DATA to FD (retrying on EINTR). 0 or -1. */
+int kc_write_all(int fd, const char *data, size_t len);
+
+#endif

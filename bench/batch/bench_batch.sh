@@ -1,0 +1,91 @@
+#!/bin/bash
+# Speed of `kpicalc recalc` against its best peer, in the same run:
+#   kpicalc -j1, kpicalc -j2, and one
+#   soffice --headless --convert-to ods --outdir OUT FILES...
+# over the same generated yearly workbooks (forced full recalculation, ODS
+# out). soffice gets a profile with recalculation on load forced and the
+# same speed setting kpicalc uses (no thumbnail). Each command runs ROUNDS
+# times, interleaved; the best wall time counts (the machine may be shared),
+# and the CPU seconds are shown too (less sensitive to other load).
+#   usage: bench/batch/bench_batch.sh [WORKBOOKS (100)] [ROUNDS (3)]
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KPICALC=$ROOT/build/kpicalc
+SOFFICE=/usr/lib/libreoffice/program/soffice
+N=${1:-100}
+ROUNDS=${2:-3}
+[ -x "$KPICALC" ] || { echo "run 'make build/kpicalc' first" >&2; exit 1; }
+
+T=$(mktemp -d /tmp/kpicalc-bench.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export XDG_CACHE_HOME=$T/cache
+
+/usr/bin/python3 "$ROOT/tests/batch/make_fixtures.py" yearly "$N" "$T/in"
+FORMULAS=$(grep -o 'table:formula=' "$T/in/township-001.fods" | wc -l)
+echo "workbooks: $N generated yearly workbooks, 4 sheets, $FORMULAS formulas each"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# warm-up (not timed): kpicalc creates its two profiles, soffice its own
+"$KPICALC" recalc -q -j 2 -o "$T/warm" "$T/in/township-001.fods" "$T/in/township-002.fods"
+mkdir -p "$T/sprofile/user"
+"$SOFFICE" --headless --terminate_after_init "-env:UserInstallation=file://$T/sprofile"
+/usr/bin/python3 - "$T/sprofile/user/registrymodifications.xcu" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+items = ''.join(
+    '<item oor:path="%s"><prop oor:name="%s" oor:op="fuse"><value>%s</value></prop></item>\n' % i
+    for i in (('/org.openoffice.Office.Calc/Formula/Load', 'ODFRecalcMode', '0'),
+              ('/org.openoffice.Office.Calc/Formula/Load', 'OOXMLRecalcMode', '0'),
+              ('/org.openoffice.Office.Common/Save/Document', 'GenerateThumbnail', 'false')))
+open(p, 'w').write(s.replace('</oor:items>', items + '</oor:items>'))
+EOF
+
+# the timer: runs a command, writes "wall-seconds cpu-seconds" to a file
+cat >"$T/timed.py" <<'EOF'
+import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+wall = time.monotonic() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], 'w').write('%.3f %.3f\n' % (wall, r.ru_utime + r.ru_stime))
+EOF
+timed() { /usr/bin/python3 "$T/timed.py" "$@"; }
+
+for r in $(seq "$ROUNDS"); do
+    rm -rf "$T/o1" "$T/o2" "$T/o3"
+    timed "$T/t.j1.$r" "$KPICALC" recalc -q -j 1 -o "$T/o1" "$T/in"
+    timed "$T/t.j2.$r" "$KPICALC" recalc -q -j 2 -o "$T/o2" "$T/in"
+    timed "$T/t.so.$r" "$SOFFICE" --headless --norestore "-env:UserInstallation=file://$T/sprofile" \
+        --convert-to ods --outdir "$T/o3" "$T/in"/*.fods
+    for d in o1 o2 o3; do
+        c=$(ls "$T/$d" | grep -c '\.ods$' || true)
+        [ "$c" = "$N" ] || { echo "round $r: $d has $c of $N outputs" >&2; exit 1; }
+    done
+    echo "round $r (wall/cpu s): kpicalc -j1 $(tr ' ' / <"$T/t.j1.$r")," \
+        "kpicalc -j2 $(tr ' ' / <"$T/t.j2.$r"), soffice $(tr ' ' / <"$T/t.so.$r")" \
+        "[load $(cut -d' ' -f1 /proc/loadavg)]"
+done
+
+# the outputs are recalculated: the KPI sheet's cached certification rate
+/usr/bin/python3 - "$T" <<'EOF'
+import re, sys, zipfile
+t = sys.argv[1]
+for d in ('o1', 'o2', 'o3'):
+    x = zipfile.ZipFile('%s/%s/township-001.ods' % (t, d)).read('content.xml').decode()
+    m = re.search(r'<table:table table:name="KPI".*?certrate.*?office:value="([^"]+)"', x, re.S)
+    if not m or m.group(1) == '0':
+        sys.exit('%s: the KPI sheet was not recalculated' % d)
+print('check: every output recalculated (certrate of township-001 = %s)' % m.group(1))
+EOF
+
+best() { cat "$T"/t.$1.* | cut -d' ' -f"$2" | sort -n | head -1; }
+awk -v n="$N" -v a="$(best j1 1)" -v b="$(best j2 1)" -v c="$(best so 1)" \
+    -v ca="$(best j1 2)" -v cb="$(best j2 2)" -v cc="$(best so 2)" 'BEGIN {
+    printf "\n%-38s %8s %9s %12s\n", "command (best of the rounds)", "wall s", "files/s", "cpu s/file"
+    printf "%-38s %8.2f %9.2f %12.3f\n", "kpicalc recalc -j1", a, n / a, ca / n
+    printf "%-38s %8.2f %9.2f %12.3f\n", "kpicalc recalc -j2", b, n / b, cb / n
+    printf "%-38s %8.2f %9.2f %12.3f\n", "soffice --convert-to ods (1 process)", c, n / c, cc / n
+    printf "\nratio kpicalc -j1 / soffice: %.2fx (goal: at least 1.0x)\n", c / a
+    printf "ratio kpicalc -j2 / soffice: %.2fx (goal: at least 1.8x)\n", c / b
+}'

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Tests of `kpicalc new-year`: rolls samples/dongchen-2020.ods (and a county
+# sample) to 2021 and checks the result in an ordinary LibreOffice: the
+# workbook is converted to one CSV per sheet by soffice --headless in a
+# throwaway profile with the extension installed, recalculating on load.
+# Ends with "newyear: N passed, N failed"; exits non-zero on any failure.
+#
+#   tests/batch/test_newyear.sh            (KPICALC=path overrides build/kpicalc)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+KPICALC=${KPICALC:-$ROOT/build/kpicalc}
+OXT=${KPICALC_OXT:-$ROOT/build/kpicalc.oxt}
+PY=/usr/bin/python3
+export KPICALC_OXT=$OXT
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); }
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL $*"
+}
+check() { # description command...
+    local what=$1
+    shift
+    if "$@"; then ok; else fail "$what"; fi
+}
+
+TMP=$(mktemp -d /tmp/kpicalc-newyear-test-XXXXXX)
+# kpicalc keeps its LibreOffice profiles under the cache folder: a fresh one
+export XDG_CACHE_HOME=$TMP/cache
+PROFILE=
+cleanup() {
+    rm -rf "$TMP"
+    [ -n "$PROFILE" ] && rm -rf "$PROFILE"
+}
+trap cleanup EXIT
+
+finish() {
+    echo "newyear: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+    exit $?
+}
+
+if [ ! -x "$KPICALC" ] || [ ! -r "$OXT" ]; then
+    fail "build/kpicalc and build/kpicalc.oxt are needed (make)"
+    finish
+fi
+if ! "$KPICALC" new-year --help >/dev/null 2>&1; then
+    fail "kpicalc has no new-year command (batch/main.c must dispatch it)"
+    finish
+fi
+
+# A throwaway LibreOffice profile with the extension, recalculating on load.
+PROFILE=$("$PY" -c "import sys; sys.path.insert(0, 'tests/calc')
+from office import make_profile; print(make_profile('$OXT'))") || {
+    fail "cannot make a LibreOffice profile"
+    finish
+}
+
+# to_csv WORKBOOK DIR: one CSV per sheet, DIR/<stem>-<Sheet>.csv
+to_csv() {
+    mkdir -p "$2"
+    soffice --headless --norestore "-env:UserInstallation=file://$PROFILE" \
+        --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1' \
+        --outdir "$2" "$1" >/dev/null 2>&1
+}
+
+# cells CSV ADDR...: prints the shown text of each cell, one per line
+cells() {
+    "$PY" - "$@" <<'EOF'
+import csv, re, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+for addr in sys.argv[2:]:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", addr)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    r, c = int(m.group(2)) - 1, col - 1
+    v = rows[r][c] if r < len(rows) and c < len(rows[r]) else ""
+    print(v.strip().replace("\n", " "))
+EOF
+}
+
+# Rows of the Input sheet per key, and History columns (samples/layout.py).
+read -r -a KEYS <<<"$("$PY" -c "import sys; sys.path.insert(0, 'samples')
+import layout as L; print(' '.join(L.KEYS))")"
+row_of() { "$PY" -c "import sys; sys.path.insert(0, 'samples')
+import layout as L; print(L.ITEM_ROW['$1'])"; }
+ROWS=()
+for k in "${KEYS[@]}"; do ROWS+=("$(row_of "$k")"); done
+HCOLS=(B C D E F G H I J K L M N O P Q R S T)
+
+# --- the seed township, 2020 -> 2021 ----------------------------------------
+SRC=samples/dongchen-2020.ods
+OUT=$TMP/dongchen-2021.ods
+"$KPICALC" new-year "$SRC" --year 2021 -o "$OUT" >"$TMP/log" 2>&1
+status=$?
+check "new-year dongchen exits 0 (got $status: $(tail -2 "$TMP/log"))" \
+    [ "$status" -eq 0 ]
+check "the rolled workbook exists" [ -s "$OUT" ]
+check "no temporary file left beside OUT" \
+    [ -z "$(find "$TMP" -maxdepth 1 -name '.kpicalc-newyear-*')" ]
+check "the log says verified" grep -q "verified" "$TMP/log"
+
+to_csv "$SRC" "$TMP/before"
+to_csv "$OUT" "$TMP/after"
+B=$TMP/before/dongchen-2020
+A=$TMP/after/dongchen-2021
+check "CSV export of the rolled workbook" [ -s "$A-Input.csv" ]
+
+check "the year is 2021" [ "$(cells "$A-Input.csv" C3)" = 2021 ]
+check "the KPI year is 2021" [ "$(cells "$A-KPI.csv" B2)" = 2021 ]
+check "the unit is kept" [ "$(cells "$A-Input.csv" C2)" = 东陈乡 ]
+check "the source cell is cleared" [ -z "$(cells "$A-Input.csv" C4)" ]
+
+# 2020's figures (column C before) are now in the last-year column (D)
+mapfile -t before_c < <(cells "$B-Input.csv" "${ROWS[@]/#/C}")
+mapfile -t after_d < <(cells "$A-Input.csv" "${ROWS[@]/#/D}")
+mapfile -t after_c < <(cells "$A-Input.csv" "${ROWS[@]/#/C}")
+mapfile -t after_e < <(cells "$A-Input.csv" "${ROWS[@]/#/E}")
+check "the seed figures are there before (34 officers, 31 certified)" \
+    test "${before_c[0]}" = 34 -a "${before_c[1]}" = 31
+check "last-year column = 2020's figures: ${after_d[*]}" \
+    [ "${after_d[*]}" = "${before_c[*]}" ]
+check "last year's 应持证 34, 已持证 31, 意见 103/99, 许可 173" \
+    [ "${after_d[0]} ${after_d[1]} ${after_d[6]} ${after_d[7]} ${after_d[15]}" = "34 31 103 99 173" ]
+check "this-year inputs are empty: '${after_c[*]}'" \
+    [ -z "$(printf '%s' "${after_c[@]}")" ]
+check "this-year source notes are empty" [ -z "$(printf '%s' "${after_e[@]}")" ]
+
+# History gains a 2020 row (row 11: after 2014..2019 in rows 5..10)
+check "History A11 is 2020" [ "$(cells "$A-History.csv" A11)" = 2020 ]
+mapfile -t hist < <(cells "$A-History.csv" "${HCOLS[@]/%/11}")
+check "History 2020 row = 2020's figures: ${hist[*]}" \
+    [ "${hist[*]}" = "${before_c[*]}" ]
+check "History 2020 row has the source" \
+    grep -q "东陈乡2020年度行政执法工作报告" "$A-History.csv"
+check "History 2019 row still has the 2 earlier lost cases" \
+    [ "$(cells "$A-History.csv" A10 O10)" = "$(printf '2019\n2')" ]
+check "History has no row 12" [ -z "$(cells "$A-History.csv" A12)" ]
+# the indicators follow: last year's 持证率 is 2020's 0.9118
+check "Indicators: last year's certification rate 91.2%" \
+    [ "$(cells "$A-Indicators.csv" C5)" = "91.2%" ]
+check "Trend window moved to 2015-2021" \
+    [ "$(cells "$A-Trend.csv" A20 A26 | tr '\n' ' ')" = "2015 2021 " ]
+
+# --- rolling again: 2021 -> 2022 -------------------------------------------
+OUT2=$TMP/dongchen-2022.ods
+"$KPICALC" new-year "$OUT" -o "$OUT2" >"$TMP/log2" 2>&1
+check "a second rollover (default year) exits 0" [ $? -eq 0 ]
+to_csv "$OUT2" "$TMP/after2"
+A2=$TMP/after2/dongchen-2022
+check "second rollover: year 2022" [ "$(cells "$A2-Input.csv" C3)" = 2022 ]
+check "second rollover: History rows 2020 and 2021" \
+    [ "$(cells "$A2-History.csv" A11 B11 A12 | tr '\n' ' ')" = "2020 34 2021 " ]
+mapfile -t d2 < <(cells "$A2-Input.csv" "${ROWS[@]/#/D}")
+check "second rollover: last year (2021) is empty" \
+    [ -z "$(printf '%s' "${d2[@]}")" ]
+
+# --- a synthetic county workbook -------------------------------------------
+CSRC=samples/county/donghu-2020.ods
+COUT=$TMP/donghu-2021.ods
+"$KPICALC" new-year "$CSRC" --year 2021 -o "$COUT" >"$TMP/log3" 2>&1
+check "county rollover exits 0" [ $? -eq 0 ]
+to_csv "$CSRC" "$TMP/cbefore"
+to_csv "$COUT" "$TMP/cafter"
+mapfile -t cb < <(cells "$TMP/cbefore/donghu-2020-Input.csv" "${ROWS[@]/#/C}")
+mapfile -t ca < <(cells "$TMP/cafter/donghu-2021-Input.csv" "${ROWS[@]/#/D}")
+check "county: last-year column = 2020's figures" \
+    test "${ca[*]}" = "${cb[*]}" -a -n "${cb[0]}"
+check "county: History 2020 in row 11 (after 2014..2019)" \
+    [ "$(cells "$TMP/cafter/donghu-2021-History.csv" A11)" = 2020 ]
+
+# --- text inputs that Calc would take for numbers, flat ODF output ----------
+"$PY" - "$TMP/text.ods" <<'EOF'
+import sys
+sys.path.insert(0, "tests/calc")
+sys.path.insert(0, "samples")
+import uno
+import layout as L
+from office import Office, prop
+with Office("build/kpicalc.oxt") as o:
+    doc = o.load("samples/dongchen-2020.ods")
+    inp = doc.Sheets.getByName("Input")
+    inp.getCellRangeByName(L.SOURCE_CELL).setString("0012")
+    inp.getCellRangeByName("C%d" % L.ITEM_ROW["exam"]).setString("n/a")
+    inp.getCellRangeByName("C%d" % L.ITEM_ROW["cameras"]).setString("1-2")
+    doc.calculateAll()
+    doc.storeToURL(uno.systemPathToFileUrl(sys.argv[1]),
+                   (prop("FilterName", "calc8"),))
+    doc.close(True)
+EOF
+"$KPICALC" new-year "$TMP/text.ods" -o "$TMP/text-2021.fods" >"$TMP/log7" 2>&1
+check "text inputs: rollover to .fods exits 0" [ $? -eq 0 ]
+to_csv "$TMP/text-2021.fods" "$TMP/text"
+check "text inputs: History keeps the texts '0012', 'n/a', '1-2'" \
+    [ "$(cells "$TMP/text/text-2021-History.csv" U11 D11 T11 | tr '\n' ' ')" = "0012 n/a 1-2 " ]
+
+# --- refusals: nothing written ---------------------------------------------
+"$KPICALC" new-year "$SRC" --year 2022 -o "$TMP/wrong.ods" >"$TMP/log4" 2>&1
+st=$?
+check "a year that is not the next one is refused (exit $st)" [ "$st" -ne 0 ]
+check "  ... and says why" grep -q "rolls to 2021, not 2022" "$TMP/log4"
+check "  ... and writes nothing" [ ! -e "$TMP/wrong.ods" ]
+
+cp "$SRC" "$TMP/same.ods"
+"$KPICALC" new-year "$TMP/same.ods" -o "$TMP/same.ods" >/dev/null 2>&1
+check "OUT = WORKBOOK is a usage error" [ $? -eq 2 ]
+
+"$KPICALC" new-year samples/templates/annual-report.ots -o "$TMP/t.ods" \
+    >"$TMP/log5" 2>&1
+st=$?
+check "the empty template (no year) is refused (exit $st)" [ "$st" -eq 1 ]
+check "  ... and says the year is missing" grep -q "no year" "$TMP/log5"
+
+"$PY" - "$TMP/plain.ods" <<'EOF'
+import sys
+sys.path.insert(0, "tests/calc")
+import uno
+from office import Office, prop
+with Office("build/kpicalc.oxt", install=False) as o:
+    doc = o.new_calc()
+    doc.Sheets.getByIndex(0).getCellByPosition(0, 0).setValue(1)
+    doc.storeToURL(uno.systemPathToFileUrl(sys.argv[1]),
+                   (prop("FilterName", "calc8"),))
+    doc.close(True)
+EOF
+"$KPICALC" new-year "$TMP/plain.ods" -o "$TMP/plain2.ods" >"$TMP/log6" 2>&1
+st=$?
+check "a workbook that is not a kpicalc template is refused (exit $st)" \
+    [ "$st" -eq 1 ]
+check "  ... and says why" grep -q "not a kpicalc yearly workbook" "$TMP/log6"
+check "  ... and writes nothing" [ ! -e "$TMP/plain2.ods" ]
+
+"$KPICALC" new-year "$SRC" -o "$TMP/x.xlsx" >/dev/null 2>&1
+check "OUT other than .ods/.fods is a usage error" [ $? -eq 2 ]
+
+finish
