@@ -8,6 +8,7 @@
  * gsl_sf_beta_inc_e (status checked): gsl_cdf_tdist_Pinv is only good to
  * about 3e-10 for small degrees of freedom and reports no status. */
 #include "kpi_ols.h"
+#include "kpi_ksum.h"
 
 #include <float.h>
 #include <math.h>
@@ -155,25 +156,6 @@ typedef struct ols_core {
     double rss;        /* residual sum of squares (scaled) */
     int constant;      /* all values equal */
 } ols_core;
-
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ksum_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ksum_get(const ksum *k)
-{
-    return k->s + k->c;
-}
 
 /* Mean of v[0..n), refined by the mean of the deviations. */
 static double mean2(const double *v, size_t n)

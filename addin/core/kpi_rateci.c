@@ -12,6 +12,7 @@
  *   exponent, so a p-value far below DBL_MIN is still found without
  *   overflow or underflow on the way. */
 #include "kpi_rateci.h"
+#include "kpi_ksum.h"
 
 #include <float.h>
 #include <math.h>
@@ -357,26 +358,6 @@ typedef struct hyper {
 static double hyper_up(const hyper *h, double a)
 {
     return ((h->n1 - a) * (h->k - a)) / ((a + 1) * (h->n2 - h->k + a + 1));
-}
-
-/* Neumaier compensated sum. */
-typedef struct ksum {
-    double s, c;
-} ksum;
-
-static void ksum_add(ksum *k, double v)
-{
-    double t = k->s + v;
-    if (fabs(k->s) >= fabs(v))
-        k->c += (k->s - t) + v;
-    else
-        k->c += (v - t) + k->s;
-    k->s = t;
-}
-
-static double ksum_get(const ksum *k)
-{
-    return k->s + k->c;
 }
 
 #define FISHER_REL_TIE (1 + 1e-7)

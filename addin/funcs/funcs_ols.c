@@ -4,31 +4,33 @@
 #include "kpi_funcs.h"
 #include "kpi_ols.h"
 
-kpi_status kpi_fn_trendslope(const kpi_arg *args, size_t nargs, kpi_result *out)
+/* A function of one series giving one number: TRENDSLOPE, TRENDPVALUE. */
+typedef kpi_status (*series_stat)(const double *y, const double *x, size_t n,
+                                  double *out);
+
+static kpi_status series_scalar(const kpi_arg *args, size_t nargs,
+                                series_stat stat, kpi_result *out)
 {
     kpi_series_args s;
-    double slope = 0;
+    double v = 0;
     kpi_status st = kpi_series_args_read(kpi_arg_at(args, nargs, 0),
                                          kpi_arg_at(args, nargs, 1), 0, &s);
     if (st == KPI_OK) {
-        st = kpi_ols_slope(s.y, s.x, s.n, &slope);
+        st = stat(s.y, s.x, s.n, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, slope, out);
+    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+}
+
+kpi_status kpi_fn_trendslope(const kpi_arg *args, size_t nargs, kpi_result *out)
+{
+    return series_scalar(args, nargs, kpi_ols_slope, out);
 }
 
 kpi_status kpi_fn_trendpvalue(const kpi_arg *args, size_t nargs,
                               kpi_result *out)
 {
-    kpi_series_args s;
-    double p = 0;
-    kpi_status st = kpi_series_args_read(kpi_arg_at(args, nargs, 0),
-                                         kpi_arg_at(args, nargs, 1), 0, &s);
-    if (st == KPI_OK) {
-        st = kpi_ols_pvalue(s.y, s.x, s.n, &p);
-        kpi_series_args_free(&s);
-    }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, p, out);
+    return series_scalar(args, nargs, kpi_ols_pvalue, out);
 }
 
 /* TRENDFORECAST(values; years; target_year [; confidence [; bound]]).
