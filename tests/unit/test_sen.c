@@ -13,72 +13,7 @@
 
 #include "kpi_sen.h"
 #include "kpi_test.h"
-
-/* ------------------------------------------------------------------ TSV */
-
-typedef struct dlist {
-    double *v;
-    size_t n;
-    int null; /* "-": not given */
-} dlist;
-
-static void parse_list(const char *s, dlist *d)
-{
-    d->v = NULL;
-    d->n = 0;
-    d->null = strcmp(s, "-") == 0;
-    if (d->null || !*s)
-        return;
-    size_t cap = 1;
-    for (const char *p = s; *p; p++)
-        cap += *p == ',';
-    d->v = malloc(cap * sizeof *d->v);
-    if (!d->v)
-        abort();
-    const char *p = s;
-    while (*p) {
-        char *end;
-        d->v[d->n++] = strtod(p, &end);
-        if (end == p)
-            break;
-        p = *end == ',' ? end + 1 : end;
-    }
-}
-
-static int split_tabs(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++) {
-        if (*p == '\t') {
-            *p = 0;
-            f[n++] = p + 1;
-        }
-    }
-    return n;
-}
-
-static int status_of(const char *s)
-{
-    if (!strcmp(s, "OK"))
-        return KPI_OK;
-    if (!strcmp(s, "EDIV0"))
-        return KPI_EDIV0;
-    if (!strcmp(s, "ENUM"))
-        return KPI_ENUM;
-    if (!strcmp(s, "EVALUE"))
-        return KPI_EVALUE;
-    return -1;
-}
-
-#define CHECK_NEAR(got, want, rel)                                             \
-    do {                                                                       \
-        if ((want) == 0.0)                                                     \
-            CHECK_ABS(got, want, 1e-300);                                      \
-        else                                                                   \
-            CHECK_CLOSE(got, want, rel);                                       \
-    } while (0)
+#include "kpi_tsv.h"
 
 static void test_table(void)
 {
