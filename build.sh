@@ -37,8 +37,9 @@ ensure_packages() {
     local sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
+    # with recommends: the set the test suite was run with
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
+        "${missing[@]}" >/dev/null
 }
 
 build() {
