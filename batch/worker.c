@@ -296,7 +296,8 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             snprintf(msg, msgsz, "out of memory");
             goto out;
         }
-        int saved = doc->pClass->saveAs(doc, furl, "fods", NULL);
+        /* a scratch file: LibreOffice need not sync it to disk */
+        int saved = doc->pClass->saveAs(doc, furl, "fods", "NoFileSync");
         free(furl);
         if (!saved) {
             office_error(msg, msgsz, "cannot export the cells");
@@ -349,7 +350,9 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             snprintf(msg, msgsz, "out of memory");
             goto out;
         }
-        int saved = doc->pClass->saveAs(doc, surl, o->fmt, NULL);
+        /* kpicalc syncs the staged file itself before the rename, so
+         * LibreOffice's own sync would be done twice */
+        int saved = doc->pClass->saveAs(doc, surl, o->fmt, "NoFileSync");
         free(surl);
         struct stat sst;
         int exists = stat(staged, &sst) == 0 && sst.st_size > 0;
