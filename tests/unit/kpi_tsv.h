@@ -5,6 +5,7 @@
 #ifndef KPI_TSV_H
 #define KPI_TSV_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,5 +75,61 @@ static inline int status_of(const char *s)
         else                                                                   \
             CHECK_CLOSE(got, want, rel);                                       \
     } while (0)
+
+/* A number of a table cell; a malformed one fails the test. */
+static inline double tsv_num(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0') {
+        fprintf(stderr, "bad number in table: '%s'\n", s);
+        CHECK(0);
+    }
+    return v;
+}
+
+/* Reads the data rows of a table (skipping '#' comments, empty lines and the
+ * header line, whose first field is header0), checks each has nfields
+ * fields and calls fn on it; a row whose checks fail is named on stderr.
+ * Returns the number of data rows, or -1 when the file cannot be opened. */
+static inline int tsv_for_rows(const char *path, const char *header0,
+                               int nfields, void (*fn)(char **f))
+{
+    FILE *fp = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int rows = 0;
+    if (!fp) {
+        fprintf(stderr, "cannot open %s (run from the repository root)\n",
+                path);
+        return -1;
+    }
+    while (getline(&line, &cap, fp) != -1) {
+        char *f[16];
+        int n;
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        n = split_tabs(line, f, 16);
+        if (strcmp(f[0], header0) == 0)
+            continue;
+        if (n != nfields) {
+            fprintf(stderr, "%s: row with %d fields, want %d\n", path, n,
+                    nfields);
+            CHECK(0);
+            continue;
+        }
+        {
+            int before = kpi_test_failed;
+            fn(f);
+            if (kpi_test_failed != before)
+                fprintf(stderr, "  ^ in %s row %d (case %s)\n", path, rows + 1,
+                        f[0]);
+        }
+        rows++;
+    }
+    free(line);
+    fclose(fp);
+    return rows;
+}
 
 #endif

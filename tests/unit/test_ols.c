@@ -17,6 +17,7 @@
 
 #include "kpi_ols.h"
 #include "kpi_test.h"
+#include "kpi_tsv.h"
 
 #define REL 1e-9
 
@@ -30,42 +31,13 @@
             CHECK_CLOSE(got, want, REL);                                       \
     } while (0)
 
-/* ---- TSV reading --------------------------------------------------------- */
+/* ---- the reference tables (read with kpi_tsv.h) ------------------------ */
 
-#define MAXF 16
 #define MAXPTS 64
-
-static int split_tabs(char *line, char **f)
-{
-    int n = 0;
-    char *p = line;
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    while (n < MAXF) {
-        f[n++] = p;
-        p = strchr(p, '\t');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return n;
-}
-
-static double num(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0') {
-        fprintf(stderr, "bad number in table: '%s'\n", s);
-        CHECK(0);
-    }
-    return v;
-}
 
 /* Parses a comma-separated list ("nan" allowed) into v; returns the count,
  * or 0 for "-" (no list). */
-static size_t parse_list(const char *s, double *v)
+static size_t parse_points(const char *s, double *v)
 {
     size_t n = 0;
     char *end;
@@ -94,51 +66,11 @@ static size_t parse_list(const char *s, double *v)
     }
 }
 
-static int for_rows(const char *path, const char *header0, int nfields,
-                    void (*fn)(char **f))
-{
-    FILE *fp = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    int rows = 0;
-    if (!fp) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n",
-                path);
-        return -1;
-    }
-    while (getline(&line, &cap, fp) != -1) {
-        char *f[MAXF];
-        int n;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        n = split_tabs(line, f);
-        if (strcmp(f[0], header0) == 0)
-            continue;
-        if (n != nfields) {
-            fprintf(stderr, "%s: row with %d fields, want %d\n", path, n,
-                    nfields);
-            CHECK(0);
-            continue;
-        }
-        {
-            int before = kpi_test_failed;
-            fn(f);
-            if (kpi_test_failed != before)
-                fprintf(stderr, "  ^ in %s row %d (case %s)\n", path, rows + 1,
-                        f[0]);
-        }
-        rows++;
-    }
-    free(line);
-    fclose(fp);
-    return rows;
-}
-
 /* Reads the years and values columns; *px is NULL for "-" (positions). */
 static size_t read_series(const char *years, const char *values, double *x,
                           double *y, const double **px)
 {
-    size_t nx = parse_list(years, x), ny = parse_list(values, y);
+    size_t nx = parse_points(years, x), ny = parse_points(values, y);
     *px = NULL;
     if (nx != 0) {
         CHECK_EQ_INT(nx, ny);
@@ -156,17 +88,17 @@ static void ols_row(char **f)
     size_t n = read_series(f[1], f[2], x, y, &px);
     kpi_ols_result r;
     CHECK_EQ_INT(kpi_ols_fit(y, px, n, &r), KPI_OK);
-    CHECK_EQ_INT(r.n, (size_t)num(f[3]));
-    CHECK_REF(r.slope, num(f[4]));
-    CHECK_REF(r.intercept, num(f[5]));
-    CHECK_REF(r.se_slope, num(f[6]));
-    CHECK_REF(r.se_intercept, num(f[7]));
-    CHECK_REF(r.r2, num(f[8]));
-    CHECK_REF(r.pvalue, num(f[9]));
-    CHECK_EQ_INT(r.aux_ok, (int)num(f[10]));
-    CHECK_REF(r.xbar, num(f[11]));
-    CHECK_REF(r.sxx, num(f[12]));
-    CHECK_REF(r.s2, num(f[13]));
+    CHECK_EQ_INT(r.n, (size_t)tsv_num(f[3]));
+    CHECK_REF(r.slope, tsv_num(f[4]));
+    CHECK_REF(r.intercept, tsv_num(f[5]));
+    CHECK_REF(r.se_slope, tsv_num(f[6]));
+    CHECK_REF(r.se_intercept, tsv_num(f[7]));
+    CHECK_REF(r.r2, tsv_num(f[8]));
+    CHECK_REF(r.pvalue, tsv_num(f[9]));
+    CHECK_EQ_INT(r.aux_ok, (int)tsv_num(f[10]));
+    CHECK_REF(r.xbar, tsv_num(f[11]));
+    CHECK_REF(r.sxx, tsv_num(f[12]));
+    CHECK_REF(r.s2, tsv_num(f[13]));
     /* the single-statistic entry points agree with the full fit */
     CHECK_EQ_INT(kpi_ols_slope(y, px, n, &slope), KPI_OK);
     CHECK_CLOSE(slope, r.slope, 0);
@@ -180,10 +112,10 @@ static void forecast_row(char **f)
     double x[MAXPTS], y[MAXPTS], v = -1;
     const double *px;
     size_t n = read_series(f[1], f[2], x, y, &px);
-    double want = num(f[6]);
-    CHECK_EQ_INT(
-        kpi_ols_forecast(y, px, n, num(f[3]), num(f[4]), (int)num(f[5]), &v),
-        KPI_OK);
+    double want = tsv_num(f[6]);
+    CHECK_EQ_INT(kpi_ols_forecast(y, px, n, tsv_num(f[3]), tsv_num(f[4]),
+                                  (int)tsv_num(f[5]), &v),
+                 KPI_OK);
     CHECK_REF(v, want);
 }
 
@@ -530,9 +462,10 @@ int main(void)
     int rows;
     gsl_set_error_handler_off();
 
-    rows = for_rows("tests/reference/ols.tsv", "case", 15, ols_row);
+    rows = tsv_for_rows("tests/reference/ols.tsv", "case", 15, ols_row);
     CHECK(rows > 0);
-    rows = for_rows("tests/reference/forecast.tsv", "case", 8, forecast_row);
+    rows =
+        tsv_for_rows("tests/reference/forecast.tsv", "case", 8, forecast_row);
     CHECK(rows > 0);
 
     test_too_few();

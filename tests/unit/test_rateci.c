@@ -13,6 +13,7 @@
 
 #include "kpi_rateci.h"
 #include "kpi_test.h"
+#include "kpi_tsv.h"
 
 #define REL 1e-9
 #define ABS0 1e-12 /* for references that are ~0 */
@@ -26,81 +27,7 @@
             CHECK_CLOSE(got, want, REL);                                       \
     } while (0)
 
-/* ---- TSV reading --------------------------------------------------------- */
-
-#define MAXF 16
-
-/* Splits line (modified in place) at tabs; returns the field count. */
-static int split_tabs(char *line, char **f)
-{
-    int n = 0;
-    char *p = line;
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    while (n < MAXF) {
-        f[n++] = p;
-        p = strchr(p, '\t');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return n;
-}
-
-static double num(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0') {
-        fprintf(stderr, "bad number in table: '%s'\n", s);
-        CHECK(0);
-    }
-    return v;
-}
-
-/* Reads the data rows of a table (skipping '#' comments and the header
- * line, which starts with header0) and calls fn on each. Returns the
- * number of data rows, or -1 when the file cannot be opened. */
-static int for_rows(const char *path, const char *header0, int nfields,
-                    void (*fn)(char **f))
-{
-    FILE *fp = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    int rows = 0;
-    if (!fp) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n",
-                path);
-        return -1;
-    }
-    while (getline(&line, &cap, fp) != -1) {
-        char *f[MAXF];
-        int n;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        n = split_tabs(line, f);
-        if (strcmp(f[0], header0) == 0)
-            continue;
-        if (n != nfields) {
-            fprintf(stderr, "%s: row with %d fields, want %d\n", path, n,
-                    nfields);
-            CHECK(0);
-            continue;
-        }
-        {
-            int before = kpi_test_failed;
-            fn(f);
-            if (kpi_test_failed != before)
-                fprintf(stderr, "  ^ in %s row %d (%s %s %s %s %s)\n", path,
-                        rows + 1, f[0], f[1], f[2], f[3], f[4]);
-        }
-        rows++;
-    }
-    free(line);
-    fclose(fp);
-    return rows;
-}
+/* ---- the reference tables (read with kpi_tsv.h) ------------------------ */
 
 /* rateci.tsv: method x n conf lo hi src */
 static void rateci_row(char **f)
@@ -108,10 +35,11 @@ static void rateci_row(char **f)
     kpi_ci_method m;
     double lo = -1, hi = -1;
     CHECK_EQ_INT(kpi_ci_method_parse(f[0], &m), KPI_OK);
-    CHECK_EQ_INT(kpi_rateci(num(f[1]), num(f[2]), num(f[3]), m, &lo, &hi),
-                 KPI_OK);
-    CHECK_REF(lo, num(f[4]));
-    CHECK_REF(hi, num(f[5]));
+    CHECK_EQ_INT(
+        kpi_rateci(tsv_num(f[1]), tsv_num(f[2]), tsv_num(f[3]), m, &lo, &hi),
+        KPI_OK);
+    CHECK_REF(lo, tsv_num(f[4]));
+    CHECK_REF(hi, tsv_num(f[5]));
 }
 
 /* ratetest.tsv: method x1 n1 x2 n2 p src */
@@ -119,8 +47,9 @@ static void ratetest_row(char **f)
 {
     kpi_test_method m;
     double p = -1, q = -1;
-    double x1 = num(f[1]), n1 = num(f[2]), x2 = num(f[3]), n2 = num(f[4]);
-    double want = num(f[5]);
+    double x1 = tsv_num(f[1]), n1 = tsv_num(f[2]), x2 = tsv_num(f[3]),
+           n2 = tsv_num(f[4]);
+    double want = tsv_num(f[5]);
     CHECK_EQ_INT(kpi_test_method_parse(f[0], &m), KPI_OK);
     CHECK_EQ_INT(kpi_ratetest(x1, n1, x2, n2, m, &p), KPI_OK);
     /* tiny p-values are checked relatively: the table has them exactly */
@@ -460,9 +389,10 @@ int main(void)
     int rows;
     gsl_set_error_handler_off();
 
-    rows = for_rows("tests/reference/rateci.tsv", "method", 7, rateci_row);
+    rows = tsv_for_rows("tests/reference/rateci.tsv", "method", 7, rateci_row);
     CHECK(rows > 0);
-    rows = for_rows("tests/reference/ratetest.tsv", "method", 7, ratetest_row);
+    rows =
+        tsv_for_rows("tests/reference/ratetest.tsv", "method", 7, ratetest_row);
     CHECK(rows > 0);
 
     test_seed();
