@@ -1,6 +1,7 @@
 /* kpicalc: the command line. "kpicalc recalc" recalculates, exports and
  * summarises workbooks with LibreOffice (through LibreOfficeKit). */
 #include "buf.h"
+#include "cli.h"
 #include "fsutil.h"
 #include "newyear.h"
 #include "paths.h"
@@ -144,17 +145,6 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_formats(char *list, struct options *o)
 {
     o->nto = 0;
@@ -243,7 +233,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             o->summary = optarg;
             break;
         case 'j':
-            if (parse_long(optarg, 1, MAX_JOBS, &v) != 0)
+            if (kc_parse_long(optarg, 1, MAX_JOBS, &v) != 0)
                 return usage_error("-j needs a number of workers from 1 to "
                                    "256, not '%s'",
                                    optarg);
@@ -272,21 +262,21 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             break;
         }
         case OPT_MAX_DOCS:
-            if (parse_long(optarg, 1, INT_MAX, &v) != 0)
+            if (kc_parse_long(optarg, 1, INT_MAX, &v) != 0)
                 return usage_error("--max-docs-per-worker needs a positive "
                                    "number, not '%s'",
                                    optarg);
             o->max_docs = (int)v;
             break;
         case OPT_MAX_MEM:
-            if (parse_long(optarg, 0, 1L << 30, &v) != 0)
+            if (kc_parse_long(optarg, 0, 1L << 30, &v) != 0)
                 return usage_error("--max-worker-memory needs a number of "
                                    "MB (0: no limit), not '%s'",
                                    optarg);
             o->max_mem_mb = v;
             break;
         case OPT_RETRIES:
-            if (parse_long(optarg, 0, 10, &v) != 0)
+            if (kc_parse_long(optarg, 0, 10, &v) != 0)
                 return usage_error("--retries needs a number from 0 to 10, "
                                    "not '%s'",
                                    optarg);
@@ -349,19 +339,12 @@ static int find_extension(struct options *o, char **oxt)
         *oxt = kc_abspath(given);
         return -1;
     }
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *dir = kc_dirname(self);
-        char *path = dir ? kc_path_join(dir, "kpicalc.oxt") : NULL;
-        free(dir);
-        if (path && access(path, R_OK) == 0) {
-            *oxt = path;
-            return -1;
-        }
-        free(path);
+    char *path = kc_oxt_beside_program();
+    if (path && access(path, R_OK) == 0) {
+        *oxt = path;
+        return -1;
     }
+    free(path);
     if (!o->quiet)
         fprintf(stderr,
                 "kpicalc: warning: no add-in extension (kpicalc.oxt beside "

@@ -1,4 +1,5 @@
 /* kpicalc new-year: rolls a kpicalc yearly workbook to the next year. */
+#include "cli.h"
 #include "newyear.h"
 
 #include "buf.h"
@@ -852,26 +853,7 @@ static char *find_oxt(const char *given)
         return kc_abspath(given);
     if (env && *env)
         return kc_abspath(env);
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return NULL;
-    self[n] = '\0';
-    char *dir = kc_dirname(self);
-    char *oxt = dir ? kc_path_join(dir, "kpicalc.oxt") : NULL;
-    free(dir);
-    return oxt;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return kc_oxt_beside_program();
 }
 
 int kpicalc_new_year_main(int argc, char **argv)
@@ -899,7 +881,7 @@ int kpicalc_new_year_main(int argc, char **argv)
             }
             i++;
             if (strcmp(a, "--year") == 0) {
-                if (parse_long(val, 1001, 9999, &year) != 0) {
+                if (kc_parse_long(val, 1001, 9999, &year) != 0) {
                     fprintf(stderr, "%s: --year %s is not a year\n", prog, val);
                     return 2;
                 }
@@ -909,7 +891,7 @@ int kpicalc_new_year_main(int argc, char **argv)
                 extension = val;
             } else if (strcmp(a, "--timeout") == 0) {
                 long t;
-                if (parse_long(val, 1, 86400, &t) != 0) {
+                if (kc_parse_long(val, 1, 86400, &t) != 0) {
                     fprintf(stderr, "%s: --timeout %s: give seconds\n", prog,
                             val);
                     return 2;
