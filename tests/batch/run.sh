@@ -340,6 +340,17 @@ expect "no staging folder left" no_leftovers "$T/crash"
 expect "workers replaced" grep -q '3 worker starts' "$T/err"
 finish
 
+start "--retries 0: a crashed workbook is not tried again"
+cp "$FX/good.fods" "$T/four/boom.fods"
+KPICALC_FAULT=crash:boom.fods kc recalc "$T/four" -j 1 --retries 0 --summary "$T/crash0.csv"
+rm "$T/four/boom.fods"
+expect "status 1" is_status 1
+expect "the reason" field_has "$T/crash0.csv" boom.fods message "worker crashed (signal 11"
+expect "one attempt only" lacks "$T/crash0.csv" "attempts)"
+expect "the rest ok" [ "$(grep -c ',ok,' "$T/crash0.csv")" = 3 ]
+expect "one replacement worker" grep -q '2 worker starts' "$T/err"
+finish
+
 start "a hanging workbook times out; its worker is replaced"
 cp "$FX/good.fods" "$T/four/stuck.fods"
 T0=$(date +%s)
@@ -444,6 +455,17 @@ kc recalc "$T/four" -j 1 --max-docs-per-worker 1 --summary "$T/recycle.csv"
 expect "status 0" is_status 0
 expect "one start per workbook" grep -q '3 worker starts' "$T/err"
 expect "all ok" [ "$(grep -c ',ok,' "$T/recycle.csv")" = 3 ]
+finish
+
+start "--max-worker-memory: a worker above the limit is restarted"
+kc recalc "$T/four" -j 1 --max-worker-memory 1 --summary "$T/mem.csv"
+expect "status 0" is_status 0
+expect "a new worker after every workbook" grep -q '3 worker starts' "$T/err"
+expect "all ok" [ "$(grep -c ',ok,' "$T/mem.csv")" = 3 ]
+kc recalc "$T/four" -j 1 --max-worker-memory 0 --summary "$T/mem0.csv"
+expect "0: never restarted" grep -q '1 worker start' "$T/err"
+kc recalc "$T/four" --max-worker-memory lots
+expect "a bad limit is bad usage" is_status 2
 finish
 
 start "two runs at once each get their own profiles"
