@@ -23,20 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 from office import Office  # noqa: E402
-
-
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL", what, flush=True)
-        return ok
+from testkit import Report, parse_args  # noqa: E402
 
 
 def parse_value(text):
@@ -153,15 +140,7 @@ def run_case_file(office, path, report):
 
 
 def main(argv):
-    oxt = os.path.join(ROOT, "build", "kpicalc.oxt")
-    only = None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "-k":
-            only = args.pop(0)
-        else:
-            oxt = a
+    oxt, only = parse_args(argv)
     report = Report()
     files = sorted(glob.glob(os.path.join(HERE, "cases", "*.tsv")))
     checks = sorted(glob.glob(os.path.join(HERE, "check_*.py")))

@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "samples"))
 
 import uno  # noqa: E402,F401
 from office import Office, prop  # noqa: E402
+from testkit import Report, parse_args  # noqa: E402
 
 import layout as L  # noqa: E402
 
@@ -49,22 +50,6 @@ DOC = os.path.join(ROOT, "docs", "templates.md")
 FUNCTIONS = ["CERTRATE", "ADOPTRATE", "LOSSRATE", "YOY", "DOUBLEDECLINE",
              "RATECI", "RATETEST", "TRENDSLOPE", "TRENDPVALUE",
              "TRENDFORECAST", "TRENDSTATS", "MKTEST", "SENSLOPE", "TRENDDIR"]
-
-
-class Report:
-    def __init__(self, quiet=False):
-        self.passed = 0
-        self.failed = 0
-        self.quiet = quiet
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            if not self.quiet:
-                print("FAIL", what, flush=True)
-        return ok
 
 
 def used_area(sheet):
@@ -459,15 +444,7 @@ def check_controls(report, office):
 
 
 def main(argv):
-    oxt = os.path.join(ROOT, "build", "kpicalc.oxt")
-    only = None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "-k":
-            only = args.pop(0)
-        else:
-            oxt = a
+    oxt, only = parse_args(argv)
     report = Report()
     groups = [("docs", lambda o: check_docs(report)),
               ("template", lambda o: check_template(report, o)),
