@@ -28,9 +28,10 @@
 #define NOBODY 65534
 
 /* The settings, one registry item per line. */
-static const struct {
+struct setting {
     const char *path, *prop, *value;
-} settings[] = {
+};
+static const struct setting settings[] = {
     /* a full recalculation of every formula on load */
     {"/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"},
     {"/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"},
@@ -56,8 +57,46 @@ static const struct {
     {"/org.openoffice.Setup/L10N", "ooLocale", "en-US"},
 };
 
-int kc_profile_apply_settings(const char *dir, char *err, size_t errsz)
+/* The office's version as its configuration gives it ("7.4"), read from
+ * share/registry/main.xcd beside the program folder; 0, or -1. */
+static int office_version(const char *lo_program, char *out, size_t outsz)
 {
+    char *xcd = NULL, *path = NULL;
+    size_t len = 0;
+    struct kc_buf b = {0};
+    if (kc_buf_addf(&b, "%s/../share/registry/main.xcd", lo_program) == 0)
+        path = kc_buf_take(&b);
+    int rc = -1;
+    if (path && kc_read_file(path, &xcd, &len) == 0) {
+        char *p = strstr(xcd, "<prop oor:name=\"ooSetupVersion\">");
+        char *v = p ? strstr(p, "<value>") : NULL;
+        char *e = v ? strstr(v, "</value>") : NULL;
+        size_t n = e ? (size_t)(e - (v + 7)) : 0;
+        if (e && n > 0 && n < outsz && n < 16) {
+            memcpy(out, v + 7, n);
+            out[n] = '\0';
+            rc = 0;
+        }
+    }
+    free(xcd);
+    free(path);
+    kc_buf_free(&b);
+    return rc;
+}
+
+int kc_profile_apply_settings(const char *dir, const char *lo_program,
+                              char *err, size_t errsz)
+{
+    /* LibreOffice 7.4 runs its graphics self-test (about 0.7 s) at every
+     * start until the profile records the version it last ran: a worker
+     * never saves its settings, so kpicalc records it here. */
+    struct setting all[sizeof settings / sizeof *settings + 1];
+    size_t nall = sizeof settings / sizeof *settings;
+    memcpy(all, settings, sizeof settings);
+    char version[16];
+    if (lo_program && office_version(lo_program, version, sizeof version) == 0)
+        all[nall++] = (struct setting){"/org.openoffice.Setup/Product",
+                                       "ooSetupLastVersion", version};
     char *path = kc_path_join(dir, "user/registrymodifications.xcu");
     if (!path) {
         snprintf(err, errsz, "out of memory");
@@ -84,21 +123,21 @@ int kc_profile_apply_settings(const char *dir, char *err, size_t errsz)
     for (char *line = strtok_r(old, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         int ours = 0;
-        for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+        for (size_t i = 0; i < nall; i++) {
             char a[200], b[100];
-            snprintf(a, sizeof a, "oor:path=\"%s\"", settings[i].path);
-            snprintf(b, sizeof b, "oor:name=\"%s\"", settings[i].prop);
+            snprintf(a, sizeof a, "oor:path=\"%s\"", all[i].path);
+            snprintf(b, sizeof b, "oor:name=\"%s\"", all[i].prop);
             if (strstr(line, a) && strstr(line, b))
                 ours = 1;
         }
         if (!ours)
             kc_buf_addf(&out, "%s\n", line);
     }
-    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+    for (size_t i = 0; i < nall; i++)
         kc_buf_addf(&out,
                     "<item oor:path=\"%s\"><prop oor:name=\"%s\" "
                     "oor:op=\"fuse\"><value>%s</value></prop></item>\n",
-                    settings[i].path, settings[i].prop, settings[i].value);
+                    all[i].path, all[i].prop, all[i].value);
     int rc = kc_buf_adds(&out, "</oor:items>\n");
     if (rc == 0)
         rc = kc_write_atomic(path, kc_buf_str(&out), out.len, err, errsz);
@@ -379,7 +418,7 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
     }
     if (cfg->oxt && install_extension(cfg, tmp, log, err, errsz) != 0)
         goto out;
-    if (kc_profile_apply_settings(tmp, err, errsz) != 0)
+    if (kc_profile_apply_settings(tmp, cfg->lo_program, err, errsz) != 0)
         goto out;
     unlink(lock);
     char text[512];
@@ -460,7 +499,8 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
             close(fd);
             return -1;
         }
-        if (ok && kc_profile_apply_settings(dir, err, errsz) != 0) {
+        if (ok &&
+            kc_profile_apply_settings(dir, cfg->lo_program, err, errsz) != 0) {
             free(dir);
             close(fd);
             return -1;

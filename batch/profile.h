@@ -41,8 +41,10 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
 void kc_profile_release(struct kc_profile *p);
 
 /* Writes kpicalc's settings into the registrymodifications.xcu of the
- * profile folder DIR, replacing earlier values of the same settings.
- * 0, or -1 with a message. */
-int kc_profile_apply_settings(const char *dir, char *err, size_t errsz);
+ * profile folder DIR, replacing earlier values of the same settings (with
+ * the version of the office in the program folder LO_PROGRAM, when it can
+ * be read). 0, or -1 with a message. */
+int kc_profile_apply_settings(const char *dir, const char *lo_program,
+                              char *err, size_t errsz);
 
 #endif
