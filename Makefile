@@ -82,7 +82,7 @@ $(B)/kpicalc.oxt: $(B)/libkpicalc.so $(B)/kpicalc.rdb $(B)/CalcAddIns.xcu \
 	mv $@.tmp $@
 
 $(B)/kpicalc: $(BATCH_SRC) $(HDRS) | $(B)
-	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch -o $@ $(BATCH_SRC) -ldl -lpthread -lm
+	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch $(UNO_CFLAGS) -o $@ $(BATCH_SRC) -ldl -lpthread -lm
 
 # libFuzzer harnesses (clang): ./build.sh fuzz [seconds]
 fuzz: $(FUZZERS)

@@ -8,6 +8,8 @@
 #include "paths.h"
 #include "proto.h"
 #include "sheetcsv.h"
+#include "sniff.h"
+#include "unodoc.h"
 #include "zipcheck.h"
 
 #include <dirent.h>
@@ -39,6 +41,13 @@
 
 static LibreOfficeKit *office;
 static int password_asked;
+static int uno_ready; /* workbooks can be opened without a view */
+
+/* An open workbook: a bare model through UNO, or a LibreOfficeKit view. */
+struct wdoc {
+    struct kc_unodoc *uno;
+    LibreOfficeKitDocument *lok;
+};
 
 int kc_fault_for(const char *base)
 {
@@ -86,6 +95,86 @@ static void office_error(char *msg, size_t msgsz, const char *what)
         else
             free(e);
     }
+}
+
+/* Writes D to URL in the format FMT (ods, fods, xlsx, xls, pdf); a scratch
+ * or staged file, which LibreOffice need not sync to disk. */
+static int doc_save(struct wdoc *d, const char *url, const char *fmt,
+                    const char *what, char *msg, size_t msgsz)
+{
+    if (d->uno) {
+        char err[1024];
+        if (kc_unodoc_store(d->uno, url, fmt, err, sizeof err) == 0)
+            return 0;
+        snprintf(msg, msgsz, "%s: %s", what, err);
+        return -1;
+    }
+    if (d->lok->pClass->saveAs(d->lok, url, fmt, "NoFileSync"))
+        return 0;
+    office_error(msg, msgsz, what);
+    return -1;
+}
+
+static void doc_close(struct wdoc *d)
+{
+    if (d->uno)
+        kc_unodoc_close(d->uno);
+    if (d->lok)
+        d->lok->pClass->destroy(d->lok);
+    d->uno = NULL;
+    d->lok = NULL;
+}
+
+/* The test-only trace: KPICALC_TRACE names a file to which each opened
+ * workbook's loader ("uno" or "lok") and path are appended. */
+static void trace_loader(const char *how, const char *path)
+{
+    const char *t = getenv("KPICALC_TRACE");
+    FILE *f = t && *t ? fopen(t, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\t%s\n", how, path);
+        fclose(f);
+    }
+}
+
+/* Opens the workbook at URL (the file PATH): as a bare model when its
+ * bytes name the filter, else (or when that fails) through
+ * LibreOfficeKit, whose type detection and password callback give the
+ * reason a file cannot be opened. */
+static int doc_open(struct wdoc *d, const char *path, const char *url,
+                    char *msg, size_t msgsz)
+{
+    const char *filter = uno_ready ? kc_sniff_filter(path) : NULL;
+    if (filter) {
+        char err[1024];
+        d->uno = kc_unodoc_load(url, filter, err, sizeof err);
+        if (d->uno) {
+            trace_loader("uno", path);
+            return 0;
+        }
+    }
+    password_asked = 0;
+    d->lok = office->pClass->documentLoadWithOptions(office, url, "Batch=true");
+    if (!d->lok) {
+        if (password_asked)
+            snprintf(msg, msgsz,
+                     "password-protected: cannot be opened "
+                     "without its password");
+        else
+            office_error(msg, msgsz,
+                         "cannot be opened as a spreadsheet (unknown "
+                         "format or damaged file)");
+        return -1;
+    }
+    if (d->lok->pClass->getDocumentType(d->lok) != KC_LOK_DOCTYPE_SPREADSHEET) {
+        snprintf(msg, msgsz,
+                 "not a spreadsheet (LibreOffice opened it as "
+                 "another kind of document)");
+        doc_close(d);
+        return -1;
+    }
+    trace_loader("lok", path);
+    return 0;
 }
 
 struct output {
@@ -243,28 +332,12 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         return -1;
     }
     free(abs);
-    password_asked = 0;
-    LibreOfficeKitDocument *doc =
-        office->pClass->documentLoadWithOptions(office, url, "Batch=true");
+    struct wdoc doc = {NULL, NULL};
+    int opened = doc_open(&doc, j->input, url, msg, msgsz);
     free(url);
-    if (!doc) {
-        if (password_asked)
-            snprintf(msg, msgsz,
-                     "password-protected: cannot be opened "
-                     "without its password");
-        else
-            office_error(msg, msgsz,
-                         "cannot be opened as a spreadsheet (unknown "
-                         "format or damaged file)");
+    if (opened != 0)
         return -1;
-    }
     int rc = -1;
-    if (doc->pClass->getDocumentType(doc) != KC_LOK_DOCTYPE_SPREADSHEET) {
-        snprintf(msg, msgsz,
-                 "not a spreadsheet (LibreOffice opened it as "
-                 "another kind of document)");
-        goto out;
-    }
     int fault = kc_fault_for(kc_basename(j->input));
     if (fault && j->nout > 0) {
         /* leave a partial output behind, as a crash mid-save would */
@@ -297,10 +370,10 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             goto out;
         }
         /* a scratch file: LibreOffice need not sync it to disk */
-        int saved = doc->pClass->saveAs(doc, furl, "fods", "NoFileSync");
+        int saved = doc_save(&doc, furl, "fods", "cannot export the cells", msg,
+                             msgsz) == 0;
         free(furl);
         if (!saved) {
-            office_error(msg, msgsz, "cannot export the cells");
             unlink(fods);
             free(fods);
             goto out;
@@ -352,24 +425,23 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         }
         /* kpicalc syncs the staged file itself before the rename, so
          * LibreOffice's own sync would be done twice */
-        int saved = doc->pClass->saveAs(doc, surl, o->fmt, "NoFileSync");
+        char what[256];
+        snprintf(what, sizeof what, "cannot write %s", o->final);
+        int saved = doc_save(&doc, surl, o->fmt, what, msg, msgsz) == 0;
         free(surl);
         struct stat sst;
         int exists = stat(staged, &sst) == 0 && sst.st_size > 0;
         free(staged);
-        if (!saved || !exists) {
-            char what[256];
-            snprintf(what, sizeof what, "cannot write %s", o->final);
-            if (!saved)
-                office_error(msg, msgsz, what);
-            else
-                snprintf(msg, msgsz, "%s: LibreOffice wrote nothing", what);
+        if (!saved)
+            goto out;
+        if (!exists) {
+            snprintf(msg, msgsz, "%s: LibreOffice wrote nothing", what);
             goto out;
         }
     }
     rc = 0;
 out:
-    doc->pClass->destroy(doc);
+    doc_close(&doc);
     if (rc == 0)
         for (int i = 0; i < j->nout && rc == 0; i++)
             rc = publish(&j->out[i], j->backup, msg, msgsz);
@@ -455,6 +527,11 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
         _exit(2);
     }
     office->pClass->registerCallback(office, on_office_event, NULL);
+    /* KPICALC_LOADER=lok (for tests and benchmarks) keeps every workbook
+     * on LibreOfficeKit's views */
+    const char *loader = getenv("KPICALC_LOADER");
+    if (!loader || strcmp(loader, "lok") != 0)
+        uno_ready = kc_unodoc_init(cfg->lo_program, err, sizeof err) == 0;
     office->pClass->setOptionalFeatures(
         office, KC_LOK_FEATURE_DOCUMENT_PASSWORD |
                     KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY);

@@ -284,6 +284,42 @@ expect "status 0" is_status 0
 expect "the cached 5 is kept, the source's 999 not fetched" grep -q '^5,10$' "$T/ext/out/link-Sheet1.csv"
 finish
 
+start "workbooks open without a view (ods, fods, xlsx, xls); other files through LibreOfficeKit"
+# The worker loads a workbook whose bytes name its format into a bare
+# model, with no view (batch/unodoc.c), and leaves anything else to
+# LibreOfficeKit's type detection. KPICALC_TRACE records which way each
+# went; KPICALC_LOADER=lok sends them all through LibreOfficeKit, for the
+# comparison.
+LD=$T/loaders
+mkdir -p "$LD/in"
+cp "$FX/stale.fods" "$LD/in/s1.fods"
+cp "$FX/stale.ods" "$LD/in/s2.ods"
+cp "$FX/stale.xlsx" "$LD/in/s3.xlsx"
+cp "$T/xls/in/stale.xls" "$LD/in/s4.xls"
+cp "$FX/stale.ods" "$LD/in/s5-really-ods.xlsx"
+# an ODF archive whose mimetype member is compressed and last, against
+# the standard's advice: LibreOffice's type detection still knows it
+"$PY" -c "import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1]); out = zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED)
+for n in [n for n in src.namelist() if n != 'mimetype'] + ['mimetype']: out.writestr(n, src.read(n))
+out.close()" "$FX/stale.ods" "$LD/in/s6-mimetype-last.ods"
+cp "$FIXTURES/password.ods" "$LD/in/"
+KPICALC_TRACE=$LD/trace kc recalc "$LD/in" -o "$LD/uno" --to csv -j 1 --summary "$LD/uno.csv"
+expect "status 1 (the password-protected file)" is_status 1
+for f in s1.fods s2.ods s3.xlsx s4.xls s5-really-ods.xlsx; do
+    expect "$f: without a view" grep -q "^uno	.*/$f\$" "$LD/trace"
+done
+expect "mimetype last: through LibreOfficeKit" grep -q "^lok	.*/s6-mimetype-last.ods\$" "$LD/trace"
+expect "mimetype last: ok" field_is "$LD/uno.csv" s6-mimetype-last.ods status ok
+expect "password-protected: the reason" field_has "$LD/uno.csv" password.ods message "password-protected"
+for s in s1 s2 s3 s4 s5-really-ods s6-mimetype-last; do
+    expect "$s: recalculated" grep -q '^31,34,0.911764705882353,5$' "$LD/uno/$s-Data.csv"
+done
+KPICALC_LOADER=lok kc recalc "$LD/in" -o "$LD/lok" --to csv -j 1 --summary "$LD/lok.csv"
+expect "LibreOfficeKit alone: the same summary" cmp -s "$LD/uno.csv" "$LD/lok.csv"
+expect "LibreOfficeKit alone: the same CSV files" diff -r "$LD/uno" "$LD/lok"
+finish
+
 # ---- faults ------------------------------------------------------------------
 
 start "corrupt, foreign, password-protected and missing files fail; the rest goes on"

@@ -1,0 +1,510 @@
+/* Spreadsheet documents without a view, through the binary UNO C API. */
+#include "unodoc.h"
+
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* typelib/typedescription.h of LibreOffice 7.4 uses `bool` and the bare
+ * tag `_typelib_TypeClass`: C needs <stdbool.h> and a typedef first. */
+#include <sal/types.h>
+#include <typelib/typeclass.h>
+typedef enum _typelib_TypeClass _typelib_TypeClass;
+#include <rtl/string.h>
+#include <rtl/textenc.h>
+#include <rtl/ustring.h>
+#include <typelib/typedescription.h>
+#include <uno/any2.h>
+#include <uno/data.h>
+#include <uno/dispatcher.h>
+#include <uno/environment.h>
+#include <uno/mapping.h>
+#include <uno/sequence2.h>
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+/* The C API, found in the libraries the office already loaded (kpicalc
+ * does not link them: their folder is only known at run time). */
+static struct {
+    __typeof__(&uno_getEnvironment) get_environment;
+    __typeof__(&uno_getMapping) get_mapping;
+    __typeof__(&typelib_typedescription_getByName) td_by_name;
+    __typeof__(&typelib_typedescriptionreference_getDescription) td_of_ref;
+    __typeof__(&typelib_typedescription_release) td_release;
+    __typeof__(&typelib_static_type_getByTypeClass) basic_type;
+    __typeof__(&uno_type_any_construct) any_construct;
+    __typeof__(&uno_any_destruct) any_destruct;
+    __typeof__(&uno_type_sequence_construct) seq_construct;
+    __typeof__(&uno_destructData) destruct;
+    __typeof__(&rtl_string2UString) ustr_from;
+    __typeof__(&rtl_uString_release) ustr_release;
+    __typeof__(&rtl_uString2String) ustr_to;
+    __typeof__(&rtl_string_release) str_release;
+} api;
+
+/* The methods called, each with its type description. */
+enum {
+    M_QUERY,
+    M_SMGR,
+    M_CREATE,
+    M_LOAD,
+    M_STORE,
+    M_CLOSE,
+    M_DISPOSE,
+    M_COUNT
+};
+static const struct {
+    const char *iface, *method;
+} methods[M_COUNT] = {
+    [M_QUERY] = {"com.sun.star.uno.XInterface", "queryInterface"},
+    [M_SMGR] = {"com.sun.star.uno.XComponentContext", "getServiceManager"},
+    [M_CREATE] = {"com.sun.star.lang.XMultiComponentFactory",
+                  "createInstanceWithContext"},
+    [M_LOAD] = {"com.sun.star.frame.XLoadable", "load"},
+    [M_STORE] = {"com.sun.star.frame.XStorable", "storeToURL"},
+    [M_CLOSE] = {"com.sun.star.util.XCloseable", "close"},
+    [M_DISPOSE] = {"com.sun.star.lang.XComponent", "dispose"},
+};
+static typelib_TypeDescription *method_td[M_COUNT];
+static typelib_TypeDescription *iface_td[M_COUNT];
+static typelib_TypeDescription *pv_td, *pv_seq_td;
+static uno_Interface *context, *factory;
+
+/* The export filter of each output format (those LibreOfficeKit uses). */
+static const struct {
+    const char *fmt, *filter;
+} exports[] = {
+    {"ods", "calc8"},
+    {"fods", "OpenDocument Spreadsheet Flat XML"},
+    {"xlsx", "Calc MS Excel 2007 XML"},
+    {"xls", "MS Excel 97"},
+    {"pdf", "calc_pdf_Export"},
+};
+
+/* com.sun.star.beans.PropertyValue as binary UNO lays it out (checked
+ * against the type description in kc_unodoc_init). */
+struct kc_pv {
+    rtl_uString *name;
+    sal_Int32 handle;
+    uno_Any value;
+    sal_Int32 state;
+};
+
+struct kc_unodoc {
+    uno_Interface *model;
+};
+
+static rtl_uString *ustr(const char *s)
+{
+    rtl_uString *u = NULL;
+    api.ustr_from(&u, s, (sal_Int32)strlen(s), RTL_TEXTENCODING_UTF8,
+                  OSTRING_TO_OUSTRING_CVTFLAGS);
+    return u;
+}
+
+static void iface_release(uno_Interface *i)
+{
+    if (i)
+        i->release(i);
+}
+
+static void release_any_iface(void *p)
+{
+    iface_release(p);
+}
+
+/* Writes the UNO exception EXC (type and message) into ERR, and frees it. */
+static void describe(uno_Any *exc, const char *what, char *err, size_t errsz)
+{
+    rtl_String *type = NULL, *text = NULL;
+    rtl_uString *msg = exc->pData ? *(rtl_uString **)exc->pData : NULL;
+    api.ustr_to(&type, exc->pType->pTypeName->buffer,
+                exc->pType->pTypeName->length, RTL_TEXTENCODING_UTF8,
+                OUSTRING_TO_OSTRING_CVTFLAGS);
+    if (msg && msg->length > 0)
+        api.ustr_to(&text, msg->buffer, msg->length, RTL_TEXTENCODING_UTF8,
+                    OUSTRING_TO_OSTRING_CVTFLAGS);
+    snprintf(err, errsz, "%s: %s%s%s", what, type ? type->buffer : "?",
+             text ? ": " : "", text ? text->buffer : "");
+    if (type)
+        api.str_release(type);
+    if (text)
+        api.str_release(text);
+    api.any_destruct(exc, release_any_iface);
+}
+
+/* Calls method M on the interface I; 0, or -1 with the exception in ERR. */
+static int call(uno_Interface *i, int m, void *ret, void **args,
+                const char *what, char *err, size_t errsz)
+{
+    uno_Any exc, *pexc = &exc;
+    i->pDispatcher(i, method_td[m], ret, args, &pexc);
+    if (pexc) {
+        describe(pexc, what, err, errsz);
+        return -1;
+    }
+    return 0;
+}
+
+/* The interface of the type of method M's interface, from the object I
+ * (acquired), or NULL. */
+static uno_Interface *query(uno_Interface *i, int m)
+{
+    uno_Any res;
+    typelib_TypeDescriptionReference *type = iface_td[m]->pWeakRef;
+    void *args[1] = {&type};
+    char ignored[64];
+    if (call(i, M_QUERY, &res, args, "queryInterface", ignored,
+             sizeof ignored) != 0)
+        return NULL;
+    uno_Interface *out = NULL;
+    if (res.pType->eTypeClass == typelib_TypeClass_INTERFACE && res.pData) {
+        out = *(uno_Interface **)res.pData;
+        if (out)
+            out->acquire(out);
+    }
+    api.any_destruct(&res, release_any_iface);
+    return out;
+}
+
+/* A list of PropertyValues, made into a sequence. */
+struct pvlist {
+    struct kc_pv v[8];
+    int n;
+};
+
+static void pv_add(struct pvlist *l, const char *name, void *value,
+                   typelib_TypeClass tc)
+{
+    struct kc_pv *p = &l->v[l->n++];
+    memset(p, 0, sizeof *p);
+    p->name = ustr(name);
+    p->handle = -1;
+    api.any_construct(&p->value, value, *api.basic_type(tc), NULL);
+}
+
+static void pv_string(struct pvlist *l, const char *name, const char *value)
+{
+    rtl_uString *u = ustr(value);
+    pv_add(l, name, &u, typelib_TypeClass_STRING);
+    api.ustr_release(u);
+}
+
+static void pv_bool(struct pvlist *l, const char *name, int value)
+{
+    sal_Bool b = value ? 1 : 0;
+    pv_add(l, name, &b, typelib_TypeClass_BOOLEAN);
+}
+
+static void pv_short(struct pvlist *l, const char *name, int value)
+{
+    sal_Int16 s = (sal_Int16)value;
+    pv_add(l, name, &s, typelib_TypeClass_SHORT);
+}
+
+/* The sequence of L's values (L is emptied). */
+static uno_Sequence *pv_sequence(struct pvlist *l)
+{
+    uno_Sequence *seq = NULL;
+    api.seq_construct(&seq, pv_seq_td->pWeakRef, l->v, l->n, NULL);
+    for (int k = 0; k < l->n; k++)
+        api.destruct(&l->v[k], pv_td, NULL);
+    l->n = 0;
+    return seq;
+}
+
+static void sequence_free(uno_Sequence *seq)
+{
+    if (seq)
+        api.destruct(&seq, pv_seq_td, NULL);
+}
+
+static int resolve(void *lib, void **slot, const char *name, char *err,
+                   size_t errsz)
+{
+    *slot = lib ? dlsym(lib, name) : NULL;
+    if (!*slot) {
+        snprintf(err, errsz, "the UNO runtime has no %s", name);
+        return -1;
+    }
+    return 0;
+}
+
+static void *loaded(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+}
+
+/* A C++ function returning css::uno::Reference<X> by value returns it
+ * through a hidden pointer to memory the caller provides (a class with a
+ * destructor is never returned in registers). A C function returning a
+ * struct larger than two registers does the same on x86-64 and AArch64,
+ * so this type makes C call it correctly; only the first member is
+ * written. */
+struct cxx_reference_return {
+    void *iface;
+    void *unused[3];
+};
+typedef struct cxx_reference_return (*cxx_reference_getter)(void);
+
+/* The office's XComponentContext, as a binary UNO interface. */
+static uno_Interface *office_context(const char *lo_program, char *err,
+                                     size_t errsz)
+{
+    static const char *const libs[] = {"libmergedlo.so", "libcomphelper.so"};
+    const char *sym = "_ZN10comphelper26getProcessComponentContextEv";
+    void *fn = NULL;
+    for (size_t k = 0; k < sizeof libs / sizeof *libs && !fn; k++) {
+        void *lib = loaded(lo_program, libs[k]);
+        fn = lib ? dlsym(lib, sym) : NULL;
+    }
+    if (!fn) {
+        snprintf(err, errsz, "LibreOffice does not export %s", sym);
+        return NULL;
+    }
+    cxx_reference_getter getter;
+    memcpy(&getter, &fn, sizeof getter);
+    void *cxx = getter().iface; /* acquired */
+    if (!cxx) {
+        snprintf(err, errsz, "LibreOffice has no component context yet");
+        return NULL;
+    }
+    uno_Environment *cxx_env = NULL, *uno_env = NULL;
+    uno_Mapping *map = NULL;
+    rtl_uString *cxx_name = ustr(STR(CPPU_ENV)), *uno_name = ustr("uno");
+    api.get_environment(&cxx_env, cxx_name, NULL);
+    api.get_environment(&uno_env, uno_name, NULL);
+    api.ustr_release(cxx_name);
+    api.ustr_release(uno_name);
+    if (cxx_env && uno_env)
+        api.get_mapping(&map, cxx_env, uno_env, NULL);
+    void *out = NULL;
+    if (map) {
+        typelib_TypeDescription *td = NULL;
+        rtl_uString *n = ustr("com.sun.star.uno.XComponentContext");
+        api.td_by_name(&td, n);
+        api.ustr_release(n);
+        if (td) {
+            map->mapInterface(map, &out, cxx,
+                              (typelib_InterfaceTypeDescription *)td);
+            api.td_release(td);
+        }
+        map->release(map);
+    }
+    if (cxx_env)
+        cxx_env->release(cxx_env);
+    if (uno_env)
+        uno_env->release(uno_env);
+    /* release the C++ reference: XInterface's third virtual function */
+    void (**vtable)(void *) = *(void (***)(void *))cxx;
+    vtable[2](cxx);
+    if (!out)
+        snprintf(err, errsz, "cannot map the component context to C");
+    return out;
+}
+
+/* The type description of method M, found among its interface's members. */
+static int find_method(int m, char *err, size_t errsz)
+{
+    char full[256];
+    rtl_uString *n = ustr(methods[m].iface);
+    api.td_by_name(&iface_td[m], n);
+    api.ustr_release(n);
+    if (!iface_td[m] ||
+        iface_td[m]->eTypeClass != typelib_TypeClass_INTERFACE) {
+        snprintf(err, errsz, "no UNO type %s", methods[m].iface);
+        return -1;
+    }
+    snprintf(full, sizeof full, "%s::%s", methods[m].iface, methods[m].method);
+    typelib_InterfaceTypeDescription *itd =
+        (typelib_InterfaceTypeDescription *)iface_td[m];
+    for (sal_Int32 k = 0; k < itd->nAllMembers && !method_td[m]; k++) {
+        typelib_TypeDescription *td = NULL;
+        api.td_of_ref(&td, itd->ppAllMembers[k]);
+        if (!td)
+            continue;
+        rtl_String *name = NULL;
+        api.ustr_to(&name, td->pTypeName->buffer, td->pTypeName->length,
+                    RTL_TEXTENCODING_UTF8, OUSTRING_TO_OSTRING_CVTFLAGS);
+        if (name && strcmp(name->buffer, full) == 0)
+            method_td[m] = td;
+        else
+            api.td_release(td);
+        if (name)
+            api.str_release(name);
+    }
+    if (!method_td[m]) {
+        snprintf(err, errsz, "no UNO method %s", full);
+        return -1;
+    }
+    return 0;
+}
+
+int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
+{
+    void *cppu = loaded(lo_program, "libuno_cppu.so.3");
+    void *sal = loaded(lo_program, "libuno_sal.so.3");
+    struct {
+        void *lib;
+        void **slot;
+        const char *name;
+    } syms[] = {
+        {cppu, (void **)&api.get_environment, "uno_getEnvironment"},
+        {cppu, (void **)&api.get_mapping, "uno_getMapping"},
+        {cppu, (void **)&api.td_by_name, "typelib_typedescription_getByName"},
+        {cppu, (void **)&api.td_of_ref,
+         "typelib_typedescriptionreference_getDescription"},
+        {cppu, (void **)&api.td_release, "typelib_typedescription_release"},
+        {cppu, (void **)&api.basic_type, "typelib_static_type_getByTypeClass"},
+        {cppu, (void **)&api.any_construct, "uno_type_any_construct"},
+        {cppu, (void **)&api.any_destruct, "uno_any_destruct"},
+        {cppu, (void **)&api.seq_construct, "uno_type_sequence_construct"},
+        {cppu, (void **)&api.destruct, "uno_destructData"},
+        {sal, (void **)&api.ustr_from, "rtl_string2UString"},
+        {sal, (void **)&api.ustr_release, "rtl_uString_release"},
+        {sal, (void **)&api.ustr_to, "rtl_uString2String"},
+        {sal, (void **)&api.str_release, "rtl_string_release"},
+    };
+    for (size_t k = 0; k < sizeof syms / sizeof *syms; k++)
+        if (resolve(syms[k].lib, syms[k].slot, syms[k].name, err, errsz) != 0)
+            return -1;
+    for (int m = 0; m < M_COUNT; m++)
+        if (find_method(m, err, errsz) != 0)
+            return -1;
+    rtl_uString *n = ustr("com.sun.star.beans.PropertyValue");
+    api.td_by_name(&pv_td, n);
+    api.ustr_release(n);
+    n = ustr("[]com.sun.star.beans.PropertyValue");
+    api.td_by_name(&pv_seq_td, n);
+    api.ustr_release(n);
+    if (!pv_td || !pv_seq_td ||
+        pv_td->nSize != (sal_Int32)sizeof(struct kc_pv)) {
+        snprintf(err, errsz,
+                 "com.sun.star.beans.PropertyValue is not laid "
+                 "out as expected");
+        return -1;
+    }
+    context = office_context(lo_program, err, errsz);
+    if (!context)
+        return -1;
+    if (call(context, M_SMGR, &factory, NULL, "getServiceManager", err,
+             errsz) != 0 ||
+        !factory) {
+        if (!factory && !*err)
+            snprintf(err, errsz, "the office has no service manager");
+        return -1;
+    }
+    return 0;
+}
+
+/* Closes the model (disposing it when a listener vetoes) and releases it. */
+static void close_model(uno_Interface *model)
+{
+    if (!model)
+        return;
+    char ignored[256];
+    int closed = -1;
+    uno_Interface *closeable = query(model, M_CLOSE);
+    if (closeable) {
+        sal_Bool deliver = 1; /* whoever vetoes must close it later */
+        void *args[1] = {&deliver};
+        closed = call(closeable, M_CLOSE, NULL, args, "close", ignored,
+                      sizeof ignored);
+        iface_release(closeable);
+    }
+    if (closed != 0) {
+        uno_Interface *component = query(model, M_DISPOSE);
+        if (component) {
+            call(component, M_DISPOSE, NULL, NULL, "dispose", ignored,
+                 sizeof ignored);
+            iface_release(component);
+        }
+    }
+    iface_release(model);
+}
+
+struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
+                                 size_t errsz)
+{
+    rtl_uString *service = ustr("com.sun.star.sheet.SpreadsheetDocument");
+    uno_Interface *model = NULL;
+    void *cargs[2] = {&service, &context};
+    int rc = call(factory, M_CREATE, &model, cargs,
+                  "cannot create a spreadsheet", err, errsz);
+    api.ustr_release(service);
+    if (rc != 0 || !model) {
+        if (rc == 0)
+            snprintf(err, errsz, "cannot create a spreadsheet");
+        return NULL;
+    }
+    uno_Interface *loadable = query(model, M_LOAD);
+    if (!loadable) {
+        snprintf(err, errsz, "the spreadsheet cannot load files");
+        iface_release(model);
+        return NULL;
+    }
+    struct pvlist l = {.n = 0};
+    pv_string(&l, "URL", url);
+    pv_string(&l, "FilterName", filter);
+    pv_short(&l, "MacroExecutionMode", 0); /* MacroExecMode::NEVER_EXECUTE */
+    pv_short(&l, "UpdateDocMode", 0);      /* UpdateDocMode::NO_UPDATE */
+    uno_Sequence *seq = pv_sequence(&l);
+    void *largs[1] = {&seq};
+    rc = call(loadable, M_LOAD, NULL, largs, "cannot be opened", err, errsz);
+    sequence_free(seq);
+    iface_release(loadable);
+    struct kc_unodoc *doc = rc == 0 ? malloc(sizeof *doc) : NULL;
+    if (!doc) {
+        if (rc == 0)
+            snprintf(err, errsz, "out of memory");
+        close_model(model);
+        return NULL;
+    }
+    doc->model = model;
+    return doc;
+}
+
+int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
+                    char *err, size_t errsz)
+{
+    const char *filter = NULL;
+    for (size_t k = 0; k < sizeof exports / sizeof *exports; k++)
+        if (strcmp(exports[k].fmt, fmt) == 0)
+            filter = exports[k].filter;
+    if (!filter) {
+        snprintf(err, errsz, "no export filter for %s", fmt);
+        return -1;
+    }
+    uno_Interface *storable = query(doc->model, M_STORE);
+    if (!storable) {
+        snprintf(err, errsz, "the spreadsheet cannot be stored");
+        return -1;
+    }
+    struct pvlist l = {.n = 0};
+    pv_string(&l, "FilterName", filter);
+    pv_bool(&l, "Overwrite", 1);
+    /* kpicalc syncs the staged file itself before it renames it */
+    pv_bool(&l, "NoFileSync", 1);
+    uno_Sequence *seq = pv_sequence(&l);
+    rtl_uString *u = ustr(url);
+    void *args[2] = {&u, &seq};
+    int rc =
+        call(storable, M_STORE, NULL, args, "cannot be written", err, errsz);
+    api.ustr_release(u);
+    sequence_free(seq);
+    iface_release(storable);
+    return rc;
+}
+
+void kc_unodoc_close(struct kc_unodoc *doc)
+{
+    if (!doc)
+        return;
+    close_model(doc->model);
+    free(doc);
+}
