@@ -530,8 +530,14 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     /* KPICALC_LOADER=lok (for tests and benchmarks) keeps every workbook
      * on LibreOfficeKit's views */
     const char *loader = getenv("KPICALC_LOADER");
-    if (!loader || strcmp(loader, "lok") != 0)
+    if (!loader || strcmp(loader, "lok") != 0) {
         uno_ready = kc_unodoc_init(cfg->lo_program, err, sizeof err) == 0;
+        if (!uno_ready) /* slower, not wrong: say so in the run's log */
+            fprintf(stderr,
+                    "kpicalc worker: every workbook goes through "
+                    "LibreOfficeKit views: %s\n",
+                    err);
+    }
     office->pClass->setOptionalFeatures(
         office, KC_LOK_FEATURE_DOCUMENT_PASSWORD |
                     KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY);
