@@ -43,6 +43,7 @@ struct options {
     const char *extension;
     const char *profile_dir;
     int quiet;
+    int csv_bom;
     char **paths;
     int npaths;
 };
@@ -97,6 +98,11 @@ static void usage_recalc(FILE *f)
             "                          indicators of its KPI sheet) to "
             "FILE.csv or\n"
             "                          FILE.json\n"
+            "      --csv-bom           start CSV files (outputs and summary) "
+            "with a\n"
+            "                          UTF-8 byte-order mark, which Excel "
+            "needs to show\n"
+            "                          Chinese text\n"
             "  -j, --jobs N            worker processes (default: the number "
             "of cores)\n"
             "      --shard K/N         process only the K-th (1..N) of N "
@@ -180,7 +186,8 @@ enum {
     OPT_MAX_MEM,
     OPT_RETRIES,
     OPT_EXTENSION,
-    OPT_PROFILE_DIR
+    OPT_PROFILE_DIR,
+    OPT_CSV_BOM
 };
 
 /* Parses "recalc"'s options; returns -1 to go on, or an exit status. */
@@ -199,6 +206,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"extension", required_argument, NULL, OPT_EXTENSION},
         {"profile-dir", required_argument, NULL, OPT_PROFILE_DIR},
+        {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -290,6 +298,9 @@ static int parse_recalc(int argc, char **argv, struct options *o)
                 return usage_error("--profile-dir needs a folder%s", NULL);
             o->profile_dir = optarg;
             break;
+        case OPT_CSV_BOM:
+            o->csv_bom = 1;
+            break;
         case 'q':
             o->quiet = 1;
             break;
@@ -376,8 +387,8 @@ static void write_summary(struct run *r, int final)
     if (!r->o->summary)
         return;
     char err[512];
-    if (kc_summary_write(r->o->summary, r->files, r->results, r->n, err,
-                         sizeof err) != 0) {
+    if (kc_summary_write(r->o->summary, r->files, r->results, r->n,
+                         r->o->csv_bom, err, sizeof err) != 0) {
         if (final) {
             char line[600];
             snprintf(line, sizeof line, "kpicalc: summary: %s", err);
@@ -682,6 +693,7 @@ static int recalc(struct options *o)
             .max_rss_kb = o->max_mem_mb * 1024,
             .retries = o->retries,
             .scan = o->summary != NULL,
+            .csv_bom = o->csv_bom,
             .lo_program = lo,
             .profiles = profiles,
             .run_tmp = run_tmp,

@@ -403,7 +403,9 @@ static int assign(struct pool *p, int slot)
     kc_rec_field(&b, "JOB");
     kc_rec_fieldf(&b, "%zu", job);
     kc_rec_field(&b, j->input);
-    kc_rec_field(&b, p->cfg->scan ? "1" : "0");
+    /* flags: s scan the cells, b byte-order mark in CSV outputs */
+    kc_rec_fieldf(&b, "%s%s", p->cfg->scan ? "s" : "",
+                  p->cfg->csv_bom ? "b" : "");
     kc_rec_field(&b, j->backup ? j->backup : "");
     for (int i = 0; i < j->nout; i++) {
         kc_rec_field(&b, j->fmt[i]);

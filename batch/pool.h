@@ -49,6 +49,7 @@ struct kc_pool_cfg {
     long max_rss_kb; /* restart a worker that grew beyond this */
     int retries;     /* extra attempts after a worker crash */
     int scan;        /* read indicators and count error cells */
+    int csv_bom;     /* CSV outputs start with a UTF-8 byte-order mark */
     const char *lo_program;
     struct kc_profile *profiles; /* one per worker */
     const char *run_tmp;         /* private folder for this run */

@@ -96,7 +96,7 @@ static int on_sheet_end(void *ctx)
             width = w->cells[i].col + 1;
     struct kc_buf out = {0};
     long row = 0;
-    int rc = 0;
+    int rc = w->bom ? kc_buf_adds(&out, KC_UTF8_BOM) : 0;
     for (size_t i = 0; i < w->n && rc == 0;) {
         long r = w->cells[i].row;
         for (; row < r && rc == 0; row++) /* empty rows in between */

@@ -20,6 +20,7 @@ struct kc_csv_writer {
     struct kc_csv_cell *cells;
     size_t n, cap;
     int files; /* files written so far */
+    int bom;   /* start each file with a UTF-8 byte-order mark */
     char err[512];
 };
 

@@ -204,8 +204,8 @@ static int write_json(struct kc_buf *b, const char *const *files,
 }
 
 int kc_summary_write(const char *path, const char *const *files,
-                     const struct kc_result *results, size_t n, char *err,
-                     size_t errsz)
+                     const struct kc_result *results, size_t n, int bom,
+                     char *err, size_t errsz)
 {
     int fmt = kc_summary_format(path);
     if (!fmt || (n && (!files || !results))) {
@@ -219,7 +219,9 @@ int kc_summary_write(const char *path, const char *const *files,
         return -1;
     }
     struct kc_buf b = {0};
-    int rc = fmt == 'c' ? write_csv(&b, files, results, n, keys, nkeys)
+    int rc = fmt == 'c' && bom ? kc_buf_adds(&b, KC_UTF8_BOM) : 0;
+    if (rc == 0)
+        rc = fmt == 'c' ? write_csv(&b, files, results, n, keys, nkeys)
                         : write_json(&b, files, results, n, keys, nkeys);
     free(keys);
     if (rc != 0) {

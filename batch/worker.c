@@ -186,7 +186,7 @@ struct output {
 
 struct job {
     const char *id, *input, *backup;
-    int scan;
+    int scan, bom;
     struct output out[16];
     int nout;
 };
@@ -390,6 +390,7 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         }
         kc_csv_writer_init(&csv, want_csv >= 0 ? j->out[want_csv].stage : "",
                            stem ? stem : "", &csv_sink);
+        csv.bom = j->bom;
         struct fanout fan = {j->scan ? &kpi_sink : NULL,
                              want_csv >= 0 ? &csv_sink : NULL};
         fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
@@ -482,7 +483,8 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
     }
     struct job j = {.id = f[1],
                     .input = f[2],
-                    .scan = strcmp(f[3], "1") == 0,
+                    .scan = strchr(f[3], 's') != NULL,
+                    .bom = strchr(f[3], 'b') != NULL,
                     .backup = *f[4] ? f[4] : NULL};
     for (int i = 5; i + 1 < n && j.nout < 16; i += 2) {
         j.out[j.nout].fmt = f[i];

@@ -151,7 +151,7 @@ kc recalc --help
 expect "--help: status 0" is_status 0
 for opt in --output --to --in-place --summary --jobs --shard --timeout \
     --max-docs-per-worker --max-worker-memory --retries --extension \
-    --profile-dir --quiet --help --version Examples:; do
+    --profile-dir --csv-bom --quiet --help --version Examples:; do
     expect "--help mentions $opt" contains "$T/out" "$opt"
 done
 kc --version
@@ -318,6 +318,22 @@ done
 KPICALC_LOADER=lok kc recalc "$LD/in" -o "$LD/lok" --to csv -j 1 --summary "$LD/lok.csv"
 expect "LibreOfficeKit alone: the same summary" cmp -s "$LD/uno.csv" "$LD/lok.csv"
 expect "LibreOfficeKit alone: the same CSV files" diff -r "$LD/uno" "$LD/lok"
+finish
+
+start "--csv-bom: CSV outputs and the CSV summary start with a UTF-8 byte-order mark"
+mkdir -p "$T/bom/in"
+cp "$FX/good.fods" "$T/bom/in/东城 good.fods"
+kc recalc "$T/bom/in" -o "$T/bom/out" --to csv --csv-bom --summary "$T/bom/out/s.csv"
+expect "status 0" is_status 0
+starts_bom() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ]; }
+expect "the summary starts with the mark" starts_bom "$T/bom/out/s.csv"
+expect "then its header" grep -q '^.\{0,3\}file,status,' "$T/bom/out/s.csv"
+expect "the Chinese file name as UTF-8" grep -q '东城 good.fods,ok' "$T/bom/out/s.csv"
+expect "each sheet's CSV starts with the mark" starts_bom "$T/bom/out/东城 good-KPI.csv"
+expect "exactly one mark" [ "$(grep -c $'\xef\xbb\xbf' "$T/bom/out/东城 good-KPI.csv")" = 1 ]
+kc recalc "$T/bom/in" -o "$T/bom/plain" --to csv --summary "$T/bom/plain/s.json"
+expect "without the option: no mark" test "$(head -c 4 "$T/bom/plain/东城 good-KPI.csv")" = key,
+expect "a JSON summary never gets one" test "$(head -c 1 "$T/bom/plain/s.json")" = "["
 finish
 
 # ---- faults ------------------------------------------------------------------
