@@ -948,7 +948,7 @@ int kpicalc_new_year_main(int argc, char **argv)
         status = 2;
         goto done;
     }
-    if (kc_is_zip(abs_in) == 1 && kc_zip_check(abs_in, err, sizeof err)) {
+    if (kc_is_zip(abs_in) == 1 && kc_zip_check(abs_in, NULL, err, sizeof err)) {
         fprintf(stderr, "%s: %s: corrupt file: %s\n", prog, input, err);
         goto done;
     }

@@ -5,7 +5,10 @@
 #ifndef KPICALC_SNIFF_H
 #define KPICALC_SNIFF_H
 
-/* The filter name for the file at PATH, or NULL. */
-const char *kc_sniff_filter(const char *path);
+#include "zipcheck.h"
+
+/* The filter name for the file at PATH, or NULL. ZIP is what kc_zip_check
+ * saw of it when it is a ZIP archive, NULL when it is not one. */
+const char *kc_sniff_filter(const char *path, const struct kc_zip_info *zip);
 
 #endif

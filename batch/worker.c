@@ -137,14 +137,14 @@ static void trace_loader(const char *how, const char *path)
     }
 }
 
-/* Opens the workbook at URL (the file PATH): as a bare model when its
- * bytes name the filter, else (or when that fails) through
- * LibreOfficeKit, whose type detection and password callback give the
- * reason a file cannot be opened. */
+/* Opens the workbook at URL (the file PATH; ZIP what kc_zip_check saw of
+ * it, or NULL): as a bare model when its bytes name the filter, else (or when
+ * that fails) through LibreOfficeKit, whose type detection and password
+ * callback give the reason a file cannot be opened. */
 static int doc_open(struct wdoc *d, const char *path, const char *url,
-                    char *msg, size_t msgsz)
+                    const struct kc_zip_info *zip, char *msg, size_t msgsz)
 {
-    const char *filter = uno_ready ? kc_sniff_filter(path) : NULL;
+    const char *filter = uno_ready ? kc_sniff_filter(path, zip) : NULL;
     if (filter) {
         char err[1024];
         d->uno = kc_unodoc_load(url, filter, err, sizeof err);
@@ -299,7 +299,8 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         return -1;
     }
     int zip = kc_is_zip(j->input);
-    if (zip == 1 && kc_zip_check(j->input, err, sizeof err) != 0) {
+    struct kc_zip_info zinfo;
+    if (zip == 1 && kc_zip_check(j->input, &zinfo, err, sizeof err) != 0) {
         snprintf(msg, msgsz, "corrupt file: %s", err);
         return -1;
     }
@@ -333,7 +334,8 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     }
     free(abs);
     struct wdoc doc = {NULL, NULL};
-    int opened = doc_open(&doc, j->input, url, msg, msgsz);
+    int opened =
+        doc_open(&doc, j->input, url, zip == 1 ? &zinfo : NULL, msg, msgsz);
     free(url);
     if (opened != 0)
         return -1;

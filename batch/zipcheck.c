@@ -147,7 +147,25 @@ int kc_is_zip(const char *path)
     return r == 4 && memcmp(sig, "PK\3\4", 4) == 0;
 }
 
-static int check(const unsigned char *m, size_t size, char *err, size_t errsz)
+/* Notes in INFO what the member NAME (of NLEN bytes), whose data is the
+ * CSIZE bytes at DATA stored with METHOD at offset LOFF, says about the
+ * kind of document. */
+static void note_member(struct kc_zip_info *info, const unsigned char *name,
+                        uint32_t nlen, uint32_t loff, int method,
+                        const unsigned char *data, uint32_t csize)
+{
+    static const char ods[] = "application/vnd.oasis.opendocument.spreadsheet";
+    static const char wb[] = "xl/workbook.xml";
+    if (loff == 0 && method == 0 && nlen == 8 &&
+        memcmp(name, "mimetype", 8) == 0 && csize == sizeof ods - 1 &&
+        memcmp(data, ods, csize) == 0)
+        info->odf_spreadsheet = 1;
+    if (nlen == sizeof wb - 1 && memcmp(name, wb, nlen) == 0)
+        info->ooxml_workbook = 1;
+}
+
+static int check(const unsigned char *m, size_t size, struct kc_zip_info *info,
+                 char *err, size_t errsz)
 {
     if (size < 22) {
         snprintf(err, errsz, "truncated ZIP archive (%zu bytes)", size);
@@ -224,14 +242,21 @@ static int check(const unsigned char *m, size_t size, char *err, size_t errsz)
                          shown, (const char *)m + p + 46, why);
                 return -1;
             }
+            if (p + 46 + nlen <= eocd)
+                note_member(info, m + p + 46, nlen, loff, method, m + data,
+                            csize);
         }
         p += 46 + (size_t)nlen + xlen + clen;
     }
     return 0;
 }
 
-int kc_zip_check(const char *path, char *err, size_t errsz)
+int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
+                 size_t errsz)
 {
+    struct kc_zip_info ignored;
+    info = info ? info : &ignored;
+    memset(info, 0, sizeof *info);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errsz, "cannot open: %s", strerror(errno));
@@ -255,7 +280,7 @@ int kc_zip_check(const char *path, char *err, size_t errsz)
         snprintf(err, errsz, "cannot read: %s", strerror(errno));
         return -1;
     }
-    int rc = check(m, size, err, errsz);
+    int rc = check(m, size, info, err, errsz);
     munmap(m, size);
     return rc;
 }

@@ -13,8 +13,17 @@
  * does not, -1 when it cannot be read (errno set). */
 int kc_is_zip(const char *path);
 
-/* 0 when the archive at PATH is whole; -1 with the reason in ERR
- * otherwise. */
-int kc_zip_check(const char *path, char *err, size_t errsz);
+/* What the check saw of a whole archive's members (all 0 for a ZIP64
+ * archive, which is beyond this check). */
+struct kc_zip_info {
+    int odf_spreadsheet; /* first member "mimetype", stored, naming an
+                            OpenDocument spreadsheet */
+    int ooxml_workbook;  /* lists the member xl/workbook.xml */
+};
+
+/* 0 when the archive at PATH is whole, with what it holds in INFO (when
+ * not NULL); -1 with the reason in ERR otherwise. */
+int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
+                 size_t errsz);
 
 #endif
