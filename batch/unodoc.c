@@ -72,6 +72,7 @@ static typelib_TypeDescription *method_td[M_COUNT];
 static typelib_TypeDescription *iface_td[M_COUNT];
 static typelib_TypeDescription *pv_td, *pv_seq_td;
 static uno_Interface *context, *factory;
+static rtl_uString *spreadsheet_service;
 
 /* The export filter of each output format (those LibreOfficeKit uses). */
 static const struct {
@@ -93,8 +94,9 @@ struct kc_pv {
     sal_Int32 state;
 };
 
+/* A loaded model with the interfaces used on it, each asked for once. */
 struct kc_unodoc {
-    uno_Interface *model;
+    uno_Interface *model, *storable, *closeable;
 };
 
 static rtl_uString *ustr(const char *s)
@@ -285,15 +287,9 @@ static uno_Interface *office_context(const char *lo_program, char *err,
         api.get_mapping(&map, cxx_env, uno_env, NULL);
     void *out = NULL;
     if (map) {
-        typelib_TypeDescription *td = NULL;
-        rtl_uString *n = ustr("com.sun.star.uno.XComponentContext");
-        api.td_by_name(&td, n);
-        api.ustr_release(n);
-        if (td) {
-            map->mapInterface(map, &out, cxx,
-                              (typelib_InterfaceTypeDescription *)td);
-            api.td_release(td);
-        }
+        /* the interface of getServiceManager is XComponentContext */
+        map->mapInterface(map, &out, cxx,
+                          (typelib_InterfaceTypeDescription *)iface_td[M_SMGR]);
         map->release(map);
     }
     if (cxx_env)
@@ -393,79 +389,84 @@ int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
     if (!context)
         return -1;
     if (call(context, M_SMGR, &factory, NULL, "getServiceManager", err,
-             errsz) != 0 ||
-        !factory) {
-        if (!factory && !*err)
-            snprintf(err, errsz, "the office has no service manager");
+             errsz) != 0)
+        return -1;
+    if (!factory) {
+        snprintf(err, errsz, "the office has no service manager");
         return -1;
     }
+    spreadsheet_service = ustr("com.sun.star.sheet.SpreadsheetDocument");
     return 0;
 }
 
-/* Closes the model (disposing it when a listener vetoes) and releases it. */
-static void close_model(uno_Interface *model)
+/* Closes DOC's model (disposing it when a listener vetoes) and releases
+ * its interfaces; DOC itself is not freed. */
+static void close_doc(struct kc_unodoc *doc)
 {
-    if (!model)
-        return;
     char ignored[256];
     int closed = -1;
-    uno_Interface *closeable = query(model, M_CLOSE);
-    if (closeable) {
+    if (doc->closeable) {
         sal_Bool deliver = 1; /* whoever vetoes must close it later */
         void *args[1] = {&deliver};
-        closed = call(closeable, M_CLOSE, NULL, args, "close", ignored,
+        closed = call(doc->closeable, M_CLOSE, NULL, args, "close", ignored,
                       sizeof ignored);
-        iface_release(closeable);
     }
-    if (closed != 0) {
-        uno_Interface *component = query(model, M_DISPOSE);
+    if (closed != 0 && doc->model) {
+        uno_Interface *component = query(doc->model, M_DISPOSE);
         if (component) {
             call(component, M_DISPOSE, NULL, NULL, "dispose", ignored,
                  sizeof ignored);
             iface_release(component);
         }
     }
-    iface_release(model);
+    iface_release(doc->closeable);
+    iface_release(doc->storable);
+    iface_release(doc->model);
 }
 
 struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
                                  size_t errsz)
 {
-    rtl_uString *service = ustr("com.sun.star.sheet.SpreadsheetDocument");
-    uno_Interface *model = NULL;
-    void *cargs[2] = {&service, &context};
-    int rc = call(factory, M_CREATE, &model, cargs,
-                  "cannot create a spreadsheet", err, errsz);
-    api.ustr_release(service);
-    if (rc != 0 || !model) {
-        if (rc == 0)
-            snprintf(err, errsz, "cannot create a spreadsheet");
-        return NULL;
-    }
-    uno_Interface *loadable = query(model, M_LOAD);
-    if (!loadable) {
-        snprintf(err, errsz, "the spreadsheet cannot load files");
-        iface_release(model);
-        return NULL;
-    }
-    struct pvlist l = {.n = 0};
-    pv_string(&l, "URL", url);
-    pv_string(&l, "FilterName", filter);
-    pv_short(&l, "MacroExecutionMode", 0); /* MacroExecMode::NEVER_EXECUTE */
-    pv_short(&l, "UpdateDocMode", 0);      /* UpdateDocMode::NO_UPDATE */
-    uno_Sequence *seq = pv_sequence(&l);
-    void *largs[1] = {&seq};
-    rc = call(loadable, M_LOAD, NULL, largs, "cannot be opened", err, errsz);
-    sequence_free(seq);
-    iface_release(loadable);
-    struct kc_unodoc *doc = rc == 0 ? malloc(sizeof *doc) : NULL;
+    struct kc_unodoc *doc = calloc(1, sizeof *doc);
     if (!doc) {
-        if (rc == 0)
-            snprintf(err, errsz, "out of memory");
-        close_model(model);
+        snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    doc->model = model;
+    void *cargs[2] = {&spreadsheet_service, &context};
+    int rc = call(factory, M_CREATE, &doc->model, cargs,
+                  "cannot create a spreadsheet", err, errsz);
+    if (rc == 0 && !doc->model) {
+        snprintf(err, errsz, "cannot create a spreadsheet");
+        rc = -1;
+    }
+    if (rc != 0) {
+        free(doc);
+        return NULL;
+    }
+    uno_Interface *loadable = query(doc->model, M_LOAD);
+    doc->storable = query(doc->model, M_STORE);
+    doc->closeable = query(doc->model, M_CLOSE);
+    rc = -1;
+    if (!loadable || !doc->storable) {
+        snprintf(err, errsz, "the spreadsheet cannot load or store files");
+    } else {
+        struct pvlist l = {.n = 0};
+        pv_string(&l, "URL", url);
+        pv_string(&l, "FilterName", filter);
+        pv_short(&l, "MacroExecutionMode", 0); /* NEVER_EXECUTE */
+        pv_short(&l, "UpdateDocMode", 0);      /* NO_UPDATE */
+        uno_Sequence *seq = pv_sequence(&l);
+        void *largs[1] = {&seq};
+        rc =
+            call(loadable, M_LOAD, NULL, largs, "cannot be opened", err, errsz);
+        sequence_free(seq);
+    }
+    iface_release(loadable);
+    if (rc != 0) {
+        close_doc(doc);
+        free(doc);
+        return NULL;
+    }
     return doc;
 }
 
@@ -480,11 +481,6 @@ int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
         snprintf(err, errsz, "no export filter for %s", fmt);
         return -1;
     }
-    uno_Interface *storable = query(doc->model, M_STORE);
-    if (!storable) {
-        snprintf(err, errsz, "the spreadsheet cannot be stored");
-        return -1;
-    }
     struct pvlist l = {.n = 0};
     pv_string(&l, "FilterName", filter);
     pv_bool(&l, "Overwrite", 1);
@@ -493,11 +489,10 @@ int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
     uno_Sequence *seq = pv_sequence(&l);
     rtl_uString *u = ustr(url);
     void *args[2] = {&u, &seq};
-    int rc =
-        call(storable, M_STORE, NULL, args, "cannot be written", err, errsz);
+    int rc = call(doc->storable, M_STORE, NULL, args, "cannot be written", err,
+                  errsz);
     api.ustr_release(u);
     sequence_free(seq);
-    iface_release(storable);
     return rc;
 }
 
@@ -505,6 +500,6 @@ void kc_unodoc_close(struct kc_unodoc *doc)
 {
     if (!doc)
         return;
-    close_model(doc->model);
+    close_doc(doc);
     free(doc);
 }
