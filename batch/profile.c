@@ -57,31 +57,33 @@ static const struct setting settings[] = {
     {"/org.openoffice.Setup/L10N", "ooLocale", "en-US"},
 };
 
-/* The office's version as its configuration gives it ("7.4"), read from
- * share/registry/main.xcd beside the program folder; 0, or -1. */
-static int office_version(const char *lo_program, char *out, size_t outsz)
+/* The office's version as its configuration gives it ("7.4"), read once
+ * from share/registry/main.xcd beside the program folder LO_PROGRAM (a
+ * run has one); NULL when it cannot be read. */
+static const char *office_version(const char *lo_program)
 {
-    char *xcd = NULL, *path = NULL;
+    static char version[16];
+    static int state; /* 0 not read yet, 1 read, -1 unreadable */
+    if (state != 0)
+        return state > 0 ? version : NULL;
+    state = -1;
+    char *xcd = NULL;
+    char *path = kc_path_join(lo_program, "../share/registry/main.xcd");
     size_t len = 0;
-    struct kc_buf b = {0};
-    if (kc_buf_addf(&b, "%s/../share/registry/main.xcd", lo_program) == 0)
-        path = kc_buf_take(&b);
-    int rc = -1;
     if (path && kc_read_file(path, &xcd, &len) == 0) {
         char *p = strstr(xcd, "<prop oor:name=\"ooSetupVersion\">");
         char *v = p ? strstr(p, "<value>") : NULL;
         char *e = v ? strstr(v, "</value>") : NULL;
         size_t n = e ? (size_t)(e - (v + 7)) : 0;
-        if (e && n > 0 && n < outsz && n < 16) {
-            memcpy(out, v + 7, n);
-            out[n] = '\0';
-            rc = 0;
+        if (e && n > 0 && n < sizeof version) {
+            memcpy(version, v + 7, n);
+            version[n] = '\0';
+            state = 1;
         }
     }
     free(xcd);
     free(path);
-    kc_buf_free(&b);
-    return rc;
+    return state > 0 ? version : NULL;
 }
 
 int kc_profile_apply_settings(const char *dir, const char *lo_program,
@@ -93,8 +95,8 @@ int kc_profile_apply_settings(const char *dir, const char *lo_program,
     struct setting all[sizeof settings / sizeof *settings + 1];
     size_t nall = sizeof settings / sizeof *settings;
     memcpy(all, settings, sizeof settings);
-    char version[16];
-    if (lo_program && office_version(lo_program, version, sizeof version) == 0)
+    const char *version = lo_program ? office_version(lo_program) : NULL;
+    if (version)
         all[nall++] = (struct setting){"/org.openoffice.Setup/Product",
                                        "ooSetupLastVersion", version};
     char *path = kc_path_join(dir, "user/registrymodifications.xcu");
