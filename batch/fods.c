@@ -351,7 +351,6 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
             struct kc_buf nm = {0};
             if (t && add_decoded(&nm, t->val, t->val_len) != 0)
                 return fail(s, "out of memory");
-            s->res->sheets++;
             s->sheet_level = level;
             s->row = 0;
             int rc = 0;

@@ -34,7 +34,6 @@ struct kc_sheet_sink {
 
 struct kc_scan_result {
     long error_cells; /* cells whose value type is "error" */
-    int sheets;
 };
 
 /* Scans the file at PATH. SINK may be NULL (only counting). 0, or -1 with

@@ -373,7 +373,6 @@ static void on_signal(int sig)
 
 struct run {
     struct options *o;
-    const struct kc_inputs *in;
     struct kc_result *results;
     const char **files;
     char *reported; /* shown on stderr already */
@@ -620,7 +619,6 @@ static int recalc(struct options *o)
         return 1;
     }
     struct run run = {.o = o,
-                      .in = &in,
                       .results = results,
                       .files = files,
                       .reported = reported,

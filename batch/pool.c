@@ -308,7 +308,6 @@ static void on_worker_gone(struct pool *p, int slot)
     log_tail(log, tail, sizeof tail);
     clean_after(p, slot, pid, was == W_BUSY ? job : (size_t)-1);
     if (was == W_BUSY) {
-        p->stats->crashed++;
         snprintf(msg, sizeof msg, "worker crashed (%s)%s%s", how,
                  *tail ? "; last words: " : "", tail);
         lost_job(p, job, msg, 1);
@@ -357,7 +356,6 @@ static int handle_line(struct pool *p, int slot, char *line)
             w->job_fd = -1;
             w->state = W_RETIRING;
             w->deadline = kc_now() + RETIRE_GRACE;
-            p->stats->recycled++;
         }
     }
     free(f);
@@ -443,7 +441,6 @@ static void on_deadline(struct pool *p, int slot)
         char msg[128];
         snprintf(msg, sizeof msg, "timeout: still not done after %g s",
                  p->cfg->timeout);
-        p->stats->timed_out++;
         lost_job(p, job, msg, 0);
     } else if (was == W_STARTING) {
         p->start_failures++;

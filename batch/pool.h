@@ -6,7 +6,8 @@
  * workbooks or when it grows too big, so memory stays flat.
  *
  * Records (see proto.h), parent to worker:
- *   JOB id input scan backup [format final]...
+ *   JOB id input flags backup [format final]...   (at most KC_MAX_OUTPUTS
+ *   outputs; flags: s scan the cells, b a byte-order mark in CSV files)
  * worker to parent:
  *   READY | FATAL message
  *   RES id ok|failed error_cells message [key type value]...
@@ -60,7 +61,7 @@ struct kc_pool_cfg {
 
 struct kc_pool_stats {
     long peak_rss_kb; /* the largest worker, at its high-water mark */
-    int started, crashed, timed_out, recycled;
+    int started;      /* worker processes started */
 };
 
 /* Processes every job whose result is KC_PENDING. 0 when the run went to

@@ -510,7 +510,6 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
         p->dir = dir;
         p->url = kc_file_url(dir);
         p->lock_fd = fd;
-        p->slot = k;
         if (!p->url) {
             kc_profile_release(p);
             snprintf(err, errsz, "out of memory");

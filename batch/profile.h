@@ -24,7 +24,6 @@ struct kc_profile {
     char *dir; /* the profile folder */
     char *url; /* its file:// URL, for lok_init_2 */
     int lock_fd;
-    int slot;
 };
 
 /* Computes the folder that holds the worker profiles for CFG. 0, or -1

@@ -6,6 +6,7 @@
 #include "fsutil.h"
 #include "kpi.h"
 #include "paths.h"
+#include "pool.h"
 #include "proto.h"
 #include "sheetcsv.h"
 #include "sniff.h"
@@ -187,7 +188,7 @@ struct output {
 struct job {
     const char *id, *input, *backup;
     int scan, bom;
-    struct output out[16];
+    struct output out[KC_MAX_OUTPUTS];
     int nout;
 };
 
@@ -488,7 +489,7 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
                     .scan = strchr(f[3], 's') != NULL,
                     .bom = strchr(f[3], 'b') != NULL,
                     .backup = *f[4] ? f[4] : NULL};
-    for (int i = 5; i + 1 < n && j.nout < 16; i += 2) {
+    for (int i = 5; i + 1 < n && j.nout < KC_MAX_OUTPUTS; i += 2) {
         j.out[j.nout].fmt = f[i];
         j.out[j.nout].final = f[i + 1];
         j.nout++;
