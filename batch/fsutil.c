@@ -393,6 +393,16 @@ int kc_sweep_stale(const char *dir, const char *prefix, const char *rest)
     return removed;
 }
 
+char *kc_stage_dir(const char *dir, long pid)
+{
+    size_t n =
+        strlen(dir) + sizeof KC_STAGE_PREFIX + sizeof KC_STAGE_SUFFIX + 24;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/" KC_STAGE_PREFIX "%ld" KC_STAGE_SUFFIX, dir, pid);
+    return s;
+}
+
 double kc_now(void)
 {
     struct timespec t;

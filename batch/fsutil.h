@@ -54,6 +54,14 @@ int kc_fnv1a_file(const char *path, unsigned long long *hash);
  * SIGKILL left behind. Returns how many were removed. */
 int kc_sweep_stale(const char *dir, const char *prefix, const char *rest);
 
+/* A worker's staging folder in DIR: DIR/.kpicalc-<PID>.tmp, where its
+ * outputs stay until each is whole (malloc'd, or NULL). A run removes the
+ * ones whose process is gone with kc_sweep_stale(DIR, KC_STAGE_PREFIX,
+ * KC_STAGE_SUFFIX). */
+#define KC_STAGE_PREFIX ".kpicalc-"
+#define KC_STAGE_SUFFIX ".tmp"
+char *kc_stage_dir(const char *dir, long pid);
+
 /* Current time in seconds from a monotonic clock. */
 double kc_now(void);
 

@@ -493,7 +493,7 @@ static void sweep_output_folders(const struct kc_job *jobs, size_t n)
     qsort(dirs, k, sizeof *dirs, cmp_str);
     for (size_t i = 0; i < k; i++)
         if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
-            kc_sweep_stale(dirs[i], ".kpicalc-", ".tmp");
+            kc_sweep_stale(dirs[i], KC_STAGE_PREFIX, KC_STAGE_SUFFIX);
     for (size_t i = 0; i < k; i++)
         free(dirs[i]);
     free(dirs);

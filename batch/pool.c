@@ -138,6 +138,13 @@ static void close_fds_except(int keep_a, int keep_b)
             close(fd);
 }
 
+/* The scratch folder of the worker process PID in SLOT. */
+static void scratch_dir(const struct kc_pool_cfg *cfg, int slot, pid_t pid,
+                        char *buf, size_t bufsz)
+{
+    snprintf(buf, bufsz, "%s/w%d-%ld", cfg->run_tmp, slot, (long)pid);
+}
+
 static int spawn(struct pool *p, int slot)
 {
     struct worker *w = &p->w[slot];
@@ -181,8 +188,7 @@ static int spawn(struct pool *p, int slot)
         }
         close_fds_except(jp[0], rp[1]);
         char scratch[4096];
-        snprintf(scratch, sizeof scratch, "%s/w%d-%ld", cfg->run_tmp, slot,
-                 (long)getpid());
+        scratch_dir(cfg, slot, getpid(), scratch, sizeof scratch);
         struct kc_worker_cfg wc = {cfg->lo_program, cfg->profiles[slot].url,
                                    scratch};
         kc_worker_run(&wc, jp[0], rp[1]);
@@ -212,18 +218,14 @@ static void clean_after(struct pool *p, int slot, pid_t pid, size_t job)
         char *dir = kc_dirname(j->final[i]);
         if (!dir)
             continue;
-        size_t n = strlen(dir) + 64;
-        char *stage = malloc(n);
-        if (stage) {
-            snprintf(stage, n, "%s/.kpicalc-%ld.tmp", dir, (long)pid);
+        char *stage = kc_stage_dir(dir, (long)pid);
+        if (stage)
             kc_rmtree(stage);
-            free(stage);
-        }
+        free(stage);
         free(dir);
     }
     char scratch[4096];
-    snprintf(scratch, sizeof scratch, "%s/w%d-%ld", p->cfg->run_tmp, slot,
-             (long)pid);
+    scratch_dir(p->cfg, slot, pid, scratch, sizeof scratch);
     kc_rmtree(scratch);
 }
 

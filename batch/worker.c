@@ -38,7 +38,6 @@
 #define KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY (1ULL << 1)
 
 #define MAX_FIELDS 64
-#define STAGE_FMT "%s/.kpicalc-%ld.tmp"
 
 static LibreOfficeKit *office;
 static int password_asked;
@@ -309,13 +308,11 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     for (int i = 0; i < j->nout; i++) {
         struct output *o = &j->out[i];
         o->dir = kc_dirname(o->final);
-        size_t n = (o->dir ? strlen(o->dir) : 0) + 64;
-        o->stage = malloc(n);
-        if (!o->dir || !o->stage) {
+        o->stage = o->dir ? kc_stage_dir(o->dir, (long)getpid()) : NULL;
+        if (!o->stage) {
             snprintf(msg, msgsz, "out of memory");
             return -1;
         }
-        snprintf(o->stage, n, STAGE_FMT, o->dir, (long)getpid());
         if (kc_mkdirs(o->dir, 0755, err, sizeof err) != 0) {
             snprintf(msg, msgsz, "output folder: %s", err);
             return -1;
