@@ -31,3 +31,9 @@ char *kc_oxt_beside_program(void)
     free(dir);
     return oxt;
 }
+
+const char *kc_lo_program(void)
+{
+    const char *p = getenv("KPICALC_LO_PROGRAM");
+    return p && *p ? p : "/usr/lib/libreoffice/program";
+}

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #define EXIT_USAGE 2
-#define DEFAULT_LO "/usr/lib/libreoffice/program"
 #define MAX_JOBS 256
 
 static const char *const formats[] = {"ods", "fods", "xlsx",
@@ -511,8 +510,7 @@ static void fail_pending(struct kc_result *results, size_t n, const char *why)
 
 static int recalc(struct options *o)
 {
-    const char *lo = getenv("KPICALC_LO_PROGRAM");
-    lo = lo && *lo ? lo : DEFAULT_LO;
+    const char *lo = kc_lo_program();
     char *lib1 = kc_path_join(lo, "libsofficeapp.so");
     char *lib2 = kc_path_join(lo, "libmergedlo.so");
     int have_lo =

@@ -44,7 +44,6 @@
 #define MAX_STEPS 10000
 #define COMMAND_TIMEOUT 120.0 /* seconds for LibreOffice to run the edits */
 #define DEFAULT_TIMEOUT 600.0
-#define DEFAULT_LO_PROGRAM "/usr/lib/libreoffice/program"
 
 static const char *prog = "kpicalc new-year";
 
@@ -838,12 +837,6 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
-static const char *lo_program(void)
-{
-    const char *p = getenv("KPICALC_LO_PROGRAM");
-    return p && *p ? p : DEFAULT_LO_PROGRAM;
-}
-
 /* The extension: --extension, $KPICALC_OXT, else kpicalc.oxt beside the
  * executable (as for kpicalc recalc). */
 static char *find_oxt(const char *given)
@@ -986,7 +979,7 @@ int kpicalc_new_year_main(int argc, char **argv)
         scratch = NULL;
         goto done;
     }
-    struct kc_profile_cfg pcfg = {lo_program(), oxt, profile_dir, verbose};
+    struct kc_profile_cfg pcfg = {kc_lo_program(), oxt, profile_dir, verbose};
     if (kc_profile_base_dir(&pcfg, &base, err, sizeof err) != 0 ||
         kc_profile_acquire(&pcfg, base, &profile, err, sizeof err) != 0) {
         fprintf(stderr, "%s: LibreOffice profile: %s\n", prog, err);
@@ -994,8 +987,8 @@ int kpicalc_new_year_main(int argc, char **argv)
     }
     have_profile = 1;
 
-    struct job j = {abs_in,  abs_out,      tmp_out,     ext,
-                    scratch, lo_program(), profile.url, year};
+    struct job j = {abs_in,  abs_out,         tmp_out,     ext,
+                    scratch, kc_lo_program(), profile.url, year};
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
