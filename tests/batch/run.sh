@@ -142,6 +142,23 @@ kc recalc --timeout -1 x
 expect "--timeout -1: status 2" is_status 2
 kc recalc --extension /nonexistent.oxt x
 expect "--extension missing: status 2" is_status 2
+kc recalc --to ods x
+expect "--to without -o: status 2" is_status 2
+expect "--to without -o: message" contains "$T/err" "--to needs -o DIR"
+kc recalc --in-place --to ods x
+expect "--to with --in-place: status 2" is_status 2
+kc recalc --retries 99 x
+expect "--retries 99: status 2" is_status 2
+kc recalc --max-docs-per-worker 0 x
+expect "--max-docs-per-worker 0: status 2" is_status 2
+kc recalc --timeout
+expect "an option without its value: status 2" is_status 2
+KPICALC_OXT=/nonexistent.oxt kc recalc x
+expect "KPICALC_OXT missing: status 2" is_status 2
+expect "KPICALC_OXT missing: named" contains "$T/err" "KPICALC_OXT: cannot read"
+KPICALC_LO_PROGRAM=$T/no-office kc recalc "$FX/good.fods"
+expect "no LibreOffice: status 1" is_status 1
+expect "no LibreOffice: where it looked" contains "$T/err" "LibreOffice not found in $T/no-office"
 kc frobnicate
 expect "unknown command: status 2" is_status 2
 finish
