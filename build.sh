@@ -20,7 +20,10 @@ BUILD_PKGS=(gcc make zip libgsl-dev libreoffice-calc libreoffice-dev
     libreofficekit-dev)
 TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn
     poppler-utils)
-BENCH_PKGS=(python3-scipy python3-statsmodels hyperfine)
+# bench: python3-uno (bench_calc.py), python3-scipy (bench_trend_scipy.py).
+# python3-statsmodels is used by no benchmark: it is kept for regenerating
+# tests/reference (gen_rateci_ols.py, which also needs python3-mpmath).
+BENCH_PKGS=(python3-uno python3-scipy python3-statsmodels)
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -118,6 +121,15 @@ check_generated() {
     build/kpi-gen md "$tmp/ref.md"
     diff -u idl/XKpiCalc.idl "$tmp/XKpiCalc.idl" || status=1
     diff -u docs/FUNCTIONS-reference.md "$tmp/ref.md" || status=1
+    # `make all` has just rewritten both from the catalogue, so the diffs
+    # above compare fresh files: a stale commit shows against git instead.
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git diff --exit-code -- idl/XKpiCalc.idl docs/FUNCTIONS-reference.md || {
+            echo "idl/XKpiCalc.idl or docs/FUNCTIONS-reference.md differs" \
+                "from git: the catalogue changed; commit the regenerated files"
+            status=1
+        }
+    fi
     # every catalogue function is in the extension's configuration
     for fn in $(build/kpi-gen list); do
         grep -q "oor:name=\"$fn\"" build/CalcAddIns.xcu ||
@@ -191,8 +203,8 @@ cmd_demo() {
 
 # --- bench -----------------------------------------------------------------
 cmd_bench() {
-    ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}"
-    build
+    ensure_packages "${BENCH_PKGS[@]}"
+    build # checks BUILD_PKGS
     "$PY" bench/bench_calc.py build/kpicalc.oxt
     [ -x bench/bench_trend.sh ] && bench/bench_trend.sh
     [ -x bench/batch/bench_batch.sh ] && bench/batch/bench_batch.sh
@@ -229,7 +241,7 @@ test) cmd_test ;;
 bench) cmd_bench ;;
 install) cmd_install ;;
 fuzz) shift; cmd_fuzz "$@" ;;
--h | --help | help) sed -n '2,14p' "$0" ;;
+-h | --help | help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;; # the header comment
 *)
     echo "unknown command: $1 (try ./build.sh --help)" >&2
     exit 2
