@@ -5,10 +5,20 @@ samples) and by tests/samples/run.py (which checks them). The C command
 `kpicalc new-year` does not import this: it reads the rollover plan that the
 template's hidden Config sheet computes (see docs/templates.md).
 """
+import os
+import sys
 
-# Input sheet: (key, 中文, English, note on the figure) per input row, in
-# sections. Column C holds this year's figure, D last year's (read from the
-# History sheet), E where this year's figure comes from.
+# col_letter lives in tests/calc/testkit.py (plain Python), shared with the
+# test runners; importable here whatever the caller put on sys.path.
+_TESTKIT_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "tests", "calc")
+if _TESTKIT_DIR not in sys.path:
+    sys.path.append(_TESTKIT_DIR)
+from testkit import col_letter  # noqa: E402  (layout.col_letter for callers)
+
+# Input sheet: (key, 中文, English) per input row, in sections. Column C
+# holds this year's figure, D last year's (read from the History sheet), E
+# where this year's figure comes from.
 SECTIONS = [
     ("执法人员", "Law-enforcement officers", [
         ("required", "应持证人数", "Officers required to hold a certificate"),
@@ -76,16 +86,6 @@ def input_rows():
 ITEMS, HEADS = input_rows()
 KEYS = [k for _, k, _, _ in ITEMS]
 ITEM_ROW = {k: r for r, k, _, _ in ITEMS}
-
-
-def col_letter(i):
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 # History sheet: one row per year. Column A the year, then one column per

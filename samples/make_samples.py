@@ -21,7 +21,6 @@ Writes
 The layout (sheets, rows, columns, KPI keys) is in samples/layout.py and is
 described in docs/templates.md. Needs Debian's /usr/bin/python3 (python3-uno).
 """
-import datetime
 import math
 import os
 import random
@@ -33,7 +32,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
 
 import uno  # noqa: E402
-from com.sun.star.awt import Point, Rectangle, Size  # noqa: E402,F401
+from com.sun.star.awt import Rectangle  # noqa: E402
 from com.sun.star.lang import Locale  # noqa: E402
 from com.sun.star.table import BorderLine2, CellAddress  # noqa: E402
 from com.sun.star.table import CellRangeAddress  # noqa: E402
@@ -702,7 +701,6 @@ def build_trend(book):
         for c in "CDEFGHIJKLM":
             cond_format(sh, "%s%d" % (c, r),
                         [("ISERROR(%s%d)" % (c, r), "kpi_missing")])
-        cond_format(sh, "J%d" % r, [("ISERROR(J%d)" % r, "kpi_missing")])
     # the series table
     th = TREND_TABLE_HEADER_ROW
     put(sh, "A%d" % (th - 1), "历年数据（近 %d 年） Series (last %d years)"
@@ -774,7 +772,7 @@ def add_chart(book, sh, name, rect, ranges, title, diagram, percent=False):
 
 def build_charts(book):
     sh = book.sheet("Trend")
-    y0, y1 = TREND_TABLE_FIRST_ROW, TREND_TABLE_LAST_ROW
+    y1 = TREND_TABLE_LAST_ROW
     h0 = TREND_TABLE_HEADER_ROW
     top = sh.getCellRangeByName("A%d" % (y1 + 2)).Position.Y
     left = sh.getCellRangeByName("A1").Position.X

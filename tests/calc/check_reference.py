@@ -10,6 +10,8 @@ statuses (EDIV0, ENUM, EVALUE) must show the spec's error.
 import math
 import os
 
+from testkit import col_letter as col_name
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = os.path.join(os.path.dirname(HERE), "reference")
 REL = 1e-9
@@ -51,15 +53,6 @@ def close(actual, expected):
         return abs(actual) <= 1e-12
     return math.isfinite(actual) and abs(actual - expected) <= REL * abs(
         expected)
-
-
-def col_name(c):
-    name = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        name = chr(65 + r) + name
-    return name
 
 
 class Sheet:

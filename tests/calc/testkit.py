@@ -1,9 +1,20 @@
 """Shared by the Python test runners (tests/calc, tests/samples): the pass /
-fail tally and the command line `[OXT] [-k substring]`."""
+fail tally, the command line `[OXT] [-k substring]` and column letters (also
+used by samples/layout.py). Plain Python: no UNO."""
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
+
+
+def col_letter(i):
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 class Report:
