@@ -38,6 +38,10 @@ cleanup() {
 trap cleanup EXIT
 
 finish() {
+    # CSVs that cells() found missing (it runs in $(...): it cannot count)
+    if [ -s "$TMP/missing-csv" ]; then
+        fail "CSV exports missing: $(sort -u "$TMP/missing-csv" | tr '\n' ' ')"
+    fi
     echo "newyear: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
     exit $?
@@ -67,8 +71,18 @@ to_csv() {
         --outdir "$2" "$1" >/dev/null 2>&1
 }
 
-# cells CSV ADDR...: prints the shown text of each cell, one per line
+# cells CSV ADDR...: prints the shown text of each cell, one per line. A
+# missing CSV (a failed export) is no empty cell: cells prints a marker for
+# each cell, so that no check passes on it, returns 1 and records the file
+# for finish() to count as a failure.
 cells() {
+    if [ ! -r "$1" ]; then
+        echo "cells: no CSV $1" >&2
+        echo "$1" >>"$TMP/missing-csv"
+        local a
+        for a in "${@:2}"; do echo "<no CSV $1>"; done
+        return 1
+    fi
     "$PY" - "$@" <<'EOF'
 import csv, re, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
@@ -102,7 +116,9 @@ check "new-year dongchen exits 0 (got $status: $(tail -2 "$TMP/log"))" \
 check "the rolled workbook exists" [ -s "$OUT" ]
 check "no temporary file left beside OUT" \
     [ -z "$(find "$TMP" -maxdepth 1 -name '.kpicalc-newyear-*')" ]
-check "the log says verified" grep -q "verified" "$TMP/log"
+check "the log says verified" grep -Eq \
+    '^kpicalc new-year: .+ -> .+: [0-9]+ cells written, [0-9]+ cleared, verified$' \
+    "$TMP/log"
 
 to_csv "$SRC" "$TMP/before"
 to_csv "$OUT" "$TMP/after"
