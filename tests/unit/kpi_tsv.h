@@ -34,9 +34,13 @@ static inline void parse_list(const char *s, dlist *d)
     const char *p = s;
     while (*p) {
         char *end;
-        d->v[d->n++] = strtod(p, &end);
-        if (end == p)
+        double v = strtod(p, &end);
+        if (end == p || (*end != ',' && *end != '\0')) {
+            fprintf(stderr, "bad list in table: '%s'\n", s);
+            CHECK(0); /* a malformed list fails, it is not read as 0 */
             break;
+        }
+        d->v[d->n++] = v;
         p = *end == ',' ? end + 1 : end;
     }
 }
@@ -86,6 +90,23 @@ static inline double tsv_num(const char *s)
         CHECK(0);
     }
     return v;
+}
+
+/* Whether a '#' comment line of the table contains text (e.g. the name of
+ * the script that generated it). */
+static inline int tsv_comment_has(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int found = 0;
+    if (!fp)
+        return 0;
+    while (!found && getline(&line, &cap, fp) != -1)
+        found = line[0] == '#' && strstr(line, text) != NULL;
+    free(line);
+    fclose(fp);
+    return found;
 }
 
 /* Reads the data rows of a table (skipping '#' comments, empty lines and the
