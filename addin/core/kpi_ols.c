@@ -204,11 +204,10 @@ static kpi_status ols_core_fit(const double *y, const double *x, size_t n,
     st = kpi_series_prepare(y, x, n, &s);
     if (st != KPI_OK)
         return st;
-    for (size_t i = 0; i < s.n; i++)
-        if (!isfinite(s.x[i]) || !isfinite(s.y[i])) {
-            kpi_series_free(&s);
-            return KPI_ENUM;
-        }
+    if (!kpi_series_all_finite(&s)) {
+        kpi_series_free(&s);
+        return KPI_ENUM;
+    }
     if (s.n < need || s.n < 2 || all_equal(s.x, s.n)) {
         kpi_series_free(&s);
         return KPI_EDIV0;

@@ -788,11 +788,9 @@ static kpi_status ctx_prepare(const double *y, const double *x, size_t n,
     c->by = s.y;
     c->n = s.n;
     size_t m = s.n;
-    for (size_t i = 0; i < m; i++) {
-        if (!isfinite(c->bx[i]) || !isfinite(c->by[i])) {
-            ctx_free(c);
-            return KPI_ENUM;
-        }
+    if (!kpi_series_all_finite(&s)) {
+        ctx_free(c);
+        return KPI_ENUM;
     }
     if (m < 2) {
         ctx_free(c);

@@ -69,6 +69,14 @@ int kpi_series_has_duplicate_years(const kpi_series *s)
     return 0;
 }
 
+int kpi_series_all_finite(const kpi_series *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!isfinite(s->x[i]) || !isfinite(s->y[i]))
+            return 0;
+    return 1;
+}
+
 void kpi_series_free(kpi_series *s)
 {
     free(s->x);

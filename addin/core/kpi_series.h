@@ -27,6 +27,9 @@ kpi_status kpi_series_prepare(const double *y, const double *x, size_t n,
 /* Non-zero when two points of a prepared series share a year. */
 int kpi_series_has_duplicate_years(const kpi_series *s);
 
+/* Non-zero when every year and value of a prepared series is finite. */
+int kpi_series_all_finite(const kpi_series *s);
+
 void kpi_series_free(kpi_series *s);
 
 #endif

@@ -25,7 +25,7 @@ kpi_status kpi_fn_mktest(const kpi_arg *args, size_t nargs, kpi_result *out)
             st = kpi_mk_output_value(&r, what, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+    return kpi_fn_scalar(st, v, out);
 }
 
 /* SENSLOPE(values [; years [; confidence [; bound]]]) */
@@ -44,7 +44,7 @@ kpi_status kpi_fn_senslope(const kpi_arg *args, size_t nargs, kpi_result *out)
         st = kpi_sen_slope(s.y, s.x, s.n, conf, bound, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+    return kpi_fn_scalar(st, v, out);
 }
 
 /* TRENDDIR(values [; years [; alpha]]) */
@@ -60,5 +60,5 @@ kpi_status kpi_fn_trenddir(const kpi_arg *args, size_t nargs, kpi_result *out)
         st = kpi_trenddir(s.y, s.x, s.n, alpha, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+    return kpi_fn_scalar(st, v, out);
 }

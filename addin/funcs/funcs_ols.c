@@ -19,7 +19,7 @@ static kpi_status series_scalar(const kpi_arg *args, size_t nargs,
         st = stat(s.y, s.x, s.n, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+    return kpi_fn_scalar(st, v, out);
 }
 
 kpi_status kpi_fn_trendslope(const kpi_arg *args, size_t nargs, kpi_result *out)
@@ -54,7 +54,7 @@ kpi_status kpi_fn_trendforecast(const kpi_arg *args, size_t nargs,
         st = kpi_ols_forecast(s.y, s.x, s.n, target, conf, bound, &v);
         kpi_series_args_free(&s);
     }
-    return st == KPI_ENOMEM ? st : kpi_fn_scalar(st, v, out);
+    return kpi_fn_scalar(st, v, out);
 }
 
 /* TRENDSTATS(values [; years]) gives {slope, intercept, se(slope),
