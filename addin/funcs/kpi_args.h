@@ -24,8 +24,7 @@ typedef struct kpi_cell {
 } kpi_cell;
 
 typedef struct kpi_arg {
-    int missing;  /* the argument was left out (or left empty: ";;") */
-    int is_range; /* it came as a range or an array, even a 1x1 one */
+    int missing; /* the argument was left out (or left empty: ";;") */
     size_t rows, cols;
     kpi_cell *cells;  /* rows * cols cells, row by row */
     const char *text; /* a scalar text argument, UTF-8; NULL otherwise */

@@ -10,6 +10,31 @@ static typelib_TypeDescriptionReference *type_of(typelib_TypeClass e)
     return *typelib_static_type_getByTypeClass(e);
 }
 
+/* sequence<double> and sequence<sequence<double>>: static type references,
+ * made once (typelib_static_sequence_type_init does nothing when set). */
+static typelib_TypeDescriptionReference *row_type(void)
+{
+    static typelib_TypeDescriptionReference *t;
+    typelib_static_sequence_type_init(&t, type_of(typelib_TypeClass_DOUBLE));
+    return t;
+}
+
+static typelib_TypeDescriptionReference *matrix_type(void)
+{
+    static typelib_TypeDescriptionReference *t;
+    typelib_static_sequence_type_init(&t, row_type());
+    return t;
+}
+
+/* sequence<sequence<any>>, the type of a range argument, made once too. */
+static typelib_TypeDescriptionReference *any_matrix_type(void)
+{
+    static typelib_TypeDescriptionReference *row, *t;
+    typelib_static_sequence_type_init(&row, type_of(typelib_TypeClass_ANY));
+    typelib_static_sequence_type_init(&t, row);
+    return t;
+}
+
 /* A number from an any of a numeric type class; 0 when it is not one. */
 static int any_number(const uno_Any *a, double *out)
 {
@@ -72,7 +97,6 @@ static kpi_status range_from_sequence(const uno_Sequence *outer, int of_doubles,
     for (size_t r = 0; r < rows; r++)
         if ((size_t)row[r]->nElements > cols)
             cols = (size_t)row[r]->nElements;
-    arg->is_range = 1;
     arg->rows = rows;
     arg->cols = cols;
     if (rows == 0 || cols == 0) { /* an empty array: one empty cell */
@@ -100,13 +124,11 @@ static kpi_status range_from_sequence(const uno_Sequence *outer, int of_doubles,
     return KPI_OK;
 }
 
-/* The type name of a nested sequence: "[][]any" or "[][]double". */
-static int nested_sequence_of(const uno_Any *a, const char *name)
+/* Whether the any holds a value of type t (same reference, or equal). */
+static int any_is(const uno_Any *a, typelib_TypeDescriptionReference *t)
 {
-    return a->pType->eTypeClass == typelib_TypeClass_SEQUENCE &&
-           rtl_ustr_ascii_compare_WithLength(a->pType->pTypeName->buffer,
-                                             a->pType->pTypeName->length,
-                                             name) == 0;
+    return a->pType == t ||
+           typelib_typedescriptionreference_equals(a->pType, t);
 }
 
 /* Converts one any argument into *arg; cell is storage for a scalar and
@@ -137,9 +159,9 @@ static kpi_status arg_from_any(const uno_Any *a, kpi_arg *arg, kpi_cell *cell,
         arg->text = (*text)->buffer;
         return KPI_OK;
     }
-    if (nested_sequence_of(a, "[][]any"))
+    if (any_is(a, any_matrix_type()))
         return range_from_sequence(*(uno_Sequence *const *)a->pData, 0, arg);
-    if (nested_sequence_of(a, "[][]double"))
+    if (any_is(a, matrix_type()))
         return range_from_sequence(*(uno_Sequence *const *)a->pData, 1, arg);
     cell->kind = KPI_CELL_TEXT; /* anything else is not a number */
     return KPI_OK;
@@ -214,22 +236,6 @@ kpi_status kpi_uno_args_from_call(const kpi_function_desc *fn, void *args[],
     if (st != KPI_OK)
         kpi_uno_call_args_free(out);
     return st;
-}
-
-/* sequence<double> and sequence<sequence<double>>: static type references,
- * made once (typelib_static_sequence_type_init does nothing when set). */
-static typelib_TypeDescriptionReference *row_type(void)
-{
-    static typelib_TypeDescriptionReference *t;
-    typelib_static_sequence_type_init(&t, type_of(typelib_TypeClass_DOUBLE));
-    return t;
-}
-
-static typelib_TypeDescriptionReference *matrix_type(void)
-{
-    static typelib_TypeDescriptionReference *t;
-    typelib_static_sequence_type_init(&t, row_type());
-    return t;
 }
 
 void kpi_uno_any_from_result(uno_Any *ret, const kpi_result *r)

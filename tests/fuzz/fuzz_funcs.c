@@ -125,7 +125,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             for (size_t c = 0; c < rows * cols; c++)
                 owned[i][c] = cell(&r);
-            a->is_range = 1;
             a->rows = rows;
             a->cols = cols;
             a->cells = owned[i];

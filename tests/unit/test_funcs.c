@@ -20,7 +20,7 @@ static kpi_arg num(double v)
         abort();
     kpi_cell *c = cells_pool[pool_used++];
     c[0] = (kpi_cell){KPI_CELL_NUMBER, v};
-    return (kpi_arg){0, 0, 1, 1, c, NULL};
+    return (kpi_arg){0, 1, 1, c, NULL};
 }
 
 static kpi_arg text(const char *s)
@@ -29,12 +29,12 @@ static kpi_arg text(const char *s)
         abort();
     kpi_cell *c = cells_pool[pool_used++];
     c[0] = (kpi_cell){KPI_CELL_TEXT, 0};
-    return (kpi_arg){0, 0, 1, 1, c, s};
+    return (kpi_arg){0, 1, 1, c, s};
 }
 
 static kpi_arg missing(void)
 {
-    return (kpi_arg){1, 0, 0, 0, NULL, NULL};
+    return (kpi_arg){1, 0, 0, NULL, NULL};
 }
 
 /* A column; NAN stands for an empty cell, -INFINITY for a text cell. */
@@ -51,7 +51,7 @@ static kpi_arg column(const double *v, size_t n)
         else
             c[i] = (kpi_cell){KPI_CELL_NUMBER, v[i]};
     }
-    return (kpi_arg){0, 1, n, 1, c, NULL};
+    return (kpi_arg){0, n, 1, c, NULL};
 }
 
 static void test_error_encoding(void)
