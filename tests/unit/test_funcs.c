@@ -89,6 +89,26 @@ static void test_scalar_calls(void)
     CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
     kpi_result_free(&r);
 
+    kpi_arg yoy_one[1] = {num(12)};
+    CHECK_EQ_INT(kpi_fn_yoy(yoy_one, 1, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511); /* current left out */
+    kpi_result_free(&r);
+
+    kpi_arg yoy_text[2] = {text("a"), num(5)};
+    CHECK_EQ_INT(kpi_fn_yoy(yoy_text, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg cagr_text[3] = {text("a"), num(5), num(3)};
+    CHECK_EQ_INT(kpi_fn_cagr(cagr_text, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    kpi_arg cagr_two[2] = {num(1), num(2)};
+    CHECK_EQ_INT(kpi_fn_cagr(cagr_two, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511); /* periods left out */
+    kpi_result_free(&r);
+
     kpi_arg dd[4] = {num(5), num(3), num(0.2), num(0)};
     CHECK_EQ_INT(kpi_fn_doubledecline(dd, 4, &r), KPI_OK);
     CHECK_CLOSE(r.v[0], 1.0, 0);
@@ -302,6 +322,45 @@ static void test_stats_adapters(void)
     kpi_arg alpha[3] = {column(y, 7), missing(), num(1.5)};
     CHECK_EQ_INT(kpi_fn_trenddir(alpha, 3, &r), KPI_OK);
     CHECK_EQ_INT(kpi_error_code(r.v[0]), 503);
+    kpi_result_free(&r);
+    alpha[2] = text("low");
+    CHECK_EQ_INT(kpi_fn_trenddir(alpha, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519); /* text alpha */
+    kpi_result_free(&r);
+
+    /* Ranges of different sizes: #VALUE! for every series function. */
+    CHECK_EQ_INT(kpi_fn_senslope(mismatch, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_trenddir(mismatch, 2, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    kpi_arg fc_mismatch[3] = {column(y, 7), column(x6, 6), num(2021)};
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc_mismatch, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    /* Text for an option: #VALUE!. */
+    kpi_arg sen_conf[3] = {column(y, 7), column(x, 7), text("high")};
+    CHECK_EQ_INT(kpi_fn_senslope(sen_conf, 3, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    kpi_arg sen_bound[4] = {column(y, 7), column(x, 7), num(0.95),
+                            text("upper")};
+    CHECK_EQ_INT(kpi_fn_senslope(sen_bound, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    kpi_arg fc_conf[4] = {column(y, 7), column(x, 7), num(2021), text("high")};
+    CHECK_EQ_INT(kpi_fn_trendforecast(fc_conf, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    /* No arguments at all: Err:511. */
+    CHECK_EQ_INT(kpi_fn_mktest(NULL, 0, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
+    kpi_result_free(&r);
+    CHECK_EQ_INT(kpi_fn_trendpvalue(NULL, 0, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 511);
     kpi_result_free(&r);
 }
 
