@@ -254,7 +254,7 @@ static int check(const unsigned char *m, size_t size, struct kc_zip_info *info,
 int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
                  size_t errsz)
 {
-    struct kc_zip_info ignored;
+    struct kc_zip_info ignored = {0, 0};
     info = info ? info : &ignored;
     memset(info, 0, sizeof *info);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
