@@ -36,12 +36,13 @@ EXT_FILES := $(shell find addin/extension -type f)
 
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+REPLAYS   := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC))
 
 .PHONY: all lib tests oxt fuzz clean
 all: $(B)/kpicalc.oxt docs/FUNCTIONS-reference.md $(if $(BATCH_SRC),$(B)/kpicalc)
 oxt: $(B)/kpicalc.oxt
 lib: $(B)/libkpicalc.so
-tests: $(TESTS)
+tests: $(TESTS) $(REPLAYS)
 
 # The add-in shared object: UNO layer + functions + core, GSL linked in.
 $(B)/libkpicalc.so: $(UNO_SRC) $(LIB_SRC) $(HDRS) | $(B)
@@ -56,6 +57,10 @@ $(B)/kpi-gen: formulas/gen/kpi_gen.c $(LIB_SRC) $(HDRS) | $(B)
 # Unit tests: built with AddressSanitizer and UBSan, one program each.
 $(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests
 	$(CC) $(CFLAGS_COMMON) $(SAN) -Itests/unit -o $@ $< $(LIB_SRC) $(GSL_LIBS)
+
+# The fuzz harnesses, driven without libFuzzer (tests/fuzz/replay.c).
+$(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC) $(HDRS) | $(B)/tests
+	$(CC) $(CFLAGS_COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(GSL_LIBS)
 
 # Generated from the catalogue: the IDL and the reference docs are kept in
 # the repository (so they can be read and diffed), the .xcu only in build/.

@@ -149,10 +149,20 @@ unit_tests() {
     return $status
 }
 
+# The fuzz harnesses, driven by tests/fuzz/replay.c (no libFuzzer, no
+# clang): fixed-seed pseudo-random inputs under ASan and UBSan.
+fuzz_replay() {
+    local status=0
+    build/tests/replay_fuzz_funcs 50000 || status=1
+    build/tests/replay_fuzz_trend 3000 || status=1
+    return $status
+}
+
 cmd_test() {
     ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
     make -s -j"$(nproc)" all tests
     run_suite "unit tests (ASan+UBSan)" unit_tests
+    run_suite "fuzz harnesses, replayed" fuzz_replay
     run_suite "clang-format" check_format
     run_suite "cppcheck" check_cppcheck
     run_suite "generated files" check_generated
