@@ -7,21 +7,15 @@
 # same speed settings kpicalc uses (no thumbnail; the version recorded, so
 # that LibreOffice 7.4 skips its graphics self-test at start). A fourth
 # row, kpicalc -j1 with KPICALC_LOADER=lok, opens every workbook into a
-# LibreOfficeKit view instead of a bare model: the cost of the views. Each command runs ROUNDS
-# times, interleaved; the best wall time counts (the machine may be shared),
+# LibreOfficeKit view instead of a bare model: the cost of the views. Each
+# command runs ROUNDS times, interleaved; the best wall time counts (the machine may be shared),
 # and the CPU seconds are shown too (less sensitive to other load).
 #   usage: bench/batch/bench_batch.sh [WORKBOOKS (100)] [ROUNDS (3)]
 set -eu
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KPICALC=$ROOT/build/kpicalc
 SOFFICE=/usr/lib/libreoffice/program/soffice
 N=${1:-100}
 ROUNDS=${2:-3}
-[ -x "$KPICALC" ] || { echo "run 'make build/kpicalc' first" >&2; exit 1; }
-
-T=$(mktemp -d /tmp/kpicalc-bench.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-export XDG_CACHE_HOME=$T/cache
+. "$(dirname "$0")/common.sh" bench
 
 /usr/bin/python3 "$ROOT/tests/batch/make_fixtures.py" yearly "$N" "$T/in"
 FORMULAS=$(grep -o 'table:formula=' "$T/in/township-001.fods" | wc -l)

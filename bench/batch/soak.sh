@@ -6,14 +6,9 @@
 # that growth (a leak in LibreOffice) shows.
 #   usage: bench/batch/soak.sh [WORKBOOKS (1000)] [JOBS (2)]
 set -eu
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KPICALC=$ROOT/build/kpicalc
 N=${1:-1000}
 J=${2:-2}
-[ -x "$KPICALC" ] || { echo "run 'make build/kpicalc' first" >&2; exit 1; }
-T=$(mktemp -d /tmp/kpicalc-soak.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-export XDG_CACHE_HOME=$T/cache
+. "$(dirname "$0")/common.sh" soak
 
 # 20 distinct yearly workbooks, copied to N files in folders of 100
 /usr/bin/python3 "$ROOT/tests/batch/make_fixtures.py" yearly 20 "$T/src"
