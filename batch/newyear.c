@@ -141,26 +141,6 @@ int kc_ny_parse_address(const char *addr, char **sheet, long *row, long *col)
     return 0;
 }
 
-int kc_ny_json_string(struct kc_buf *out, const char *s)
-{
-    if (kc_buf_addc(out, '"') != 0)
-        return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int rc;
-        if (*p == '"' || *p == '\\') {
-            char esc[3] = {'\\', (char)*p, '\0'};
-            rc = kc_buf_adds(out, esc);
-        } else if (*p < 0x20) {
-            rc = kc_buf_addf(out, "\\u%04x", *p);
-        } else {
-            rc = kc_buf_addc(out, (char)*p);
-        }
-        if (rc != 0)
-            return -1;
-    }
-    return kc_buf_addc(out, '"');
-}
-
 /* ------------------------------------------------------------------------ */
 /* Cells read from a flat-ODF export */
 
@@ -473,7 +453,7 @@ static int post_goto(LibreOfficeKitDocument *doc, const char *target)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"ToPoint\":{\"type\":\"string\",\"value\":");
-    rc |= kc_ny_json_string(&b, target);
+    rc |= kc_buf_json_string(&b, target);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
         post(doc, ".uno:GoToCell", kc_buf_str(&b), 0);
@@ -485,7 +465,7 @@ static int post_enter(LibreOfficeKitDocument *doc, const char *text)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"StringName\":{\"type\":\"string\",\"value\":");
-    rc |= kc_ny_json_string(&b, text);
+    rc |= kc_buf_json_string(&b, text);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
         post(doc, ".uno:EnterString", kc_buf_str(&b), 0);

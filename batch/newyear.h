@@ -47,11 +47,6 @@ struct kc_ny_plan {
  * column. 0, or -1 when it is not a single-cell address. */
 int kc_ny_parse_address(const char *addr, char **sheet, long *row, long *col);
 
-/* Appends to OUT the JSON string literal of S (with the quotes). 0 or -1
- * (out of memory). */
-struct kc_buf;
-int kc_ny_json_string(struct kc_buf *out, const char *s);
-
 void kc_ny_plan_free(struct kc_ny_plan *p);
 
 #endif

@@ -112,25 +112,6 @@ static int write_csv(struct kc_buf *b, const char *const *files,
     return rc ? -1 : 0;
 }
 
-static int json_string(struct kc_buf *b, const char *s)
-{
-    int rc = kc_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : "");
-         *p && rc == 0; p++) {
-        if (*p == '"' || *p == '\\')
-            rc = kc_buf_addc(b, '\\') | kc_buf_addc(b, (char)*p);
-        else if (*p == '\n')
-            rc = kc_buf_adds(b, "\\n");
-        else if (*p == '\t')
-            rc = kc_buf_adds(b, "\\t");
-        else if (*p < 0x20 || *p == 0x7f)
-            rc = kc_buf_addf(b, "\\u%04x", *p);
-        else
-            rc = kc_buf_addc(b, (char)*p);
-    }
-    return rc | kc_buf_addc(b, '"');
-}
-
 /* 1 when S is a number as JSON writes them. */
 static int json_number(const char *s)
 {
@@ -172,7 +153,7 @@ static int json_value(struct kc_buf *b, const struct kc_kpi *kp)
     if (kp->type == KC_KPI_BOOL)
         return kc_buf_adds(b,
                            strcmp(kp->value, "TRUE") == 0 ? "true" : "false");
-    return json_string(b, kp->value);
+    return kc_buf_json_string(b, kp->value);
 }
 
 static int write_json(struct kc_buf *b, const char *const *files,
@@ -184,19 +165,20 @@ static int write_json(struct kc_buf *b, const char *const *files,
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct kc_result *r = &results[i];
         rc |= kc_buf_adds(b, i ? ",\n  {" : "\n  {");
-        rc |= kc_buf_adds(b, "\"file\": ") | json_string(b, files[i]);
-        rc |= kc_buf_adds(b, ", \"status\": ") | json_string(b, status_of(r));
+        rc |= kc_buf_adds(b, "\"file\": ") | kc_buf_json_string(b, files[i]);
+        rc |= kc_buf_adds(b, ", \"status\": ") |
+              kc_buf_json_string(b, status_of(r));
         if (r->state == KC_OK && r->error_cells >= 0)
             rc |= kc_buf_addf(b, ", \"error_cells\": %ld", r->error_cells);
         else
             rc |= kc_buf_adds(b, ", \"error_cells\": null");
         for (size_t k = 0; k < nkeys; k++) {
             column_name(keys[k], col, sizeof col);
-            rc |= kc_buf_adds(b, ", ") | json_string(b, col) |
+            rc |= kc_buf_adds(b, ", ") | kc_buf_json_string(b, col) |
                   kc_buf_adds(b, ": ") | json_value(b, find_kpi(r, keys[k]));
         }
         rc |= kc_buf_adds(b, ", \"message\": ") |
-              json_string(b, r->message ? r->message : "");
+              kc_buf_json_string(b, r->message ? r->message : "");
         rc |= kc_buf_adds(b, "}");
     }
     rc |= kc_buf_adds(b, n ? "\n]\n" : "]\n");
