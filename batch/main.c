@@ -567,9 +567,11 @@ static int recalc(struct options *o)
         abs[i] = kc_abspath(e->path);
         jobs[i].input = abs[i] ? abs[i] : e->path;
         results[i].error_cells = -1;
-        if (e->error) {
+        if (e->error || !abs[i]) {
+            /* a worker is given absolute paths only */
             results[i].state = KC_FAILED;
-            results[i].message = strdup(e->error);
+            results[i].message =
+                strdup(e->error ? e->error : "cannot make the path absolute");
             continue;
         }
         if (o->in_place) {

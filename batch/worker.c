@@ -324,13 +324,11 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             return -1;
         }
     }
-    char *url = NULL, *abs = kc_abspath(j->input);
-    if (!abs || !(url = kc_file_url(abs))) {
-        free(abs);
+    char *url = kc_file_url(j->input); /* the parent made it absolute */
+    if (!url) {
         snprintf(msg, msgsz, "out of memory");
         return -1;
     }
-    free(abs);
     struct wdoc doc = {NULL, NULL};
     int opened =
         doc_open(&doc, j->input, url, zip == 1 ? &zinfo : NULL, msg, msgsz);
