@@ -16,14 +16,12 @@ import json
 import math
 import os
 import sys
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from office import Office  # noqa: E402
-from testkit import Report, parse_args  # noqa: E402
+from testkit import Report, cell_actual, parse_args, run_groups  # noqa: E402
 
 
 def parse_value(text):
@@ -44,13 +42,6 @@ def parse_expected(text):
         rows = text[2:-2].split("],[")
         return [[parse_value(v) for v in row.split(",")] for row in rows]
     return parse_value(text)
-
-
-def cell_actual(cell):
-    """The number a cell shows, or its error text."""
-    if cell.getError() != 0:
-        return cell.getString()
-    return cell.getValue()
 
 
 def matches(actual, expected, rel):
@@ -139,32 +130,21 @@ def run_case_file(office, path, report):
         doc.close(True)
 
 
+def run_check_module(path, office, report, oxt):
+    mod = importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+    mod.run(office, report, oxt)
+
+
 def main(argv):
     oxt, only = parse_args(argv)
     report = Report()
     files = sorted(glob.glob(os.path.join(HERE, "cases", "*.tsv")))
     checks = sorted(glob.glob(os.path.join(HERE, "check_*.py")))
-    with Office(oxt) as office:
-        for path in files:
-            if only and only not in path:
-                continue
-            try:
-                run_case_file(office, path, report)
-            except Exception:
-                traceback.print_exc()
-                report.check(False, "%s: raised" % path)
-        for path in checks:
-            if only and only not in path:
-                continue
-            mod = importlib.import_module(
-                os.path.splitext(os.path.basename(path))[0])
-            try:
-                mod.run(office, report, oxt)
-            except Exception:
-                traceback.print_exc()
-                report.check(False, "%s: raised" % path)
-    print("calc: %d passed, %d failed" % (report.passed, report.failed))
-    return 1 if report.failed or report.passed == 0 else 0
+    groups = [(p, lambda o, p=p: run_case_file(o, p, report))
+              for p in files]
+    groups += [(p, lambda o, p=p: run_check_module(p, o, report, oxt))
+               for p in checks]
+    return run_groups("calc", report, groups, oxt, only)
 
 
 if __name__ == "__main__":

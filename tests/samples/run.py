@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,8 +35,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
 sys.path.insert(0, os.path.join(ROOT, "samples"))
 
 import uno  # noqa: E402,F401
-from office import Office, prop  # noqa: E402
-from testkit import Report, parse_args  # noqa: E402
+from office import prop  # noqa: E402
+from testkit import Report, parse_args, run_groups  # noqa: E402
 
 import layout as L  # noqa: E402
 
@@ -456,17 +455,7 @@ def main(argv):
               ("dongchen", lambda o: check_dongchen(report, o)),
               ("county", lambda o: check_county(report, o)),
               ("controls", lambda o: check_controls(report, o))]
-    with Office(oxt) as office:
-        for name, fn in groups:
-            if only and only not in name:
-                continue
-            try:
-                fn(office)
-            except Exception:
-                traceback.print_exc()
-                report.check(False, "%s: raised" % name)
-    print("samples: %d passed, %d failed" % (report.passed, report.failed))
-    return 1 if report.failed or report.passed == 0 else 0
+    return run_groups("samples", report, groups, oxt, only)
 
 
 if __name__ == "__main__":
