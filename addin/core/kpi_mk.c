@@ -8,65 +8,26 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "kpi_option.h"
 #include "kpi_series.h"
 
 /* n(n-1)(2n+5) fits in uint64_t up to this n (2e6: 1.6e19 < 2^64). */
 #define MK_EXACT_INT_MAX 2000000u
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-           c == '\f';
-}
-
-static char to_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Case-insensitive comparison of s[0..len) with the lower-case word w. */
-static int word_eq(const char *s, size_t len, const char *w)
-{
-    if (strlen(w) != len)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (to_lower(s[i]) != w[i])
-            return 0;
-    return 1;
-}
-
 kpi_status kpi_mk_output_parse(const char *s, kpi_mk_output *o)
 {
-    static const struct {
-        const char *name;
-        kpi_mk_output out;
-    } names[] = {{"p", KPI_MK_P}, {"papprox", KPI_MK_PAPPROX},
-                 {"s", KPI_MK_S}, {"var", KPI_MK_VAR},
-                 {"z", KPI_MK_Z}, {"tau", KPI_MK_TAU}};
+    static const char *const names[] = {
+        [KPI_MK_P] = "p", [KPI_MK_PAPPROX] = "papprox",
+        [KPI_MK_S] = "s", [KPI_MK_VAR] = "var",
+        [KPI_MK_Z] = "z", [KPI_MK_TAU] = "tau"};
+    size_t i;
     if (!o)
         return KPI_EVALUE;
-    if (!s) {
-        *o = KPI_MK_P;
-        return KPI_OK;
-    }
-    size_t len = strlen(s);
-    while (len > 0 && is_space(s[len - 1]))
-        len--;
-    while (len > 0 && is_space(*s)) {
-        s++;
-        len--;
-    }
-    if (len == 0) {
-        *o = KPI_MK_P;
-        return KPI_OK;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (word_eq(s, len, names[i].name)) {
-            *o = names[i].out;
-            return KPI_OK;
-        }
-    }
-    return KPI_EVALUE;
+    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
+                                     KPI_MK_P, &i);
+    if (st == KPI_OK)
+        *o = (kpi_mk_output)i;
+    return st;
 }
 
 kpi_status kpi_mk_output_value(const kpi_mk_result *r, kpi_mk_output o,

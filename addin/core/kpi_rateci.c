@@ -13,6 +13,7 @@
  *   overflow or underflow on the way. */
 #include "kpi_rateci.h"
 #include "kpi_ksum.h"
+#include "kpi_option.h"
 
 #include <float.h>
 #include <math.h>
@@ -25,85 +26,30 @@
 
 /* ---- option strings ---------------------------------------------------- */
 
-static int is_ascii_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-           c == '\f';
-}
-
-static char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Trims s in place (as a [*b, *e) range). */
-static void trim(const char *s, const char **b, const char **e)
-{
-    const char *p = s, *q;
-    while (*p && is_ascii_space(*p))
-        p++;
-    q = p;
-    while (*q)
-        q++;
-    while (q > p && is_ascii_space(q[-1]))
-        q--;
-    *b = p;
-    *e = q;
-}
-
-/* Non-zero when [b, e) equals the lower-case word w, ignoring ASCII case. */
-static int word_is(const char *b, const char *e, const char *w)
-{
-    for (; b < e; b++, w++)
-        if (*w == '\0' || ascii_lower(*b) != *w)
-            return 0;
-    return *w == '\0';
-}
-
 kpi_status kpi_ci_method_parse(const char *s, kpi_ci_method *m)
 {
-    static const struct {
-        const char *name;
-        kpi_ci_method m;
-    } names[] = {{"wilson", KPI_CI_WILSON},
-                 {"exact", KPI_CI_EXACT},
-                 {"jeffreys", KPI_CI_JEFFREYS},
-                 {"agresti", KPI_CI_AGRESTI}};
-    const char *b, *e;
-    if (s == NULL) {
-        *m = KPI_CI_WILSON;
-        return KPI_OK;
-    }
-    trim(s, &b, &e);
-    if (b == e) {
-        *m = KPI_CI_WILSON;
-        return KPI_OK;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (word_is(b, e, names[i].name)) {
-            *m = names[i].m;
-            return KPI_OK;
-        }
-    return KPI_EVALUE;
+    static const char *const names[] = {[KPI_CI_WILSON] = "wilson",
+                                        [KPI_CI_EXACT] = "exact",
+                                        [KPI_CI_JEFFREYS] = "jeffreys",
+                                        [KPI_CI_AGRESTI] = "agresti"};
+    size_t i;
+    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
+                                     KPI_CI_WILSON, &i);
+    if (st == KPI_OK)
+        *m = (kpi_ci_method)i;
+    return st;
 }
 
 kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m)
 {
-    const char *b, *e;
-    if (s == NULL) {
-        *m = KPI_TEST_FISHER;
-        return KPI_OK;
-    }
-    trim(s, &b, &e);
-    if (b == e || word_is(b, e, "fisher")) {
-        *m = KPI_TEST_FISHER;
-        return KPI_OK;
-    }
-    if (word_is(b, e, "z")) {
-        *m = KPI_TEST_Z;
-        return KPI_OK;
-    }
-    return KPI_EVALUE;
+    static const char *const names[] = {
+        [KPI_TEST_FISHER] = "fisher", [KPI_TEST_Z] = "z"};
+    size_t i;
+    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
+                                     KPI_TEST_FISHER, &i);
+    if (st == KPI_OK)
+        *m = (kpi_test_method)i;
+    return st;
 }
 
 /* ---- argument checks ---------------------------------------------------- */
