@@ -3,18 +3,6 @@
 #include "kpi_funcs.h"
 #include "kpi_rateci.h"
 
-/* The count of element e of argument a (a single value repeats). */
-static kpi_status count_at(const kpi_arg *a, size_t e, double *out)
-{
-    if (a->missing)
-        return KPI_EMISSING;
-    const kpi_cell *c = &a->cells[a->rows * a->cols == 1 ? 0 : e];
-    if (c->kind == KPI_CELL_TEXT)
-        return KPI_EVALUE;
-    *out = c->kind == KPI_CELL_NUMBER ? c->num : 0;
-    return KPI_OK;
-}
-
 /* RATECI(successes; trials [; confidence [; method]]) gives {lower, upper};
  * with ranges of successes and trials, one such row per element. */
 kpi_status kpi_fn_rateci(const kpi_arg *args, size_t nargs, kpi_result *out)
@@ -44,9 +32,9 @@ kpi_status kpi_fn_rateci(const kpi_arg *args, size_t nargs, kpi_result *out)
         double x = 0, n = 0, lo = 0, hi = 0;
         kpi_status st = common;
         if (st == KPI_OK)
-            st = count_at(xs, e, &x);
+            st = kpi_arg_element(xs, e, &x);
         if (st == KPI_OK)
-            st = count_at(ns, e, &n);
+            st = kpi_arg_element(ns, e, &n);
         if (st == KPI_OK)
             st = kpi_rateci(x, n, conf, method, &lo, &hi);
         out->v[2 * e] = st == KPI_OK ? lo : kpi_error_double(st);

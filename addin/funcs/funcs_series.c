@@ -4,13 +4,6 @@
 
 #include <stdlib.h>
 
-static const kpi_arg missing_arg = {.missing = 1};
-
-const kpi_arg *kpi_arg_at(const kpi_arg *args, size_t nargs, size_t i)
-{
-    return i < nargs ? &args[i] : &missing_arg;
-}
-
 void kpi_series_args_free(kpi_series_args *s)
 {
     free(s->y);

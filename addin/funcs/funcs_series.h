@@ -22,7 +22,4 @@ void kpi_series_args_free(kpi_series_args *s);
  * KPI_ENUM). */
 kpi_status kpi_arg_bound(const kpi_arg *a, int *bound);
 
-/* The i-th argument, or a missing one past the end. */
-const kpi_arg *kpi_arg_at(const kpi_arg *args, size_t nargs, size_t i);
-
 #endif

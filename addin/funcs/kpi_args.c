@@ -70,9 +70,34 @@ void kpi_result_free(kpi_result *r)
     r->rows = r->cols = 0;
 }
 
+static const kpi_arg missing_arg = {.missing = 1};
+
+const kpi_arg *kpi_arg_at(const kpi_arg *args, size_t nargs, size_t i)
+{
+    return i < nargs ? &args[i] : &missing_arg;
+}
+
 size_t kpi_arg_count(const kpi_arg *a)
 {
     return a->missing ? 0 : a->rows * a->cols;
+}
+
+kpi_status kpi_arg_element(const kpi_arg *a, size_t e, double *out)
+{
+    if (a->missing)
+        return KPI_EMISSING;
+    const kpi_cell *c = &a->cells[a->rows * a->cols == 1 ? 0 : e];
+    switch (c->kind) {
+    case KPI_CELL_NUMBER:
+        *out = c->num;
+        return KPI_OK;
+    case KPI_CELL_EMPTY:
+        *out = 0;
+        return KPI_OK;
+    case KPI_CELL_TEXT:
+    default:
+        return KPI_EVALUE;
+    }
 }
 
 kpi_status kpi_arg_number(const kpi_arg *a, int optional, double dflt,
@@ -86,17 +111,7 @@ kpi_status kpi_arg_number(const kpi_arg *a, int optional, double dflt,
     }
     if (a->rows * a->cols != 1)
         return KPI_EVALUE;
-    switch (a->cells[0].kind) {
-    case KPI_CELL_NUMBER:
-        *out = a->cells[0].num;
-        return KPI_OK;
-    case KPI_CELL_EMPTY:
-        *out = 0;
-        return KPI_OK;
-    case KPI_CELL_TEXT:
-    default:
-        return KPI_EVALUE;
-    }
+    return kpi_arg_element(a, 0, out);
 }
 
 kpi_status kpi_arg_option(const kpi_arg *a, const char **out)
@@ -149,29 +164,17 @@ static kpi_status common_shape(const kpi_arg *args, size_t nargs, size_t *rows,
     return KPI_OK;
 }
 
-/* The number of argument i at element e of the broadcast, or the status
- * that makes this element an error. */
+/* The number of argument i at element e of the broadcast (a missing
+ * optional argument gives its default), or the status that makes this
+ * element an error. */
 static kpi_status element_value(const kpi_arg *a, size_t i, size_t e,
                                 const kpi_elementwise_spec *spec, double *out)
 {
-    if (a->missing) {
-        if (i < spec->nrequired || !spec->dflt)
-            return KPI_EMISSING;
+    if (a->missing && i >= spec->nrequired && spec->dflt) {
         *out = spec->dflt[i];
         return KPI_OK;
     }
-    const kpi_cell *c = &a->cells[a->rows * a->cols == 1 ? 0 : e];
-    switch (c->kind) {
-    case KPI_CELL_NUMBER:
-        *out = c->num;
-        return KPI_OK;
-    case KPI_CELL_EMPTY:
-        *out = 0;
-        return KPI_OK;
-    case KPI_CELL_TEXT:
-    default:
-        return KPI_EVALUE;
-    }
+    return kpi_arg_element(a, e, out);
 }
 
 kpi_status kpi_elementwise(const kpi_arg *args, size_t nargs,
@@ -195,12 +198,10 @@ kpi_status kpi_elementwise(const kpi_arg *args, size_t nargs,
         kpi_result_free(out);
         return KPI_ENOMEM;
     }
-    static const kpi_arg missing_arg = {.missing = 1};
     for (size_t e = 0; e < rows * cols; e++) {
         kpi_status es = KPI_OK;
         for (size_t i = 0; i < spec->k && es == KPI_OK; i++)
-            es = element_value(i < nargs ? &args[i] : &missing_arg, i, e, spec,
-                               &x[i]);
+            es = element_value(kpi_arg_at(args, nargs, i), i, e, spec, &x[i]);
         double r = 0;
         if (es == KPI_OK)
             es = fn(x, spec->k, ctx, &r);

@@ -54,6 +54,9 @@ kpi_status kpi_result_alloc(kpi_result *r, size_t rows, size_t cols);
 void kpi_result_fill_error(kpi_result *r, kpi_status s);
 void kpi_result_free(kpi_result *r);
 
+/* The i-th argument, or a missing one past the end. */
+const kpi_arg *kpi_arg_at(const kpi_arg *args, size_t nargs, size_t i);
+
 /* Number of cells of an argument (0 when missing). */
 size_t kpi_arg_count(const kpi_arg *a);
 
@@ -62,6 +65,11 @@ size_t kpi_arg_count(const kpi_arg *a);
  * empty cell is 0, as Calc passes it. */
 kpi_status kpi_arg_number(const kpi_arg *a, int optional, double dflt,
                           double *out);
+
+/* The number at element e (row by row) of an argument; a single value
+ * repeats for every e. Missing is KPI_EMISSING, a text cell KPI_EVALUE, an
+ * empty cell 0. */
+kpi_status kpi_arg_element(const kpi_arg *a, size_t e, double *out);
 
 /* An option string: missing gives NULL; anything but text is KPI_EVALUE. */
 kpi_status kpi_arg_option(const kpi_arg *a, const char **out);
