@@ -62,6 +62,11 @@ $(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC) $(HDRS) | $(B)/tests
 	$(CC) $(CFLAGS_COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(GSL_LIBS)
 
+# The trend benchmark's C side (bench/bench_trend.sh runs it).
+$(B)/bench/bench_trend: bench/bench_trend.c $(CORE_SRC) $(HDRS)
+	mkdir -p $(B)/bench
+	$(CC) $(CFLAGS_COMMON) -o $@ bench/bench_trend.c $(CORE_SRC) $(GSL_LIBS)
+
 # Generated from the catalogue: the IDL and the reference docs are kept in
 # the repository (so they can be read and diffed), the .xcu only in build/.
 idl/XKpiCalc.idl: $(B)/kpi-gen

@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench_trend.sh - MKTEST and SENSLOPE of the C core against scipy's
 # kendalltau and theilslopes on the same random data (10^3, 10^4, 10^5
-# points), in one run. Builds with gcc -O2, no sanitizers. Run from the
-# repository root:  sh bench/bench_trend.sh
+# points), in one run. Built by make ($(B)/bench/bench_trend: the core with
+# the project's flags, no sanitizers). Run from the repository root:
+#   sh bench/bench_trend.sh
 # Uses Debian's /usr/bin/python3 (scipy from python3-scipy).
 set -eu
 
@@ -10,9 +11,7 @@ B=${B:-build}
 OUT="$B/bench"
 mkdir -p "$OUT/data"
 
-gcc -std=c17 -D_GNU_SOURCE -O2 -Iaddin/core -o "$OUT/bench_trend" \
-    bench/bench_trend.c addin/core/kpi_mk.c addin/core/kpi_sen.c \
-    addin/core/kpi_series.c -lgsl -lgslcblas -lm
+make -s B="$B" "$OUT/bench_trend"
 
 "$OUT/bench_trend" "$OUT/data" > "$OUT/ours.txt"
 /usr/bin/python3 bench/bench_trend_scipy.py "$OUT/data" > "$OUT/scipy.txt"
