@@ -484,8 +484,6 @@ int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
     struct pvlist l = {.n = 0};
     pv_string(&l, "FilterName", filter);
     pv_bool(&l, "Overwrite", 1);
-    /* kpicalc syncs the staged file itself before it renames it */
-    pv_bool(&l, "NoFileSync", 1);
     uno_Sequence *seq = pv_sequence(&l);
     rtl_uString *u = ustr(url);
     void *args[2] = {&u, &seq};

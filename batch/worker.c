@@ -109,7 +109,7 @@ static int doc_save(struct wdoc *d, const char *url, const char *fmt,
         snprintf(msg, msgsz, "%s: %s", what, err);
         return -1;
     }
-    if (d->lok->pClass->saveAs(d->lok, url, fmt, "NoFileSync"))
+    if (d->lok->pClass->saveAs(d->lok, url, fmt, NULL))
         return 0;
     office_error(msg, msgsz, what);
     return -1;
