@@ -25,18 +25,26 @@ FUNCS_SRC := $(wildcard addin/funcs/*.c) formulas/catalogue.c
 UNO_SRC   := $(wildcard addin/uno/*.c)
 BATCH_SRC := $(wildcard batch/*.c)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
-HDRS      := $(wildcard addin/*/*.h formulas/*.h batch/*.h tests/unit/*.h)
+# the batch's pure modules: unit tests and fuzz harnesses linked with batch/
+# (all of it but main.c), through their in-memory entry points
+BTEST_SRC := $(wildcard tests/batchunit/test_*.c)
+BFUZZ_SRC := $(wildcard tests/fuzz/batch_fuzz_*.c)
+BATCH_LIB := $(filter-out batch/main.c,$(BATCH_SRC))
+HDRS      := $(wildcard addin/*/*.h formulas/*.h batch/*.h tests/unit/*.h tests/batchunit/*.h)
 
 LIB_SRC   := $(CORE_SRC) $(FUNCS_SRC)
-TESTS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC))
+TESTS     := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRC)) \
+             $(patsubst tests/batchunit/test_%.c,$(B)/tests/test_batch_%,$(BTEST_SRC))
 
 VERSION   := $(shell cat VERSION)
 UNOIDL_WRITE := $(SDK)/bin/unoidl-write
 EXT_FILES := $(shell find addin/extension -type f)
 
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZERS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
-REPLAYS   := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC))
+FUZZERS   := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC)) \
+             $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(BFUZZ_SRC))
+REPLAYS   := $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(FUZZ_SRC)) \
+             $(patsubst tests/fuzz/%.c,$(B)/tests/replay_%,$(BFUZZ_SRC))
 
 .PHONY: all lib tests oxt fuzz clean
 all: $(B)/kpicalc.oxt docs/FUNCTIONS-reference.md $(if $(BATCH_SRC),$(B)/kpicalc)
@@ -61,6 +69,18 @@ $(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests
 # The fuzz harnesses, driven without libFuzzer (tests/fuzz/replay.c).
 $(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC) $(HDRS) | $(B)/tests
 	$(CC) $(CFLAGS_COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(GSL_LIBS)
+
+# The batch's unit tests and fuzz replays (ASan and UBSan); the batch
+# links no statistics.
+BATCH_CFLAGS := $(CSTD) $(WARN) $(OPT) -Ibatch $(UNO_CFLAGS)
+BATCH_LIBS   := -ldl -lpthread -lm
+$(B)/tests/test_batch_%: tests/batchunit/test_%.c $(BATCH_LIB) $(HDRS) | $(B)/tests
+	$(CC) $(BATCH_CFLAGS) $(SAN) -Itests/batchunit -Itests/unit -o $@ $< $(BATCH_LIB) $(BATCH_LIBS)
+$(B)/tests/replay_batch_fuzz_%: tests/fuzz/batch_fuzz_%.c tests/fuzz/replay.c $(BATCH_LIB) $(HDRS) | $(B)/tests
+	$(CC) $(BATCH_CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c $(BATCH_LIB) $(BATCH_LIBS)
+$(B)/fuzz/batch_fuzz_%: tests/fuzz/batch_fuzz_%.c $(BATCH_LIB) $(HDRS) | $(B)/fuzz
+	clang $(BATCH_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< $(BATCH_LIB) $(BATCH_LIBS)
 
 # The trend benchmark's C side (bench/bench_trend.sh runs it).
 $(B)/bench/bench_trend: bench/bench_trend.c $(CORE_SRC) $(HDRS)

@@ -155,6 +155,11 @@ fuzz_replay() {
     local status=0
     build/tests/replay_fuzz_funcs 50000 || status=1
     build/tests/replay_fuzz_trend 3000 || status=1
+    # the batch's parsers of untrusted bytes (tests/fuzz/batch_fuzz_*.c)
+    for t in build/tests/replay_batch_fuzz_*; do
+        [ -x "$t" ] || continue
+        "$t" 20000 || status=1
+    done
     return $status
 }
 
@@ -238,7 +243,8 @@ cmd_fuzz() {
     ensure_packages "${BUILD_PKGS[@]}" "${FUZZ_PKGS[@]}"
     local secs=${1:-60}
     make -s fuzz
-    for f in build/fuzz/fuzz_*; do
+    for f in build/fuzz/fuzz_* build/fuzz/batch_fuzz_*; do
+        [ -x "$f" ] || continue
         log "fuzzing $f for ${secs}s"
         "$f" -max_total_time="$secs" -print_final_stats=1
     done
