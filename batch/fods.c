@@ -2,9 +2,11 @@
 #include "fods.h"
 
 #include "buf.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,9 @@ struct scanner {
     long depth;
     long ss_level, sheet_level, row_level, cell_level, p_level, skip_level;
     long row, rows_rep, col;
+    int seen_spreadsheet;
+    char *sheet;      /* the name of the sheet being read, for messages */
+    size_t row_bytes; /* text and values of the cells pending in the row */
     /* the cell being read */
     long cell_reps;
     int cell_covered;
@@ -66,6 +71,8 @@ static int add_utf8(struct kc_buf *b, unsigned long cp)
 {
     char u[4];
     size_t n;
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp >= 0x110000)
+        cp = 0xFFFD; /* not a character XML allows: the replacement one */
     if (cp < 0x80) {
         u[0] = (char)cp;
         n = 1;
@@ -78,14 +85,12 @@ static int add_utf8(struct kc_buf *b, unsigned long cp)
         u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         u[2] = (char)(0x80 | (cp & 0x3F));
         n = 3;
-    } else if (cp < 0x110000) {
+    } else {
         u[0] = (char)(0xF0 | (cp >> 18));
         u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
         u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
         u[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
-    } else {
-        return 0; /* not a code point: dropped */
     }
     return kc_buf_add(b, u, n);
 }
@@ -132,8 +137,12 @@ static int add_decoded(struct kc_buf *b, const char *s, size_t n)
                 memcpy(tmp, ent + 1 + hex, dl);
                 tmp[dl] = '\0';
                 char *endp;
+                int ok = (tmp[0] >= '0' && tmp[0] <= '9') ||
+                         (hex && ((tmp[0] >= 'a' && tmp[0] <= 'f') ||
+                                  (tmp[0] >= 'A' && tmp[0] <= 'F')));
                 unsigned long cp = strtoul(tmp, &endp, hex ? 16 : 10);
-                rc = *endp ? kc_buf_add(b, s + i, el + 2) : add_utf8(b, cp);
+                rc = *endp || !ok ? kc_buf_add(b, s + i, el + 2)
+                                  : add_utf8(b, cp);
             }
         } else {
             rc = kc_buf_add(b, s + i, el + 2);
@@ -216,6 +225,31 @@ static void free_cells(struct scanner *s)
     s->ncells = 0;
 }
 
+/* A copy of B's contents with invalid UTF-8 replaced (NULL: no memory). */
+static char *utf8_dup(const struct kc_buf *b)
+{
+    struct kc_buf out = {0};
+    if (kc_utf8_add(&out, kc_buf_str(b), b->len) != 0) {
+        kc_buf_free(&out);
+        return NULL;
+    }
+    return kc_buf_take(&out);
+}
+
+/* Fails when the cell being read holds more than a cell may. */
+static int check_cell_size(struct scanner *s)
+{
+    if (s->cell_text.len <= KC_FODS_MAX_CELL_BYTES &&
+        s->cell_value.len <= KC_FODS_MAX_CELL_BYTES)
+        return 0;
+    snprintf(s->err, s->errsz,
+             "sheet '%.100s', row %ld, column %ld: a cell holds more than "
+             "%d bytes",
+             s->sheet ? s->sheet : "", s->row + 1, s->col + 1,
+             KC_FODS_MAX_CELL_BYTES);
+    return -1;
+}
+
 static int finish_cell(struct scanner *s)
 {
     s->cell_level = -1;
@@ -224,9 +258,28 @@ static int finish_cell(struct scanner *s)
         s->col += reps;
         return 0;
     }
-    if (s->cell_type == KC_CELL_ERROR)
-        s->res->error_cells += reps * s->rows_rep;
+    if (check_cell_size(s) != 0)
+        return -1;
+    if (s->cell_type == KC_CELL_ERROR && s->col < MAX_COLS &&
+        s->row < MAX_ROWS) { /* only the cells inside Calc's grid */
+        long cols = reps < MAX_COLS - s->col ? reps : MAX_COLS - s->col;
+        long rows =
+            s->rows_rep < MAX_ROWS - s->row ? s->rows_rep : MAX_ROWS - s->row;
+        long add = cols * rows; /* at most 2^34 */
+        s->res->error_cells = s->res->error_cells > LONG_MAX - add
+                                  ? LONG_MAX
+                                  : s->res->error_cells + add;
+    }
     if (s->cell_type != KC_CELL_EMPTY || s->cell_text.len > 0) {
+        s->row_bytes += s->cell_text.len + s->cell_value.len;
+        if (s->row_bytes > KC_FODS_MAX_ROW_BYTES) {
+            snprintf(s->err, s->errsz,
+                     "sheet '%.100s', row %ld: the row holds more than %d "
+                     "bytes",
+                     s->sheet ? s->sheet : "", s->row + 1,
+                     KC_FODS_MAX_ROW_BYTES);
+            return -1;
+        }
         if (s->ncells == s->capcells) {
             size_t cap = s->capcells ? s->capcells * 2 : 16;
             struct pending_cell *v = realloc(s->cells, cap * sizeof *v);
@@ -239,8 +292,8 @@ static int finish_cell(struct scanner *s)
         c->col = s->col;
         c->reps = reps;
         c->type = s->cell_type;
-        c->value = strdup(kc_buf_str(&s->cell_value));
-        c->text = strdup(kc_buf_str(&s->cell_text));
+        c->value = utf8_dup(&s->cell_value);
+        c->text = utf8_dup(&s->cell_text);
         if (!c->value || !c->text) {
             free(c->value);
             free(c->text);
@@ -272,6 +325,7 @@ static int finish_row(struct scanner *s)
         }
     }
     free_cells(s);
+    s->row_bytes = 0;
     s->row += s->rows_rep;
     return 0;
 }
@@ -288,6 +342,8 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
             for (long i = 0; i < c; i++)
                 if (kc_buf_addc(&s->cell_text, ' ') != 0)
                     return fail(s, "out of memory");
+            if (check_cell_size(s) != 0)
+                return -1;
         } else if (name_is(name, nl, "text:tab")) {
             if (kc_buf_addc(&s->cell_text, '\t') != 0)
                 return fail(s, "out of memory");
@@ -322,6 +378,8 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
             kc_buf_clear(&s->cell_text);
             if (set_value(s, a, na) != 0)
                 return fail(s, "out of memory");
+            if (check_cell_size(s) != 0)
+                return -1;
             if (empty)
                 return finish_cell(s);
         } else {
@@ -335,6 +393,7 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
             s->rows_rep =
                 attr_long(a, na, "table:number-rows-repeated", 1, MAX_ROWS);
             s->col = 0;
+            s->row_bytes = 0;
             free_cells(s);
             if (empty)
                 return finish_row(s);
@@ -351,12 +410,16 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
             struct kc_buf nm = {0};
             if (t && add_decoded(&nm, t->val, t->val_len) != 0)
                 return fail(s, "out of memory");
+            free(s->sheet);
+            s->sheet = utf8_dup(&nm);
+            kc_buf_free(&nm);
+            if (!s->sheet)
+                return fail(s, "out of memory");
             s->sheet_level = level;
             s->row = 0;
             int rc = 0;
             if (s->sink && s->sink->sheet_begin)
-                rc = s->sink->sheet_begin(s->sink->ctx, kc_buf_str(&nm));
-            kc_buf_free(&nm);
+                rc = s->sink->sheet_begin(s->sink->ctx, s->sheet);
             if (rc != 0)
                 return fail(s, "stopped at a sheet");
             if (empty) {
@@ -370,8 +433,10 @@ static int start_element(struct scanner *s, const char *name, size_t nl,
         }
         goto push;
     }
-    if (name_is(name, nl, "office:spreadsheet"))
+    if (name_is(name, nl, "office:spreadsheet")) {
         s->ss_level = level;
+        s->seen_spreadsheet = 1;
+    }
 push:
     if (!empty) {
         s->depth = level;
@@ -446,9 +511,12 @@ static int parse_tag(struct scanner *s)
             close = find_seq(p, end, "]]>");
             if (!close)
                 return fail(s, "malformed XML: unterminated CDATA");
-            if (s->p_level >= 0 && s->skip_level < 0 &&
-                kc_buf_add(&s->cell_text, p + 8, (size_t)(close - p - 8)))
-                return fail(s, "out of memory");
+            if (s->p_level >= 0 && s->skip_level < 0) {
+                if (kc_buf_add(&s->cell_text, p + 8, (size_t)(close - p - 8)))
+                    return fail(s, "out of memory");
+                if (check_cell_size(s) != 0)
+                    return -1;
+            }
             s->p = close + 3;
         } else {
             close = find_seq(p, end, *p == '?' ? "?>" : ">");
@@ -511,6 +579,54 @@ static int parse_tag(struct scanner *s)
     return start_element(s, name, nl, a, na, empty);
 }
 
+int kc_fods_scan_mem(const char *data, size_t len,
+                     const struct kc_sheet_sink *sink,
+                     struct kc_scan_result *res, char *err, size_t errsz)
+{
+    if ((!data && len) || !res) {
+        snprintf(err, errsz, "invalid arguments");
+        return -1;
+    }
+    memset(res, 0, sizeof *res);
+    struct scanner s = {.p = data,
+                        .end = data + len,
+                        .sink = sink,
+                        .res = res,
+                        .ss_level = -1,
+                        .sheet_level = -1,
+                        .row_level = -1,
+                        .cell_level = -1,
+                        .p_level = -1,
+                        .skip_level = -1,
+                        .err = err,
+                        .errsz = errsz};
+    int rc = 0;
+    while (s.p < s.end && rc == 0) {
+        const char *lt = memchr(s.p, '<', (size_t)(s.end - s.p));
+        const char *text_end = lt ? lt : s.end;
+        if (s.p_level >= 0 && s.skip_level < 0 && text_end > s.p) {
+            if (add_decoded(&s.cell_text, s.p, (size_t)(text_end - s.p)) != 0)
+                rc = fail(&s, "out of memory");
+            else
+                rc = check_cell_size(&s);
+        }
+        if (!lt || rc != 0)
+            break;
+        s.p = lt;
+        rc = parse_tag(&s);
+    }
+    if (rc == 0 && s.depth != 0)
+        rc = fail(&s, "malformed XML: the document ends inside an element");
+    if (rc == 0 && !s.seen_spreadsheet)
+        rc = fail(&s, "not a spreadsheet: no office:spreadsheet element");
+    free_cells(&s);
+    free(s.cells);
+    free(s.sheet);
+    kc_buf_free(&s.cell_value);
+    kc_buf_free(&s.cell_text);
+    return rc;
+}
+
 int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
                  struct kc_scan_result *res, char *err, size_t errsz)
 {
@@ -537,37 +653,7 @@ int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
         snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    struct scanner s = {.p = map,
-                        .end = (const char *)map + size,
-                        .sink = sink,
-                        .res = res,
-                        .ss_level = -1,
-                        .sheet_level = -1,
-                        .row_level = -1,
-                        .cell_level = -1,
-                        .p_level = -1,
-                        .skip_level = -1,
-                        .err = err,
-                        .errsz = errsz};
-    int rc = 0;
-    while (s.p < s.end && rc == 0) {
-        const char *lt = memchr(s.p, '<', (size_t)(s.end - s.p));
-        const char *text_end = lt ? lt : s.end;
-        if (s.p_level >= 0 && s.skip_level < 0 && text_end > s.p &&
-            add_decoded(&s.cell_text, s.p, (size_t)(text_end - s.p)) != 0)
-            rc = fail(&s, "out of memory");
-        if (!lt)
-            break;
-        s.p = lt;
-        if (rc == 0)
-            rc = parse_tag(&s);
-    }
-    if (rc == 0 && s.depth != 0)
-        rc = fail(&s, "malformed XML: the document ends inside an element");
-    free_cells(&s);
-    free(s.cells);
-    kc_buf_free(&s.cell_value);
-    kc_buf_free(&s.cell_text);
+    int rc = kc_fods_scan_mem(map, size, sink, res, err, errsz);
     munmap(map, size);
     return rc;
 }

@@ -36,8 +36,27 @@ struct kc_scan_result {
     long error_cells; /* cells whose value type is "error" */
 };
 
-/* Scans the file at PATH. SINK may be NULL (only counting). 0, or -1 with
- * a message in ERR (unreadable file, malformed XML, a sink stopped). */
+/* What one cell may hold (its shown text, or its value), and the cells of
+ * one row together, in bytes: a document beyond them fails with the sheet,
+ * row and column in the reason instead of growing memory without end.
+ * (Calc and Excel cells hold at most 32,767 characters when typed.) */
+#define KC_FODS_MAX_CELL_BYTES (1 << 20)
+#define KC_FODS_MAX_ROW_BYTES (64 << 20)
+
+/* Scans the document DATA[0..LEN). SINK may be NULL (only counting).
+ * Every string given to the sink (sheet names, values, texts) is valid
+ * UTF-8: a byte that is not, or a character reference to no character
+ * XML allows (&#0;, a surrogate, beyond U+10FFFF), reads as U+FFFD.
+ * Repeated rows and columns are reported once per cell inside Calc's grid
+ * (1,048,576 rows, 16,384 columns); covered cells (hidden by a merge) are
+ * not reported. 0, or -1 with a message in ERR: malformed XML, no
+ * office:spreadsheet element, a cell or row beyond the limits above, a
+ * sink that stopped. */
+int kc_fods_scan_mem(const char *data, size_t len,
+                     const struct kc_sheet_sink *sink,
+                     struct kc_scan_result *res, char *err, size_t errsz);
+
+/* The same for the file at PATH (unreadable or empty: -1). */
 int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
                  struct kc_scan_result *res, char *err, size_t errsz);
 
