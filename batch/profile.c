@@ -8,10 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <grp.h>
 #include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +22,6 @@
 #define MARKER ".kpicalc-complete"
 #define BUILD_TIMEOUT 180.0
 #define MAX_SLOTS 1024
-#define NOBODY 65534
 
 /* The settings, one registry item per line. */
 struct setting {
@@ -201,27 +197,10 @@ int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
     return 0;
 }
 
-enum run_as { AS_SELF, AS_USERNS, AS_NOBODY };
-
-static int write_proc(const char *path, const char *text)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, text, strlen(text));
-    close(fd);
-    return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-/* Exit codes of the child when it could not switch users. */
-#define EXIT_NO_USERNS 120
-#define EXIT_NO_SETUID 121
-
 /* Runs ARGV with HOME set to HOME_DIR, output appended to LOG; waits at
  * most BUILD_TIMEOUT seconds. Returns the exit status (or 128+signal),
  * -1 when it could not start. */
-static int run(char *const argv[], const char *home_dir, const char *log,
-               enum run_as as)
+static int run(char *const argv[], const char *home_dir, const char *log)
 {
     pid_t pid = fork();
     if (pid < 0)
@@ -236,21 +215,6 @@ static int run(char *const argv[], const char *home_dir, const char *log,
             dup2(out, 2);
         }
         setenv("HOME", home_dir, 1);
-        if (as == AS_USERNS) {
-            /* unopkg refuses to run as root: run it as an ordinary user
-             * in a user namespace that maps that user to us, so the files
-             * it writes stay ours and every folder stays reachable. */
-            if (unshare(CLONE_NEWUSER) != 0)
-                _exit(EXIT_NO_USERNS);
-            if (write_proc("/proc/self/setgroups", "deny") != 0 ||
-                write_proc("/proc/self/uid_map", "65534 0 1") != 0 ||
-                write_proc("/proc/self/gid_map", "65534 0 1") != 0)
-                _exit(EXIT_NO_USERNS);
-        } else if (as == AS_NOBODY) {
-            if (setgroups(0, NULL) != 0 || setgid(NOBODY) != 0 ||
-                setuid(NOBODY) != 0)
-                _exit(EXIT_NO_SETUID);
-        }
         execv(argv[0], argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -274,77 +238,114 @@ static int run(char *const argv[], const char *home_dir, const char *log,
     }
 }
 
-static uid_t chown_uid;
-static gid_t chown_gid;
+/* The extension is installed by the office itself, through its deployment
+ * API (the ExtensionManager singleton's addExtension into the "user"
+ * repository of the profile), called from a Basic macro that the profile's
+ * own Standard library holds for that one start. unopkg is not used: it
+ * refuses root for a per-user installation, and running it as another
+ * user needs user namespaces or a folder that user can enter. The office
+ * has no such check, so this works as root or not, with or without user
+ * namespaces, in any folder, and changes nothing outside the profile. The
+ * macro approves the office's questions (the installation, the licence),
+ * as unopkg --suppress-license does, and writes "ok" or the error into the
+ * file STATUS (a URL). */
+static const char install_module[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<!DOCTYPE script:module PUBLIC \"-//OpenOffice.org//DTD OfficeDocument "
+    "1.0//EN\" \"module.dtd\">\n"
+    "<script:module xmlns:script=\"http://openoffice.org/2000/script\" "
+    "script:name=\"Module1\" script:language=\"StarBasic\">\n"
+    "Sub KpiInstall(oxt As String, status As String)\n"
+    "  Dim f As Integer, msg As String\n"
+    "  On Error Goto Failed\n"
+    "  env = CreateUnoListener(&quot;KpiEnv_&quot;, "
+    "&quot;com.sun.star.ucb.XCommandEnvironment&quot;)\n"
+    "  em = GetDefaultContext().getValueByName("
+    "&quot;/singletons/com.sun.star.deployment.ExtensionManager&quot;)\n"
+    "  em.addExtension(oxt, Array(), &quot;user&quot;, Nothing, env)\n"
+    "  msg = &quot;ok&quot;\n"
+    "  Goto Report\n"
+    "Failed:\n"
+    "  msg = &quot;error &quot; &amp; Err &amp; &quot;: &quot; &amp; Error$\n"
+    "Report:\n"
+    "  f = FreeFile\n"
+    "  Open ConvertFromURL(status) For Output As #f\n"
+    "  Print #f, msg\n"
+    "  Close #f\n"
+    "End Sub\n"
+    "Function KpiEnv_getInteractionHandler()\n"
+    "  KpiEnv_getInteractionHandler = CreateUnoListener(&quot;KpiAsk_&quot;, "
+    "&quot;com.sun.star.task.XInteractionHandler&quot;)\n"
+    "End Function\n"
+    "Function KpiEnv_getProgressHandler()\n"
+    "  KpiEnv_getProgressHandler = Nothing\n"
+    "End Function\n"
+    "Sub KpiAsk_handle(request)\n"
+    "  For Each c In request.getContinuations()\n"
+    "    If HasUnoInterfaces(c, "
+    "&quot;com.sun.star.task.XInteractionApprove&quot;) Then\n"
+    "      c.select()\n"
+    "      Exit Sub\n"
+    "    End If\n"
+    "  Next\n"
+    "End Sub\n"
+    "</script:module>\n";
 
-static int chown_one(const char *path, const struct stat *st, int flag,
-                     struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return lchown(path, chown_uid, chown_gid) == 0 ? 0 : -1;
-}
-
-static int chown_tree(const char *dir, uid_t uid, gid_t gid)
-{
-    chown_uid = uid;
-    chown_gid = gid;
-    return nftw(dir, chown_one, 16, FTW_PHYS);
-}
-
-/* Installs OXT into the profile DIR with unopkg. */
+/* Installs OXT into the profile DIR (started once before) through the
+ * office's deployment API; the profile's Basic module is restored after. */
 static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
                              const char *log, char *err, size_t errsz)
 {
-    char *unopkg = kc_path_join(cfg->lo_program, "unopkg");
+    char *soffice = kc_path_join(cfg->lo_program, "soffice");
     char *url = kc_file_url(dir);
     char *oxt = kc_abspath(cfg->oxt);
-    char *home = kc_path_join(dir, "home");
-    struct kc_buf env = {0};
+    char *oxt_url = oxt ? kc_file_url(oxt) : NULL;
+    char *module = kc_path_join(dir, "user/basic/Standard/Module1.xba");
+    char *status = kc_path_join(dir, "kpicalc-install.status");
+    char *status_url = status ? kc_file_url(status) : NULL;
+    char *saved = NULL, *said = NULL;
+    size_t saved_len = 0, said_len = 0;
+    struct kc_buf env = {0}, macro = {0};
     int rc = -1;
-    if (!unopkg || !url || !oxt || !home ||
-        kc_buf_addf(&env, "-env:UserInstallation=%s", url) != 0) {
+    if (!soffice || !url || !oxt_url || !module || !status_url ||
+        kc_buf_addf(&env, "-env:UserInstallation=%s", url) != 0 ||
+        kc_buf_addf(&macro,
+                    "macro:///Standard.Module1.KpiInstall(\"%s\",\"%s\")",
+                    oxt_url, status_url) != 0) {
         snprintf(err, errsz, "out of memory");
         goto out;
     }
-    if (mkdir(home, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errsz, "cannot create %s: %s", home, strerror(errno));
+    if (kc_read_file(module, &saved, &saved_len) != 0) {
+        snprintf(err, errsz, "cannot read %s: %s", module, strerror(errno));
         goto out;
     }
-    char *argv[] = {unopkg, "add", "--suppress-license", env.p, oxt, NULL};
-    int status;
-    if (geteuid() != 0) {
-        status = run(argv, home, log, AS_SELF);
-    } else {
-        status = run(argv, home, log, AS_USERNS);
-        if (status == EXIT_NO_USERNS) {
-            /* No user namespaces here: run it as nobody, which needs
-             * the profile to be nobody's while it runs. */
-            if (chown_tree(dir, NOBODY, NOBODY) != 0) {
-                snprintf(err, errsz, "cannot hand %s to nobody: %s", dir,
-                         strerror(errno));
-                goto out;
-            }
-            status = run(argv, home, log, AS_NOBODY);
-            if (chown_tree(dir, 0, 0) != 0 && status == 0) {
-                snprintf(err, errsz, "cannot take %s back from nobody: %s", dir,
-                         strerror(errno));
-                goto out;
-            }
-        }
-    }
-    if (status != 0) {
+    if (kc_write_atomic(module, install_module, strlen(install_module), err,
+                        errsz) != 0)
+        goto out;
+    char *argv[] = {soffice,       "--headless", "--norestore", "--nologo",
+                    "--nodefault", env.p,        macro.p,       NULL};
+    int code = run(argv, dir, log);
+    if (kc_write_atomic(module, saved, saved_len, err, errsz) != 0)
+        goto out;
+    if (kc_read_file(status, &said, &said_len) != 0) {
         snprintf(err, errsz,
-                 "unopkg could not install %s (status %d; see %s)%s", oxt,
-                 status, log,
-                 geteuid() == 0 ? "; as root, kpicalc runs unopkg as an "
-                                  "ordinary user: the profile folder must "
-                                  "be reachable (or use --profile-dir)"
-                                : "");
+                 "LibreOffice could not install %s (status %d, no answer "
+                 "from its deployment API; see %s)",
+                 oxt, code, log);
         goto out;
     }
-    /* unopkg must have unpacked the extension into the profile */
+    /* Basic's message spans lines: one line for the log */
+    for (char *c = said; *c; c++)
+        if (*c == '\r' || *c == '\n')
+            *c = ' ';
+    for (size_t n = strlen(said); n > 0 && said[n - 1] == ' '; n--)
+        said[n - 1] = '\0';
+    if (strcmp(said, "ok") != 0) {
+        snprintf(err, errsz, "LibreOffice could not install %s: %.300s", oxt,
+                 said);
+        goto out;
+    }
+    /* the office must have unpacked the extension into the profile */
     char *pkgs = kc_path_join(dir, "user/uno_packages/cache/uno_packages");
     DIR *d = pkgs ? opendir(pkgs) : NULL;
     int found = 0;
@@ -356,18 +357,26 @@ static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
     free(pkgs);
     if (!found) {
         snprintf(err, errsz,
-                 "unopkg reported success but %s is not in the "
+                 "LibreOffice reported success but %s is not in the "
                  "profile (see %s)",
                  oxt, log);
         goto out;
     }
     rc = 0;
 out:
-    free(unopkg);
+    if (status)
+        unlink(status);
+    free(soffice);
     free(url);
     free(oxt);
-    free(home);
+    free(oxt_url);
+    free(module);
+    free(status);
+    free(status_url);
+    free(saved);
+    free(said);
     kc_buf_free(&env);
+    kc_buf_free(&macro);
     return rc;
 }
 
@@ -404,13 +413,14 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
     }
     if (cfg->verbose)
         fprintf(stderr, "kpicalc: creating the profile %s\n", final);
-    /* A first start of the office makes a complete profile (unopkg alone
-     * leaves out user/extensions/buildid, and the next start would then
-     * drop the extension's registration). */
+    /* A first start of the office makes a complete profile (with
+     * user/extensions/buildid: without it the next start would drop the
+     * extension's registration) and the Basic library the installing
+     * macro goes into. */
     char *argv[] = {soffice,       "--headless", "--terminate_after_init",
                     "--norestore", "--nologo",   env.p,
                     NULL};
-    int status = run(argv, tmp, log, AS_SELF);
+    int status = run(argv, tmp, log);
     if (status != 0 || access(buildid, F_OK) != 0) {
         snprintf(err, errsz,
                  "LibreOffice could not create a profile (status %d; see "
