@@ -1,9 +1,10 @@
 """A real headless LibreOffice with build/kpicalc.oxt installed, for tests.
 
 Test tooling only (the product ships no Python). Creates a throwaway profile,
-installs the extension with unopkg (as user nobody when run as root: unopkg
-refuses root for a per-user install), starts soffice listening on a private
-pipe and connects with Python-UNO.
+installs the extension into it through the office's own deployment API (as
+kpicalc's batch does, batch/profile.c: no unopkg, which refuses root, so this
+works as root without user namespaces and in any folder), starts soffice
+listening on a private pipe and connects with Python-UNO.
 
     with Office(oxt, locale="en-US") as office:
         doc = office.new_calc()
@@ -18,7 +19,6 @@ import uno  # noqa: F401  (Debian's python3-uno, run with /usr/bin/python3)
 from com.sun.star.beans import PropertyValue
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
-UNOPKG = shutil.which("unopkg") or "/usr/bin/unopkg"
 
 
 def prop(name, value):
@@ -28,11 +28,82 @@ def prop(name, value):
     return p
 
 
-def _as_nobody(cmd, home):
-    if os.geteuid() != 0:
-        return cmd
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-            "env", "HOME=" + home] + cmd
+# The one-off Basic module that installs the extension: ExtensionManager's
+# addExtension into the profile's "user" repository, approving the office's
+# questions (installation, licence) as unopkg --suppress-license does, and
+# writing "ok" or the error into a status file. The same as batch/profile.c.
+INSTALL_MODULE = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub KpiInstall(oxt As String, status As String)
+  Dim f As Integer, msg As String
+  On Error Goto Failed
+  env = CreateUnoListener(&quot;KpiEnv_&quot;, &quot;com.sun.star.ucb.XCommandEnvironment&quot;)
+  em = GetDefaultContext().getValueByName(&quot;/singletons/com.sun.star.deployment.ExtensionManager&quot;)
+  em.addExtension(oxt, Array(), &quot;user&quot;, Nothing, env)
+  msg = &quot;ok&quot;
+  Goto Report
+Failed:
+  msg = &quot;error &quot; &amp; Err &amp; &quot;: &quot; &amp; Error$
+Report:
+  f = FreeFile
+  Open ConvertFromURL(status) For Output As #f
+  Print #f, msg
+  Close #f
+End Sub
+Function KpiEnv_getInteractionHandler()
+  KpiEnv_getInteractionHandler = CreateUnoListener(&quot;KpiAsk_&quot;, &quot;com.sun.star.task.XInteractionHandler&quot;)
+End Function
+Function KpiEnv_getProgressHandler()
+  KpiEnv_getProgressHandler = Nothing
+End Function
+Sub KpiAsk_handle(request)
+  For Each c In request.getContinuations()
+    If HasUnoInterfaces(c, &quot;com.sun.star.task.XInteractionApprove&quot;) Then
+      c.select()
+      Exit Sub
+    End If
+  Next
+End Sub
+</script:module>
+"""
+
+
+def install_extension(profile, oxt):
+    """Installs OXT into PROFILE (started once before) through the office's
+    deployment API; the profile's Basic module is restored after."""
+    module = os.path.join(profile, "user", "basic", "Standard", "Module1.xba")
+    status = os.path.join(profile, "kpicalc-install.status")
+    with open(module, encoding="utf-8") as f:
+        saved = f.read()
+    with open(module, "w", encoding="utf-8") as f:
+        f.write(INSTALL_MODULE)
+    macro = 'macro:///Standard.Module1.KpiInstall("%s","%s")' % (
+        uno.systemPathToFileUrl(os.path.abspath(oxt)),
+        uno.systemPathToFileUrl(status))
+    try:
+        res = subprocess.run(
+            [SOFFICE, "--headless", "--norestore", "--nologo", "--nodefault",
+             "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+             macro], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, timeout=180)
+    finally:
+        with open(module, "w", encoding="utf-8") as f:
+            f.write(saved)
+    try:
+        with open(status, encoding="utf-8", errors="replace") as f:
+            said = " ".join(f.read().split())
+        os.remove(status)
+    except OSError:
+        said = "no answer from the deployment API (exit status %d): %s" % (
+            res.returncode, res.stdout)
+    if said != "ok":
+        raise RuntimeError("installing %s failed: %s" % (oxt, said))
+    cache = os.path.join(profile, "user", "uno_packages", "cache",
+                         "uno_packages")
+    if not os.path.isdir(cache) or not os.listdir(cache):
+        raise RuntimeError("installing %s reported success but it is not in "
+                           "the profile" % oxt)
 
 
 LOCALE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -51,8 +122,7 @@ LOCALE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 def make_profile(oxt, locale="en-US", install=True):
     """A new profile directory with the extension installed; returns it."""
     root = tempfile.mkdtemp(prefix="kpicalc-profile-")
-    os.chmod(root, 0o777)
-    url = "file://" + root
+    url = uno.systemPathToFileUrl(root)
     subprocess.run([SOFFICE, "--headless", "--terminate_after_init",
                     "-env:UserInstallation=" + url], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -65,21 +135,7 @@ def make_profile(oxt, locale="en-US", install=True):
     with open(reg, "w", encoding="utf-8") as f:
         f.write(text)
     if install:
-        home = tempfile.mkdtemp(prefix="kpicalc-home-")
-        copy = os.path.join(home, "kpicalc.oxt")
-        shutil.copy(oxt, copy)
-        if os.geteuid() == 0:
-            subprocess.run(["chown", "-R", "65534:65534", root, home],
-                           check=True)
-        res = subprocess.run(
-            _as_nobody([UNOPKG, "add", "--suppress-license",
-                        "-env:UserInstallation=" + url, copy], home),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if os.geteuid() == 0:
-            subprocess.run(["chown", "-R", "0:0", root], check=True)
-        shutil.rmtree(home, ignore_errors=True)
-        if res.returncode != 0:
-            raise RuntimeError("unopkg add failed: " + res.stdout)
+        install_extension(root, oxt)
     return root
 
 
