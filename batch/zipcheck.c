@@ -1,9 +1,10 @@
-/* A structural check of ZIP-based workbooks. */
+/* A structural check of ZIP archives (rules in zipcheck.h). */
 #include "zipcheck.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct kc_zstream {
 
 static struct {
     int tried, ok;
+    char why[200];
     int (*inflate_init2)(struct kc_zstream *, int, const char *, int);
     int (*inflate)(struct kc_zstream *, int);
     int (*inflate_end)(struct kc_zstream *);
@@ -40,85 +42,115 @@ static struct {
 #define Z_OK 0
 #define Z_STREAM_END 1
 #define Z_NO_FLUSH 0
+#define Z_BUF_ERROR (-5)
+#define CHUNK 65536
 
-static int load_zlib(void)
+int kc_zlib_load(char *err, size_t errsz)
 {
-    if (z.tried)
-        return z.ok;
-    z.tried = 1;
-    void *h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!h)
-        return 0;
-    *(void **)&z.inflate_init2 = dlsym(h, "inflateInit2_");
-    *(void **)&z.inflate = dlsym(h, "inflate");
-    *(void **)&z.inflate_end = dlsym(h, "inflateEnd");
-    *(void **)&z.crc32 = dlsym(h, "crc32");
-    *(void **)&z.version = dlsym(h, "zlibVersion");
-    z.ok =
-        z.inflate_init2 && z.inflate && z.inflate_end && z.crc32 && z.version;
-    return z.ok;
+    if (!z.tried) {
+        z.tried = 1;
+        void *h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+            const char *e = dlerror();
+            snprintf(z.why, sizeof z.why, "%s", e ? e : "libz.so.1");
+        } else {
+            *(void **)&z.inflate_init2 = dlsym(h, "inflateInit2_");
+            *(void **)&z.inflate = dlsym(h, "inflate");
+            *(void **)&z.inflate_end = dlsym(h, "inflateEnd");
+            *(void **)&z.crc32 = dlsym(h, "crc32");
+            *(void **)&z.version = dlsym(h, "zlibVersion");
+            z.ok = z.inflate_init2 && z.inflate && z.inflate_end && z.crc32 &&
+                   z.version;
+            if (!z.ok)
+                snprintf(z.why, sizeof z.why,
+                         "libz.so.1 lacks inflate or crc32");
+        }
+    }
+    if (!z.ok)
+        snprintf(err, errsz, "cannot check: zlib cannot be loaded (%s)", z.why);
+    return z.ok ? 0 : -1;
 }
 
-/* Inflates (METHOD 8) or reads (METHOD 0) a member's data and checks its
- * size and CRC-32 against the central directory. */
-static int check_member(const unsigned char *data, size_t csize, int method,
-                        uint32_t want_crc, uint32_t want_size, char *why,
-                        size_t whysz)
+static unsigned long crc_of(unsigned long crc, const unsigned char *p, size_t n)
 {
-    if (method == 0) {
-        if (csize != want_size) {
-            snprintf(why, whysz, "its size is wrong");
-            return -1;
-        }
-        unsigned long crc = z.crc32(0, NULL, 0);
-        for (size_t off = 0; off < csize;) {
-            unsigned n =
-                csize - off > (1u << 30) ? (1u << 30) : (unsigned)(csize - off);
-            crc = z.crc32(crc, data + off, n);
-            off += n;
-        }
-        if ((uint32_t)crc != want_crc) {
-            snprintf(why, whysz, "its checksum is wrong");
-            return -1;
-        }
-        return 0;
+    while (n > 0) {
+        unsigned k = n > (1u << 30) ? (1u << 30) : (unsigned)n;
+        crc = z.crc32(crc, p, k);
+        p += k;
+        n -= k;
     }
-    if (method != 8)
-        return 0; /* not ours to judge */
+    return crc;
+}
+
+int kc_inflate(const unsigned char *in, size_t n, int raw,
+               unsigned long long max_out,
+               int (*sink)(void *, const unsigned char *, size_t), void *ctx,
+               unsigned long long *out_len, char *why, size_t whysz)
+{
     struct kc_zstream st;
     memset(&st, 0, sizeof st);
-    if (z.inflate_init2(&st, -15, z.version(), (int)sizeof st) != Z_OK) {
-        snprintf(why, whysz, "cannot inflate it");
+    if (z.inflate_init2(&st, raw ? -15 : 15, z.version(), (int)sizeof st) !=
+        Z_OK) {
+        snprintf(why, whysz, "cannot inflate it (out of memory)");
         return -1;
     }
-    static unsigned char out[65536];
-    unsigned long crc = z.crc32(0, NULL, 0);
+    unsigned char *out = malloc(CHUNK);
+    if (!out) {
+        z.inflate_end(&st);
+        snprintf(why, whysz, "out of memory");
+        return -1;
+    }
     unsigned long long total = 0;
-    st.next_in = data;
-    st.avail_in = csize > 0xFFFFFFFFu ? 0xFFFFFFFFu : (unsigned)csize;
-    int rc;
-    do {
+    size_t left = n;
+    int rc = Z_OK, res = 0;
+    st.next_in = in;
+    while (rc != Z_STREAM_END) {
+        if (st.avail_in == 0 && left > 0) {
+            st.avail_in = left > (1u << 30) ? (1u << 30) : (unsigned)left;
+            left -= st.avail_in;
+        }
+        unsigned had_in = st.avail_in;
         st.next_out = out;
-        st.avail_out = sizeof out;
+        st.avail_out = CHUNK;
         rc = z.inflate(&st, Z_NO_FLUSH);
-        size_t got = sizeof out - st.avail_out;
-        crc = z.crc32(crc, out, (unsigned)got);
-        total += got;
-        if (rc != Z_OK && rc != Z_STREAM_END)
+        size_t got = CHUNK - st.avail_out;
+        if (rc == Z_BUF_ERROR && st.avail_in == 0 && left == 0) {
+            snprintf(why, whysz,
+                     "its compressed data is damaged (it ends before its "
+                     "last block)");
+            res = -1;
             break;
-        if (rc == Z_OK && got == 0 && st.avail_in == 0)
-            break; /* the data ends before the stream does */
-    } while (rc != Z_STREAM_END);
+        }
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            snprintf(why, whysz, "its compressed data is damaged (%s)",
+                     st.msg ? st.msg : "inflate failed");
+            res = -1;
+            break;
+        }
+        if (got > max_out - total) {
+            snprintf(why, whysz, "it inflates to more than %llu bytes",
+                     max_out);
+            res = -1;
+            break;
+        }
+        total += got;
+        if (got > 0 && sink && sink(ctx, out, got) != 0) {
+            res = -2;
+            break;
+        }
+        if (rc == Z_OK && got == 0 && had_in == st.avail_in && left == 0) {
+            snprintf(why, whysz,
+                     "its compressed data is damaged (it ends before its "
+                     "last block)");
+            res = -1;
+            break;
+        }
+    }
     z.inflate_end(&st);
-    if (rc != Z_STREAM_END) {
-        snprintf(why, whysz, "its compressed data is damaged");
-        return -1;
-    }
-    if (total != want_size || (uint32_t)crc != want_crc) {
-        snprintf(why, whysz, "its checksum is wrong");
-        return -1;
-    }
-    return 0;
+    free(out);
+    if (out_len)
+        *out_len = total;
+    return res;
 }
 
 static uint32_t rd16(const unsigned char *p)
@@ -129,6 +161,11 @@ static uint32_t rd16(const unsigned char *p)
 static uint32_t rd32(const unsigned char *p)
 {
     return rd16(p) | rd16(p + 2) << 16;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    return rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
 int kc_is_zip(const char *path)
@@ -147,116 +184,461 @@ int kc_is_zip(const char *path)
     return r == 4 && memcmp(sig, "PK\3\4", 4) == 0;
 }
 
-/* Notes in INFO what the member NAME (of NLEN bytes), whose data is the
- * CSIZE bytes at DATA stored with METHOD at offset LOFF, says about the
- * kind of document. */
-static void note_member(struct kc_zip_info *info, const unsigned char *name,
-                        uint32_t nlen, uint32_t loff, int method,
-                        const unsigned char *data, uint32_t csize)
+/* A member as the central directory and its local header describe it. */
+struct member {
+    const unsigned char *name;
+    uint32_t nlen, flags, crc;
+    int method;
+    uint64_t csize, usize, loff, data, end; /* end: after its descriptor */
+};
+
+struct archive {
+    const unsigned char *m;
+    size_t size;
+    uint64_t cd_off, cd_size, cd_end, entries;
+    struct member *mem;
+    char *err;
+    size_t errsz;
+};
+
+static int fail(struct archive *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(struct archive *a, const char *fmt, ...)
 {
-    static const char ods[] = "application/vnd.oasis.opendocument.spreadsheet";
-    static const char wb[] = "xl/workbook.xml";
-    if (loff == 0 && method == 0 && nlen == 8 &&
-        memcmp(name, "mimetype", 8) == 0 && csize == sizeof ods - 1 &&
-        memcmp(data, ods, csize) == 0)
-        info->odf_spreadsheet = 1;
-    if (nlen == sizeof wb - 1 && memcmp(name, wb, nlen) == 0)
-        info->ooxml_workbook = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->err, a->errsz, fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
-static int check(const unsigned char *m, size_t size, struct kc_zip_info *info,
-                 char *err, size_t errsz)
+/* How much of a name to show in a message. */
+#define SHOWN(n) (int)((n) < 200 ? (n) : 200)
+
+/* Rules 1 and 2: the end records and where the central directory is. */
+static int find_directory(struct archive *a)
 {
-    if (size < 22) {
-        snprintf(err, errsz, "truncated ZIP archive (%zu bytes)", size);
-        return -1;
-    }
-    /* The end-of-central-directory record is in the last 64 KiB + 22. */
+    const unsigned char *m = a->m;
+    size_t size = a->size;
+    if (size < 22)
+        return fail(a, "truncated ZIP archive (%zu bytes)", size);
+    /* The end record is in the last 64 KiB + 22, its comment up to the
+     * end of the file. */
     size_t lo = size > 65557 ? size - 65557 : 0;
     size_t eocd = (size_t)-1;
     for (size_t i = size - 22 + 1; i-- > lo;) {
-        if (memcmp(m + i, "PK\5\6", 4) == 0) {
+        if (memcmp(m + i, "PK\5\6", 4) == 0 &&
+            i + 22 + rd16(m + i + 20) <= size) {
             eocd = i;
             break;
         }
     }
-    if (eocd == (size_t)-1) {
-        snprintf(err, errsz,
-                 "truncated or damaged ZIP archive: no end of central "
-                 "directory");
-        return -1;
+    if (eocd == (size_t)-1)
+        return fail(a, "truncated or damaged ZIP archive: no end of central "
+                       "directory");
+    uint32_t disk = rd16(m + eocd + 4), cd_disk = rd16(m + eocd + 6);
+    a->entries = rd16(m + eocd + 10);
+    a->cd_size = rd32(m + eocd + 12);
+    a->cd_off = rd32(m + eocd + 16);
+    a->cd_end = eocd;
+    int wants64 = a->cd_off == 0xFFFFFFFFu || a->cd_size == 0xFFFFFFFFu ||
+                  a->entries == 0xFFFFu || disk == 0xFFFFu ||
+                  cd_disk == 0xFFFFu;
+    if (eocd >= 20 && memcmp(m + eocd - 20, "PK\6\7", 4) == 0) {
+        /* the ZIP64 end record's locator */
+        uint64_t off = rd64(m + eocd - 20 + 8);
+        if (rd32(m + eocd - 20 + 4) != 0 || rd32(m + eocd - 20 + 16) > 1)
+            return fail(a, "ZIP archive split over several files");
+        if (off > eocd - 20 || eocd - 20 - off < 56 ||
+            memcmp(m + off, "PK\6\6", 4) != 0)
+            return fail(a, "truncated or damaged ZIP archive: no ZIP64 end "
+                           "of central directory where its locator says");
+        const unsigned char *r = m + off;
+        if (rd32(r + 16) != 0 || rd32(r + 20) != 0)
+            return fail(a, "ZIP archive split over several files");
+        a->entries = rd64(r + 32);
+        a->cd_size = rd64(r + 40);
+        a->cd_off = rd64(r + 48);
+        a->cd_end = off;
+    } else if (wants64) {
+        return fail(a, "truncated or damaged ZIP archive: its end record "
+                       "calls for a ZIP64 end record, which is missing");
+    } else if (disk != 0 || cd_disk != 0) {
+        return fail(a, "ZIP archive split over several files");
     }
-    uint32_t entries = rd16(m + eocd + 10);
-    uint32_t cd_size = rd32(m + eocd + 12);
-    uint32_t cd_off = rd32(m + eocd + 16);
-    if (cd_off == 0xFFFFFFFFu || cd_size == 0xFFFFFFFFu || entries == 0xFFFFu)
-        return 0; /* ZIP64: beyond this simple check */
-    if ((size_t)cd_off + cd_size > eocd) {
-        snprintf(err, errsz,
-                 "truncated or damaged ZIP archive: central directory "
-                 "outside the file");
-        return -1;
-    }
-    if (entries == 0) {
-        snprintf(err, errsz, "empty ZIP archive");
-        return -1;
-    }
-    size_t p = cd_off;
-    for (uint32_t i = 0; i < entries; i++) {
-        if (p + 46 > eocd || memcmp(m + p, "PK\1\2", 4) != 0) {
-            snprintf(err, errsz,
-                     "damaged ZIP archive: bad central directory entry %u",
-                     i + 1);
-            return -1;
+    if (a->cd_off > a->cd_end || a->cd_size > a->cd_end - a->cd_off)
+        return fail(a, "truncated or damaged ZIP archive: central directory "
+                       "outside the file");
+    if (a->entries == 0)
+        return fail(a, "empty ZIP archive");
+    if (a->entries > a->cd_size / 46)
+        return fail(a,
+                    "damaged ZIP archive: a central directory of %llu "
+                    "bytes cannot hold %llu entries",
+                    (unsigned long long)a->cd_size,
+                    (unsigned long long)a->entries);
+    return 0;
+}
+
+/* Finds the ZIP64 extra field (id 1) among the XLEN bytes at X: its data,
+ * with its length in *LEN, or NULL. */
+static const unsigned char *zip64_extra(const unsigned char *x, uint32_t xlen,
+                                        uint32_t *len)
+{
+    uint32_t q = 0;
+    while (q + 4 <= xlen) {
+        uint32_t id = rd16(x + q), n = rd16(x + q + 2);
+        if (q + 4 + n > xlen)
+            break;
+        if (id == 1) {
+            *len = n;
+            return x + q + 4;
         }
-        uint32_t csize = rd32(m + p + 20);
-        uint32_t nlen = rd16(m + p + 28), xlen = rd16(m + p + 30),
-                 clen = rd16(m + p + 32);
-        uint32_t loff = rd32(m + p + 42);
-        /* how much of the member's name can be shown */
-        int shown = p + 46 + nlen <= eocd ? (int)(nlen < 200 ? nlen : 200) : 0;
-        if (csize != 0xFFFFFFFFu && loff != 0xFFFFFFFFu) {
-            if ((size_t)loff + 30 > cd_off ||
-                memcmp(m + loff, "PK\3\4", 4) != 0) {
-                snprintf(err, errsz,
-                         "damaged ZIP archive: member %.*s has no local "
-                         "header",
-                         shown, (const char *)m + p + 46);
-                return -1;
-            }
-            size_t data =
-                (size_t)loff + 30 + rd16(m + loff + 26) + rd16(m + loff + 28);
-            if (data + csize > cd_off) {
-                snprintf(err, errsz,
-                         "truncated ZIP archive: member %.*s is cut short",
-                         shown, (const char *)m + p + 46);
-                return -1;
-            }
-            int method = (int)rd16(m + p + 10);
-            int encrypted = rd16(m + p + 8) & 1;
-            char why[64];
-            if (!encrypted && load_zlib() &&
-                check_member(m + data, csize, method, rd32(m + p + 16),
-                             rd32(m + p + 24), why, sizeof why) != 0) {
-                snprintf(err, errsz, "damaged ZIP archive: member %.*s: %s",
-                         shown, (const char *)m + p + 46, why);
-                return -1;
-            }
-            if (p + 46 + nlen <= eocd)
-                note_member(info, m + p + 46, nlen, loff, method, m + data,
-                            csize);
-        }
-        p += 46 + (size_t)nlen + xlen + clen;
+        q += 4 + n;
+    }
+    return NULL;
+}
+
+/* Rule 3 for a central entry at P: replaces the fields at 0xFFFFFFFF by
+ * their ZIP64 values. */
+static int central_zip64(struct archive *a, const unsigned char *p,
+                         struct member *mb)
+{
+    uint32_t xlen = rd16(p + 30), n = 0;
+    const unsigned char *x = zip64_extra(p + 46 + mb->nlen, xlen, &n);
+    uint32_t q = 0;
+    uint64_t *fields[3] = {&mb->usize, &mb->csize, &mb->loff};
+    for (int i = 0; i < 3; i++) {
+        if (*fields[i] != 0xFFFFFFFFu)
+            continue;
+        if (!x || q + 8 > n)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: its ZIP64 "
+                        "extra field is missing or short",
+                        SHOWN(mb->nlen), (const char *)mb->name);
+        *fields[i] = rd64(x + q);
+        q += 8;
+    }
+    if (rd16(p + 34) == 0xFFFFu) {
+        if (!x || q + 4 > n)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: its ZIP64 "
+                        "extra field is missing or short",
+                        SHOWN(mb->nlen), (const char *)mb->name);
+        if (rd32(x + q) != 0)
+            return fail(a, "ZIP archive split over several files");
+    } else if (rd16(p + 34) != 0) {
+        return fail(a, "ZIP archive split over several files");
     }
     return 0;
 }
 
-int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
-                 size_t errsz)
+/* Rule 4: the local header of MB and its data descriptor. */
+static int local_header(struct archive *a, struct member *mb)
 {
-    struct kc_zip_info ignored = {0, 0};
+    const unsigned char *m = a->m;
+    int shown = SHOWN(mb->nlen);
+    const char *name = (const char *)mb->name;
+    if (mb->loff > a->cd_off || a->cd_off - mb->loff < 30 ||
+        memcmp(m + mb->loff, "PK\3\4", 4) != 0)
+        return fail(a, "damaged ZIP archive: member %.*s has no local header",
+                    shown, name);
+    const unsigned char *l = m + mb->loff;
+    uint32_t lflags = rd16(l + 6), lnlen = rd16(l + 26), lxlen = rd16(l + 28);
+    uint64_t data = mb->loff + 30 + (uint64_t)lnlen + lxlen;
+    if (data > a->cd_off)
+        return fail(a, "truncated ZIP archive: member %.*s is cut short", shown,
+                    name);
+    if (lnlen != mb->nlen || memcmp(l + 30, mb->name, lnlen) != 0)
+        return fail(a,
+                    "damaged ZIP archive: member %.*s: its local header "
+                    "names another member (%.*s)",
+                    shown, name, SHOWN(lnlen), (const char *)l + 30);
+    if ((int)rd16(l + 8) != mb->method)
+        return fail(a,
+                    "damaged ZIP archive: member %.*s: its local header "
+                    "gives another compression method (%u, not %d)",
+                    shown, name, rd16(l + 8), mb->method);
+    uint32_t n = 0;
+    const unsigned char *x = zip64_extra(l + 30 + lnlen, lxlen, &n);
+    int local64 = x && n >= 16;
+    if (!(lflags & 8)) {
+        uint64_t lus = rd32(l + 22), lcs = rd32(l + 18);
+        if (lus == 0xFFFFFFFFu || lcs == 0xFFFFFFFFu) {
+            if (!local64)
+                return fail(a,
+                            "damaged ZIP archive: member %.*s: its local "
+                            "ZIP64 extra field is missing or short",
+                            shown, name);
+            lus = rd64(x);
+            lcs = rd64(x + 8);
+        }
+        if (rd32(l + 14) != mb->crc || lus != mb->usize || lcs != mb->csize)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: its local "
+                        "header does not match the central directory "
+                        "(CRC-32 or sizes)",
+                        shown, name);
+    }
+    if (mb->csize > a->cd_off - data)
+        return fail(a, "truncated ZIP archive: member %.*s is cut short", shown,
+                    name);
+    mb->data = data;
+    mb->end = data + mb->csize;
+    if (lflags & 8) {
+        /* the data descriptor: [signature] CRC-32, sizes of 4 or 8 bytes */
+        uint64_t d = mb->end, room = a->cd_off - d;
+        const unsigned char *p = m + d;
+        int sig = room >= 4 && memcmp(p, "PK\7\10", 4) == 0;
+        uint64_t len = 0;
+        for (int s = sig; s >= 0 && !len; s--) {
+            const unsigned char *q = p + (s ? 4 : 0);
+            uint64_t base = s ? 4 : 0;
+            if (room >= base + 12 && rd32(q) == mb->crc &&
+                rd32(q + 4) == mb->csize && rd32(q + 8) == mb->usize)
+                len = base + 12;
+            else if (room >= base + 20 && rd32(q) == mb->crc &&
+                     rd64(q + 4) == mb->csize && rd64(q + 12) == mb->usize)
+                len = base + 20;
+        }
+        if (!len)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: its data "
+                        "descriptor is missing or does not match the "
+                        "central directory",
+                        shown, name);
+        mb->end += len;
+    }
+    return 0;
+}
+
+static int by_offset(const void *x, const void *y)
+{
+    const struct member *a = x, *b = y;
+    return a->loff < b->loff ? -1 : a->loff > b->loff;
+}
+
+/* Rules 2-5 and 7 over the whole central directory, before any data is
+ * read. */
+static int read_directory(struct archive *a, const struct kc_zip_limits *lim)
+{
+    const unsigned char *m = a->m;
+    uint64_t p = a->cd_off, cd_stop = a->cd_off + a->cd_size;
+    unsigned long long total = 0;
+    for (uint64_t i = 0; i < a->entries; i++) {
+        if (cd_stop - p < 46 || memcmp(m + p, "PK\1\2", 4) != 0)
+            return fail(a,
+                        "damaged ZIP archive: bad central directory entry "
+                        "%llu",
+                        (unsigned long long)i + 1);
+        const unsigned char *e = m + p;
+        struct member *mb = &a->mem[i];
+        mb->nlen = rd16(e + 28);
+        uint64_t elen = 46 + (uint64_t)mb->nlen + rd16(e + 30) + rd16(e + 32);
+        if (elen > cd_stop - p)
+            return fail(a,
+                        "damaged ZIP archive: central directory entry %llu "
+                        "runs past the directory",
+                        (unsigned long long)i + 1);
+        mb->name = e + 46;
+        mb->flags = rd16(e + 8);
+        mb->method = (int)rd16(e + 10);
+        mb->crc = rd32(e + 16);
+        mb->csize = rd32(e + 20);
+        mb->usize = rd32(e + 24);
+        mb->loff = rd32(e + 42);
+        if (central_zip64(a, e, mb) != 0 || local_header(a, mb) != 0)
+            return -1;
+        int shown = SHOWN(mb->nlen);
+        const char *name = (const char *)mb->name;
+        if (!(mb->flags & 1) && mb->method != 0 && mb->method != 8)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: unknown "
+                        "compression method %d",
+                        shown, name, mb->method);
+        if (!(mb->flags & 1) && mb->method == 0 && mb->csize != mb->usize)
+            return fail(a,
+                        "damaged ZIP archive: member %.*s: its size is "
+                        "wrong",
+                        shown, name);
+        if (mb->usize > lim->ratio_above &&
+            mb->csize <= ~0ULL / lim->max_ratio &&
+            mb->usize > mb->csize * lim->max_ratio)
+            return fail(a,
+                        "refused ZIP archive: member %.*s would inflate "
+                        "%llu bytes to %llu (more than %u times: a ZIP "
+                        "bomb?)",
+                        shown, name, (unsigned long long)mb->csize,
+                        (unsigned long long)mb->usize, lim->max_ratio);
+        if (mb->usize > lim->max_total - total)
+            return fail(a,
+                        "refused ZIP archive: its members would inflate "
+                        "to more than %llu bytes (a ZIP bomb?)",
+                        lim->max_total);
+        total += mb->usize;
+        p += elen;
+    }
+    if (p != cd_stop)
+        return fail(a,
+                    "damaged ZIP archive: the central directory holds more "
+                    "than its %llu entries",
+                    (unsigned long long)a->entries);
+    /* rule 5, on a copy sorted by offset */
+    size_t n = (size_t)a->entries;
+    struct member *s = malloc(n * sizeof *s);
+    if (!s)
+        return fail(a, "out of memory");
+    memcpy(s, a->mem, n * sizeof *s);
+    qsort(s, n, sizeof *s, by_offset);
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].loff < s[i - 1].end) {
+            fail(a, "damaged ZIP archive: members %.*s and %.*s overlap",
+                 SHOWN(s[i - 1].nlen), (const char *)s[i - 1].name,
+                 SHOWN(s[i].nlen), (const char *)s[i].name);
+            free(s);
+            return -1;
+        }
+    }
+    free(s);
+    return 0;
+}
+
+/* Feeds the visitor while a member is read; remembers its failure. */
+struct feed {
+    const struct kc_zip_visitor *vis;
+    int failed;
+    char msg[512];
+    unsigned long crc;
+};
+
+static int feed_data(void *ctx, const unsigned char *p, size_t n)
+{
+    struct feed *f = ctx;
+    f->crc = crc_of(f->crc, p, n);
+    if (f->vis && !f->failed &&
+        f->vis->data(f->vis->ctx, p, n, f->msg, sizeof f->msg) != 0)
+        f->failed = 1;
+    return 0;
+}
+
+static void note_member(struct kc_zip_info *info, const struct member *mb,
+                        const unsigned char *data)
+{
+    static const char ods[] = "application/vnd.oasis.opendocument.spreadsheet";
+    static const char wb[] = "xl/workbook.xml";
+    if (mb->loff == 0 && mb->method == 0 && mb->nlen == 8 &&
+        memcmp(mb->name, "mimetype", 8) == 0 && mb->csize == sizeof ods - 1 &&
+        memcmp(data, ods, sizeof ods - 1) == 0)
+        info->odf_spreadsheet = 1;
+    if (mb->nlen == sizeof wb - 1 && memcmp(mb->name, wb, mb->nlen) == 0)
+        info->ooxml_workbook = 1;
+}
+
+/* Rule 6 for one member, with the visitor. */
+static int read_member(struct archive *a, uint64_t i,
+                       const struct kc_zip_visitor *vis)
+{
+    struct member *mb = &a->mem[i];
+    int shown = SHOWN(mb->nlen);
+    const char *name = (const char *)mb->name;
+    struct feed f = {NULL, 0, "", z.crc32(0, NULL, 0)};
+    if (vis) {
+        struct kc_zip_member km = {name,     mb->nlen,   (unsigned long)i,
+                                   mb->loff, mb->method, mb->csize,
+                                   mb->usize};
+        int want = vis->begin ? vis->begin(vis->ctx, &km, a->err, a->errsz) : 1;
+        if (want < 0)
+            return -1;
+        if (want > 0 && vis->data && !(mb->flags & 1))
+            f.vis = vis;
+    }
+    if (mb->flags & 1)
+        return 0; /* encrypted: its data cannot be read */
+    const unsigned char *data = a->m + mb->data;
+    char why[160] = "";
+    int bad = 0;
+    if (mb->method == 0) {
+        for (uint64_t off = 0; off < mb->csize; off += CHUNK) {
+            size_t k =
+                mb->csize - off > CHUNK ? CHUNK : (size_t)(mb->csize - off);
+            feed_data(&f, data + off, k);
+        }
+    } else {
+        unsigned long long got = 0;
+        bad = kc_inflate(data, mb->csize, 1, mb->usize, feed_data, &f, &got,
+                         why, sizeof why) != 0;
+        if (!bad && got != mb->usize) {
+            snprintf(why, sizeof why, "its size is wrong");
+            bad = 1;
+        }
+    }
+    if (!bad && (uint32_t)f.crc != mb->crc) {
+        snprintf(why, sizeof why, "its checksum is wrong");
+        bad = 1;
+    }
+    if (bad)
+        return fail(a, "damaged ZIP archive: member %.*s: %s", shown, name,
+                    why);
+    if (f.failed)
+        return fail(a, "%s", f.msg);
+    if (f.vis && vis->end && vis->end(vis->ctx, a->err, a->errsz) != 0)
+        return -1;
+    return 0;
+}
+
+int kc_zip_scan(const unsigned char *buf, size_t len,
+                const struct kc_zip_limits *limits,
+                const struct kc_zip_visitor *vis, struct kc_zip_info *info,
+                char *err, size_t errsz)
+{
+    struct kc_zip_info ignored;
     info = info ? info : &ignored;
     memset(info, 0, sizeof *info);
+    struct kc_zip_limits lim = {KC_ZIP_MAX_TOTAL, KC_ZIP_RATIO_ABOVE,
+                                KC_ZIP_MAX_RATIO};
+    if (limits) {
+        lim.max_total = limits->max_total ? limits->max_total : lim.max_total;
+        lim.ratio_above =
+            limits->ratio_above ? limits->ratio_above : lim.ratio_above;
+        lim.max_ratio = limits->max_ratio ? limits->max_ratio : lim.max_ratio;
+    }
+    struct archive a;
+    memset(&a, 0, sizeof a);
+    a.m = buf;
+    a.size = len;
+    a.err = err;
+    a.errsz = errsz;
+    if (len == 0)
+        return fail(&a, "empty file");
+    if (kc_zlib_load(err, errsz) != 0 || find_directory(&a) != 0)
+        return -1;
+    a.mem = calloc((size_t)a.entries, sizeof *a.mem);
+    if (!a.mem)
+        return fail(&a, "out of memory");
+    int rc = read_directory(&a, &lim);
+    struct kc_zip_info seen = {0, 0};
+    for (uint64_t i = 0; rc == 0 && i < a.entries; i++) {
+        rc = read_member(&a, i, vis);
+        note_member(&seen, &a.mem[i], a.m + a.mem[i].data);
+    }
+    free(a.mem);
+    if (rc == 0)
+        *info = seen;
+    return rc;
+}
+
+int kc_zip_check_mem(const unsigned char *buf, size_t len,
+                     const struct kc_zip_limits *limits,
+                     struct kc_zip_info *info, char *err, size_t errsz)
+{
+    return kc_zip_scan(buf, len, limits, NULL, info, err, errsz);
+}
+
+int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
+                char *err, size_t errsz)
+{
+    *buf = NULL;
+    *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errsz, "cannot open: %s", strerror(errno));
@@ -268,10 +650,14 @@ int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
         close(fd);
         return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        snprintf(err, errsz, "not a regular file");
+        return -1;
+    }
     if (st.st_size == 0) {
         close(fd);
-        snprintf(err, errsz, "empty file");
-        return -1;
+        return 0;
     }
     size_t size = (size_t)st.st_size;
     void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -280,7 +666,33 @@ int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
         snprintf(err, errsz, "cannot read: %s", strerror(errno));
         return -1;
     }
-    int rc = check(m, size, info, err, errsz);
-    munmap(m, size);
+    *buf = m;
+    *len = size;
+    return 0;
+}
+
+void kc_unmap_file(const unsigned char *buf, size_t len)
+{
+    if (buf)
+        munmap((void *)buf, len);
+}
+
+int kc_zip_check_limits(const char *path, const struct kc_zip_limits *limits,
+                        struct kc_zip_info *info, char *err, size_t errsz)
+{
+    if (info)
+        memset(info, 0, sizeof *info);
+    const unsigned char *m;
+    size_t size;
+    if (kc_map_file(path, &m, &size, err, errsz) != 0)
+        return -1;
+    int rc = kc_zip_check_mem(m, size, limits, info, err, errsz);
+    kc_unmap_file(m, size);
     return rc;
+}
+
+int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
+                 size_t errsz)
+{
+    return kc_zip_check_limits(path, NULL, info, err, errsz);
 }

@@ -1,9 +1,29 @@
-/* A check of ZIP-based workbooks (.ods, .xlsx) before they are given to
- * LibreOffice, which silently "repairs" a damaged archive into an empty
- * document (or aborts): the end record, the central directory and every
- * member's local header and data must lie inside the file, and every
- * member must inflate to its recorded size and CRC-32 (with zlib, loaded
- * at run time; without it only the structure is checked). */
+/* A check of ZIP archives (.ods, .xlsx), in pure C: of inputs before they
+ * are given to LibreOffice, which silently "repairs" a damaged archive
+ * into an empty document (or aborts), and of kpicalc's own outputs before
+ * they take their name (outcheck.h).
+ *
+ * An archive is whole when:
+ *   1. its end-of-central-directory record is there (the ZIP64 end record
+ *      and its locator too, when the archive uses them), on one disk;
+ *   2. its central directory lies inside the file, before the end record,
+ *      and its entries fill it exactly;
+ *   3. each entry's ZIP64 extra field (central and local) holds the values
+ *      its 0xFFFFFFFF fields stand for;
+ *   4. each member's local header lies before the central directory and
+ *      names the same member with the same compression method, and, unless
+ *      it announces a data descriptor, the same CRC-32 and sizes; a data
+ *      descriptor, when announced, follows the data and repeats them;
+ *   5. no two members overlap;
+ *   6. each member is stored or deflated (encrypted ones are not read), and
+ *      inflates to exactly its recorded size and CRC-32;
+ *   7. the members together inflate to at most a limit (2 GiB by default),
+ *      and no member above 1 MiB inflates to more than 1000 times its
+ *      compressed size (by default): a ZIP bomb is refused before it is
+ *      inflated.
+ * Inflating needs zlib, loaded at run time (libz.so.1, which LibreOffice
+ * always brings): when it cannot be loaded, the check FAILS with that
+ * reason (it never passes an archive it could not read). */
 #ifndef KPICALC_ZIPCHECK_H
 #define KPICALC_ZIPCHECK_H
 
@@ -13,17 +33,91 @@
  * does not, -1 when it cannot be read (errno set). */
 int kc_is_zip(const char *path);
 
-/* What the check saw of a whole archive's members (all 0 for a ZIP64
- * archive, which is beyond this check). */
+/* What the check saw of a whole archive's members. */
 struct kc_zip_info {
     int odf_spreadsheet; /* first member "mimetype", stored, naming an
                             OpenDocument spreadsheet */
     int ooxml_workbook;  /* lists the member xl/workbook.xml */
 };
 
+/* Limits against ZIP bombs (rule 7). A field left 0 takes its default;
+ * ~0ULL (or ~0u) means no limit. */
+struct kc_zip_limits {
+    unsigned long long max_total;   /* bytes inflated from all members */
+    unsigned long long ratio_above; /* members that inflate to more bytes
+                                       than this are held to max_ratio */
+    unsigned max_ratio;             /* inflated / compressed size */
+};
+#define KC_ZIP_MAX_TOTAL (2ULL << 30)
+#define KC_ZIP_RATIO_ABOVE (1ULL << 20)
+#define KC_ZIP_MAX_RATIO 1000u
+
 /* 0 when the archive at PATH is whole, with what it holds in INFO (when
- * not NULL); -1 with the reason in ERR otherwise. */
+ * not NULL); -1 with the reason in ERR otherwise. Default limits. */
 int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
                  size_t errsz);
+
+/* The same with LIMITS (NULL: the defaults). */
+int kc_zip_check_limits(const char *path, const struct kc_zip_limits *limits,
+                        struct kc_zip_info *info, char *err, size_t errsz);
+
+/* The same for the LEN bytes at BUF. */
+int kc_zip_check_mem(const unsigned char *buf, size_t len,
+                     const struct kc_zip_limits *limits,
+                     struct kc_zip_info *info, char *err, size_t errsz);
+
+/* A member, as the visitor of kc_zip_scan sees it. */
+struct kc_zip_member {
+    const char *name; /* NAME_LEN bytes, not NUL-terminated */
+    size_t name_len;
+    unsigned long index;             /* in central directory order */
+    unsigned long long local_offset; /* of its local header */
+    int method;                      /* 0 stored, 8 deflated */
+    unsigned long long csize, usize;
+};
+
+/* Called while the archive's members are read, in central directory order,
+ * after the whole structure (rules 1-5, 7) has been checked. Each returns
+ * 0, or -1 with a reason in ERR to fail the check. */
+struct kc_zip_visitor {
+    void *ctx;
+    /* before a member's data: 1 to be given its data, 0 not, -1 fail */
+    int (*begin)(void *ctx, const struct kc_zip_member *m, char *err,
+                 size_t errsz);
+    /* the next N bytes of its inflated data (pieces of at most 64 KiB:
+     * a member is never held whole in memory) */
+    int (*data)(void *ctx, const unsigned char *p, size_t n, char *err,
+                size_t errsz);
+    /* after its last piece, once its size and CRC-32 are right */
+    int (*end)(void *ctx, char *err, size_t errsz);
+};
+
+/* kc_zip_check_mem with a visitor (VIS may be NULL). When the visitor
+ * fails a member whose data turns out damaged, the damage is reported. */
+int kc_zip_scan(const unsigned char *buf, size_t len,
+                const struct kc_zip_limits *limits,
+                const struct kc_zip_visitor *vis, struct kc_zip_info *info,
+                char *err, size_t errsz);
+
+/* Maps the regular file at PATH read-only: 0 with *BUF and *LEN (to give
+ * back with kc_unmap_file; NULL and 0 for an empty file), or -1 with the
+ * reason in ERR. */
+int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
+                char *err, size_t errsz);
+void kc_unmap_file(const unsigned char *buf, size_t len);
+
+/* Loads zlib (once): 0, or -1 with the reason in ERR. */
+int kc_zlib_load(char *err, size_t errsz);
+
+/* Inflates the N bytes at IN (RAW: raw deflate, else a zlib stream) into
+ * SINK (may be NULL; a non-zero return stops, giving -2), in pieces of at
+ * most 64 KiB, at most MAX_OUT bytes: 0 at the end of the stream, with the
+ * bytes made in *OUT_LEN (may be NULL); -1 with the reason in WHY when the
+ * data is damaged, ends early or would make more than MAX_OUT bytes.
+ * kc_zlib_load must have succeeded. */
+int kc_inflate(const unsigned char *in, size_t n, int raw,
+               unsigned long long max_out,
+               int (*sink)(void *, const unsigned char *, size_t), void *ctx,
+               unsigned long long *out_len, char *why, size_t whysz);
 
 #endif
