@@ -63,12 +63,19 @@ kpi_status kpi_cagr(double first, double last, double periods, double *out)
         return KPI_ENUM;
     if (first <= 0 || last < 0 || periods <= 0)
         return KPI_ENUM;
-    /* exp(log(last/first)/periods) - 1, with expm1 for accuracy near 0. */
+    /* exp(log(last/first)/periods) - 1. The logarithm of the ratio is
+     * log1p((last - first)/first), not log(last) - log(first): near zero
+     * growth the two logarithms cancel (CAGR(1E15;1E15+8;4) would lose
+     * 11% of its value), while last - first is then exact. expm1 keeps the
+     * small result's digits. When the ratio itself overflows (first near
+     * DBL_MIN, last near DBL_MAX), the difference of logarithms is the
+     * only way and loses nothing there. */
     if (last == 0) {
         *out = -1;
         return KPI_OK;
     }
-    double growth = log(last) - log(first);
+    double d = (last - first) / first;
+    double growth = isfinite(d) ? log1p(d) : log(last) - log(first);
     return finite_or_num(expm1(growth / periods), out);
 }
 

@@ -98,6 +98,34 @@ static void test_cagr(void)
     CHECK_EQ_INT(kpi_cagr(DBL_MIN, DBL_MAX, 1e6, &r), KPI_OK);
     CHECK(isfinite(r));
     CHECK_EQ_INT(kpi_cagr(NAN, 5, 1, &r), KPI_ENUM);
+    CHECK_EQ_INT(kpi_cagr(1, NAN, 1, &r), KPI_ENUM);
+    CHECK_EQ_INT(kpi_cagr(1, 5, NAN, &r), KPI_ENUM);
+    CHECK_EQ_INT(kpi_cagr(1, INFINITY, 1, &r), KPI_ENUM);
+    CHECK_EQ_INT(kpi_cagr(1, 5, INFINITY, &r), KPI_ENUM);
+}
+
+/* CAGR near zero growth (issue 14): log1p of the relative change, not the
+ * difference of two logarithms that cancel. References: mpmath, 50 digits,
+ * expm1(ln(last/first)/periods) of the doubles as given; 4 eps relative
+ * (the old formula was off by 0.11 and 8.7e-8 in the first two). */
+static void test_cagr_accuracy(void)
+{
+    static const double cases[][4] = {
+        {1e15, 1e15 + 8, 4, 1.999999999999994e-15},
+        {100, 100.000001, 10, 9.999999929752427e-10},
+        {1, 1 + DBL_EPSILON, 1, 2.220446049250313e-16},
+        {100, 99.99999, 7, -1.4285714902493703e-08},
+        {120, 173, 5, 0.07590263566280787},
+        /* the ratio overflows: the difference of logarithms is kept */
+        {1e-300, 1e300, 1e6, 0.001382505837098726},
+        {4.9406564584124654e-324, DBL_MAX, 1e6, 0.0014552806795114094},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double r = 0;
+        CHECK_EQ_INT(kpi_cagr(cases[i][0], cases[i][1], cases[i][2], &r),
+                     KPI_OK);
+        CHECK_CLOSE(r, cases[i][3], 4 * DBL_EPSILON);
+    }
 }
 
 static void test_doubledecline(void)
@@ -130,6 +158,7 @@ int main(void)
     test_lossrate();
     test_yoy();
     test_cagr();
+    test_cagr_accuracy();
     test_doubledecline();
     return kpi_test_report("rates");
 }
