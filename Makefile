@@ -52,11 +52,54 @@ oxt: $(B)/kpicalc.oxt
 lib: $(B)/libkpicalc.so
 tests: $(TESTS) $(REPLAYS)
 
-# The add-in shared object: UNO layer + functions + core, GSL linked in.
-$(B)/libkpicalc.so: $(UNO_SRC) $(LIB_SRC) $(HDRS) | $(B)
-	$(CC) $(CFLAGS_COMMON) $(UNO_CFLAGS) -fvisibility=hidden -shared \
-	  -Wl,--no-undefined -Wl,-z,defs -o $@ $(UNO_SRC) $(LIB_SRC) \
-	  $(UNO_LIBS) $(GSL_LIBS)
+# GSL for the add-in: a -fPIC static build of Debian's GSL source (which
+# ./build.sh fetches into $(B)/gsl-src with apt-get source gsl), with glibc
+# 2.28's symbol versions (addin/compat/glibc_2_28.h); built once into
+# $(B)/gsl. The unit tests and tools link the system's libgsl.
+GSL_SRC    ?= $(B)/gsl-src
+GSL_STATIC := $(B)/gsl
+COMPAT_H   := addin/compat/glibc_2_28.h
+COMPAT_CFLAGS := -include $(abspath $(COMPAT_H))
+GSL_STATIC_CFLAGS := -O2 -pipe -fexceptions -D_REENTRANT \
+  -fstack-protector-strong -fPIC $(COMPAT_CFLAGS)
+GSL_STATIC_LIBS := $(GSL_STATIC)/lib/libgsl.a $(GSL_STATIC)/lib/libgslcblas.a
+# Without the source (a plain `make` before ./build.sh fetched it) the
+# add-in links the system's libgsl, says so, and is not self-contained
+# (tests/platform/check_oxt_abi.sh fails on it).
+ifneq ($(wildcard $(GSL_SRC)/configure),)
+ADDIN_GSL_DEP  := $(GSL_STATIC)/lib/libgsl.a
+ADDIN_GSL_CFLAGS := -I$(GSL_STATIC)/include
+ADDIN_GSL_LIBS := $(GSL_STATIC_LIBS) -lm
+else
+ADDIN_GSL_DEP  :=
+ADDIN_GSL_CFLAGS :=
+ADDIN_GSL_LIBS := $(GSL_LIBS)
+endif
+
+# The add-in shared object: UNO layer + functions + core, GSL linked in
+# statically (its symbols hidden), built with glibc 2.28's symbol versions:
+# the .oxt needs nothing but LibreOffice's UNO runtime and glibc >= 2.28
+# (tests/platform/check_oxt_abi.sh, docs/platforms.md).
+$(B)/libkpicalc.so: $(UNO_SRC) $(LIB_SRC) $(HDRS) $(ADDIN_GSL_DEP) | $(B)
+	$(if $(ADDIN_GSL_DEP),,@echo "warning: no GSL source in $(GSL_SRC):" \
+	  "$@ links the system's libgsl (./build.sh fetches the source)" >&2)
+	$(CC) $(CFLAGS_COMMON) $(COMPAT_CFLAGS) $(ADDIN_GSL_CFLAGS) \
+	  $(UNO_CFLAGS) -fvisibility=hidden -shared \
+	  -Wl,--no-undefined -Wl,-z,defs -Wl,--exclude-libs,ALL -o $@ \
+	  $(UNO_SRC) $(LIB_SRC) $(UNO_LIBS) $(ADDIN_GSL_LIBS)
+
+# The static GSL, configured and built out of its source tree.
+$(GSL_STATIC)/lib/libgsl.a: $(COMPAT_H)
+	@test -x $(GSL_SRC)/configure || { echo "no GSL source in $(GSL_SRC):" \
+	  "./build.sh fetches it (apt-get source gsl)" >&2; exit 1; }
+	rm -rf $(B)/gsl-build $(GSL_STATIC) && mkdir -p $(B)/gsl-build
+	cd $(B)/gsl-build && $(abspath $(GSL_SRC))/configure \
+	  --prefix=$(abspath $(GSL_STATIC)) --disable-shared --enable-static \
+	  CFLAGS="$(GSL_STATIC_CFLAGS)" >configure.log 2>&1 || \
+	  { tail -20 $(B)/gsl-build/configure.log; exit 1; }
+	$(MAKE) -s -C $(B)/gsl-build install >$(B)/gsl-build/make.log 2>&1 || \
+	  { tail -20 $(B)/gsl-build/make.log; exit 1; }
+	rm -rf $(B)/gsl-build
 
 # The catalogue generator: writes the IDL, the CalcAddIns.xcu and the docs.
 $(B)/kpi-gen: formulas/gen/kpi_gen.c $(LIB_SRC) $(HDRS) | $(B)

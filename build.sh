@@ -11,13 +11,16 @@
 #   ./build.sh bench      benchmarks (ratios against baselines in one run)
 #   ./build.sh install    install build/kpicalc.oxt into your LibreOffice
 #   ./build.sh fuzz [S]   run the libFuzzer harnesses for S seconds each
+#   ./build.sh chroot [DIR]  demo and test as root in a fresh Debian 12 chroot
+#                         (no user namespaces): scripts/chroot-check.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 PY=/usr/bin/python3 # Debian's Python: it has python3-uno (tests only)
 
+# dpkg-dev: apt-get source gsl (the add-in's static GSL, ensure_gsl_source)
 BUILD_PKGS=(gcc make zip libgsl-dev libreoffice-calc libreoffice-dev
-    libreofficekit-dev)
+    libreofficekit-dev dpkg-dev)
 TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn
     poppler-utils)
 # bench: python3-uno (bench_calc.py), python3-scipy (bench_trend_scipy.py).
@@ -45,8 +48,48 @@ ensure_packages() {
         "${missing[@]}" >/dev/null
 }
 
+# Enables Debian's source packages (deb-src) for the Debian mirrors apt
+# already uses, once: a file of its own in /etc/apt/sources.list.d, for
+# deb822 (debian.sources) and one-line (sources.list) configurations.
+ensure_deb_src() {
+    grep -qsE '^(deb-src[[:space:]]|Types:.*deb-src)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources &&
+        return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    log "enabling Debian source packages (deb-src) for apt-get source gsl"
+    if [ -r /etc/apt/sources.list.d/debian.sources ]; then
+        sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+            "${sudo[@]}" tee /etc/apt/sources.list.d/kpicalc-deb-src.sources >/dev/null
+    fi
+    if grep -qs '^deb .*debian' /etc/apt/sources.list; then
+        sed -n 's/^deb \(.*debian.*\)/deb-src \1/p' /etc/apt/sources.list |
+            "${sudo[@]}" tee /etc/apt/sources.list.d/kpicalc-deb-src.list >/dev/null
+    fi
+    "${sudo[@]}" apt-get update -qq
+}
+
+# Debian's GSL source in build/gsl-src (once), from which make builds the
+# add-in's static -fPIC GSL (Makefile: $(B)/gsl).
+ensure_gsl_source() {
+    local dir=build/gsl-src
+    [ -x "$dir/configure" ] && return 0
+    ensure_deb_src
+    log "fetching Debian's GSL source into $dir (apt-get source gsl)"
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    (cd "$dir.tmp" && apt-get source -qq gsl >/dev/null 2>&1) || {
+        local sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+        "${sudo[@]}" apt-get update -qq
+        (cd "$dir.tmp" && apt-get source -qq gsl >/dev/null)
+    }
+    mv "$dir.tmp"/gsl-*/ "$dir"
+    rm -rf "$dir.tmp"
+}
+
 build() {
     ensure_packages "${BUILD_PKGS[@]}"
+    ensure_gsl_source
     make -s -j"$(nproc)" all
 }
 
@@ -165,6 +208,7 @@ fuzz_replay() {
 
 cmd_test() {
     ensure_packages "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
+    ensure_gsl_source
     make -s -j"$(nproc)" all tests
     run_suite "unit tests (ASan+UBSan)" unit_tests
     run_suite "fuzz harnesses, replayed" fuzz_replay
@@ -175,6 +219,7 @@ cmd_test() {
     run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
+    run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
@@ -257,6 +302,7 @@ test) cmd_test ;;
 bench) cmd_bench ;;
 install) cmd_install ;;
 fuzz) shift; cmd_fuzz "$@" ;;
+chroot) shift; scripts/chroot-check.sh "$@" ;;
 -h | --help | help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;; # the header comment
 *)
     echo "unknown command: $1 (try ./build.sh --help)" >&2
