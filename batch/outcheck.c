@@ -1226,6 +1226,12 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
         } else if (type == 0x000A) {
             rc = 0;
             break;
+        } else if (type == 0x0809 || type == 0x0409 || type == 0x0209 ||
+                   type == 0x0009) {
+            failf(err, errsz,
+                  "damaged Excel workbook: its globals end without an EOF "
+                  "record");
+            goto done;
         }
         if (st.size - pos - 4 < len) {
             failf(err, errsz,

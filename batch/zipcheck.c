@@ -45,14 +45,22 @@ static struct {
 #define Z_BUF_ERROR (-5)
 #define CHUNK 65536
 
+static const char *zlib_name = "libz.so.1";
+
+void kc_zlib_use(const char *soname)
+{
+    zlib_name = soname;
+    z.tried = z.ok = 0;
+}
+
 int kc_zlib_load(char *err, size_t errsz)
 {
     if (!z.tried) {
         z.tried = 1;
-        void *h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+        void *h = dlopen(zlib_name, RTLD_NOW | RTLD_LOCAL);
         if (!h) {
             const char *e = dlerror();
-            snprintf(z.why, sizeof z.why, "%s", e ? e : "libz.so.1");
+            snprintf(z.why, sizeof z.why, "%s", e ? e : zlib_name);
         } else {
             *(void **)&z.inflate_init2 = dlsym(h, "inflateInit2_");
             *(void **)&z.inflate = dlsym(h, "inflate");
@@ -62,8 +70,8 @@ int kc_zlib_load(char *err, size_t errsz)
             z.ok = z.inflate_init2 && z.inflate && z.inflate_end && z.crc32 &&
                    z.version;
             if (!z.ok)
-                snprintf(z.why, sizeof z.why,
-                         "libz.so.1 lacks inflate or crc32");
+                snprintf(z.why, sizeof z.why, "%s lacks inflate or crc32",
+                         zlib_name);
         }
     }
     if (!z.ok)

@@ -108,6 +108,8 @@ void kc_unmap_file(const unsigned char *buf, size_t len);
 
 /* Loads zlib (once): 0, or -1 with the reason in ERR. */
 int kc_zlib_load(char *err, size_t errsz);
+/* For the tests: the zlib to load instead of libz.so.1 (loaded afresh). */
+void kc_zlib_use(const char *soname);
 
 /* Inflates the N bytes at IN (RAW: raw deflate, else a zlib stream) into
  * SINK (may be NULL; a non-zero return stops, giving -2), in pieces of at

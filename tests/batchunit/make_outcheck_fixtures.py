@@ -11,6 +11,8 @@ writes into OUTDIR (default tests/batchunit/fixtures):
                                     50 KB, so that a truncation at 49,152
                                     bytes loses the central directory, as
                                     the 0.x release's truncated outputs did
+  pad.xls                           the same as .xls: a Workbook stream
+                                    above the 4,096-byte mini-stream cut-off
   zip64-info.zip                    Info-ZIP's `zip -fz` (ZIP64 end record,
                                     locator, extra fields)
   zip64-py.zip                      Python's zipfile with force_zip64=True
@@ -117,8 +119,9 @@ def main():
                            tuple(args))
         doc.close(True)
         doc = workbook(desktop, 1950)
-        doc.storeToURL(uno.systemPathToFileUrl(out + "/pad.ods"),
-                       (prop("FilterName", "calc8"),))
+        for ext in ("ods", "xls"):
+            doc.storeToURL(uno.systemPathToFileUrl(out + "/pad." + ext),
+                           (prop("FilterName", FILTERS[ext]),))
         doc.close(True)
     finally:
         try:
