@@ -219,6 +219,25 @@ def kpi_format(key):
         return "0.00"
     return "0.0000"
 
+# The add-in probe. Without the kpicalc extension (Excel, WPS, Gnumeric, a
+# LibreOffice without it) every add-in call is #NAME? (ERROR.TYPE 5; Calc
+# 7.4: error 525, shown "#NAME?"). One named cell on the hidden Series sheet
+# says whether the add-in answers; every cell that calls the add-in or
+# judges a value that does shows NEEDS_ADDIN instead when it does not, so a
+# missing add-in never looks like the analyst's error or a plausible value.
+# The probe is volatile (RAND()), so Calc, Excel and Gnumeric recompute it
+# on loading even when they keep the other cached results.
+ADDIN_NAME = "KpicalcAddin"
+ADDIN_SHEET = "Series"
+ADDIN_LABEL_CELL = "A11"
+ADDIN_CELL = "B11"
+ADDIN_PROBE = "=ISNUMBER(CERTRATE(1;2+0*RAND()))"
+NEEDS_ADDIN = "需要 kpicalc 扩展 / needs the kpicalc add-in"
+# Indicators (and Trend series) whose value is an add-in call.
+ADDIN_INDICATORS = ("certrate", "adoptrate", "lossrate", "doubledecline")
+# The banner on the Input sheet (empty while the add-in answers).
+INPUT_BANNER_CELL = "A6"
+
 SHEETS = ["Input", "Indicators", "Trend", "History", "KPI", "Series",
           "Config"]
 HIDDEN_SHEETS = ["Series", "Config"]

@@ -39,7 +39,8 @@ from com.sun.star.table import CellRangeAddress  # noqa: E402
 from com.sun.star.util import CellProtection  # noqa: E402
 
 from layout import (  # noqa: E402
-    HEADS, HIDDEN_SHEETS, HIST_COL, HIST_FIRST_ROW, HIST_LAST_ROW,
+    ADDIN_CELL, ADDIN_INDICATORS, ADDIN_LABEL_CELL, ADDIN_NAME, ADDIN_PROBE,
+    ADDIN_SHEET, INPUT_BANNER_CELL, NEEDS_ADDIN, HEADS, HIDDEN_SHEETS, HIST_COL, HIST_FIRST_ROW, HIST_LAST_ROW,
     HIST_SOURCE_COL, IND_FIRST_ROW, IND_ROW, INDICATORS, INPUT_HEADER_ROW,
     INPUT_TITLE, ITEM_ROW, ITEMS, KEYS, KPI, SETTINGS, SHEETS, SOURCE_CELL,
     TREND_SERIES, TREND_STAT_ROW, TREND_STATS_FIRST_ROW,
@@ -66,6 +67,8 @@ C_BAD_BG = 0xFFC7CE
 C_BAD_FG = 0x9C0006
 C_NOTE_FG = 0x595959
 C_MISSING_FG = 0x808080
+C_NOADDIN_BG = 0xFCE4D6
+C_NOADDIN_FG = 0x843C0C
 
 HIST_RANGE_A = "History.$A$%d:$A$%d" % (HIST_FIRST_ROW, HIST_LAST_ROW)
 
@@ -158,6 +161,9 @@ def make_styles(book):
     book.style("kpi_good", CellBackColor=C_GOOD_BG, CharColor=C_GOOD_FG)
     book.style("kpi_bad", CellBackColor=C_BAD_BG, CharColor=C_BAD_FG)
     book.style("kpi_missing", CharColor=C_MISSING_FG, CharPosture=2)
+    # the kpicalc add-in does not answer (docs/templates.md)
+    book.style("kpi_noaddin", CellBackColor=C_NOADDIN_BG,
+               CharColor=C_NOADDIN_FG)
 
 
 def make_page_style(book):
@@ -294,6 +300,10 @@ def build_input(book):
                         ("D", "上年", "Last year"),
                         ("E", "来源（本年）", "Source (this year)")):
         put(sh, "%s%d" % (col, h), bi(zh, en), "kpi_head")
+    # says so when the add-in is missing (empty otherwise)
+    put(sh, INPUT_BANNER_CELL, '=IF(%s;"";%s)' % (ADDIN_NAME, NEEDS),
+        "kpi_note")
+    cond_format(sh, INPUT_BANNER_CELL, [NOADDIN_RULE])
     put(sh, "C%d" % (h - 1), '=IF(ReportYear="";"";ReportYear)', "kpi_note",
         book.fmt("0"))
     put(sh, "D%d" % (h - 1), '=IF(ReportYear="";"";ReportYear-1)',
@@ -350,12 +360,64 @@ def guarded(inputs, expr, partial="NA()"):
         args, args, len(inputs), partial, expr)
 
 
+NEEDS = '"%s"' % NEEDS_ADDIN
+NOADDIN_RULE = ("NOT(%s)" % ADDIN_NAME, "kpi_noaddin")
+
+
+def needs(formula):
+    """FORMULA (starting with '=') when the add-in answers, else the
+    needs-the-add-in text. Every cell that calls the add-in, or judges a
+    value that does, goes through this (see layout.ADDIN_NAME)."""
+    assert formula.startswith("=")
+    return '=IF(%s;%s;%s)' % (ADDIN_NAME, formula[1:], NEEDS)
+
+
+def literal(text):
+    """TEXT as a formula string: pieces of at most 200 characters joined
+    with & (Excel refuses string constants over 255 characters)."""
+    parts = [text[i:i + 200] for i in range(0, len(text), 200)] or [""]
+    return "&".join('"%s"' % p.replace('"', '""') for p in parts)
+
+
+def needs_banner(text):
+    """A note that says TEXT while the add-in answers, and that it is
+    missing (not an input error) when it does not."""
+    missing = (NEEDS_ADDIN + "：本工作簿的指标由 kpicalc 扩展函数计算，未安装该扩展"
+               "时无法计算（不是输入错误）。请在 LibreOffice 中安装 kpicalc 扩展；"
+               "Excel/WPS 用户请使用 kpicalc recalc --portable 生成的文件。 "
+               "The indicators of this workbook are computed by the kpicalc "
+               "add-in's functions and cannot be computed without it (this "
+               "is not an input error). Install the kpicalc extension in "
+               "LibreOffice; for Excel or WPS, use a file written by "
+               "kpicalc recalc --portable.")
+    return "=IF(%s;%s;%s)" % (ADDIN_NAME, literal(text), literal(missing))
+
+
+def name_err(x):
+    """X is #NAME? (ERROR.TYPE 5): a function the application does not
+    know, i.e. the add-in (or this version of it) is missing; never the
+    analyst's error. ERROR.TYPE of Calc's own errors (Err:504…) is #N/A."""
+    return "IFERROR(ERROR.TYPE(%s);0)=5" % x
+
+
 def both(b, c, expr):
     """A comparison of this year (b) with last year (c): "—" when either is
-    an error (the error shows in b or c already), "" when either is
-    empty."""
-    return '=IF(OR(ISERROR(%s);ISERROR(%s));"—";IF(OR(%s="";%s="");"";%s))' % (
-        b, c, b, c, expr)
+    an error (the error shows in b or c already; #NAME? says the add-in is
+    missing), "" when either is empty."""
+    return ('=IF(OR(ISERROR(%s);ISERROR(%s));IF(OR(%s;%s);%s;"—");'
+            'IF(OR(%s="";%s="");"";%s))' % (b, c, name_err(b), name_err(c),
+                                            NEEDS, b, c, expr))
+
+
+def note_formula(b, c):
+    """Column K: why this or last year's value is an error."""
+    return ('=IF(ISERROR({b});IF({nb};{n};IF(ISNA({b});'
+            '"本年缺少输入 this year: an input is missing";'
+            '"本年输入无效 this year: invalid input"));'
+            'IF(ISERROR({c});IF({nc};{n};IF(ISNA({c});'
+            '"上年缺少输入 last year: an input is missing";'
+            '"上年输入无效 last year: invalid input"));""))'
+            .format(b=b, c=c, nb=name_err(b), nc=name_err(c), n=NEEDS))
 
 
 def indicator_formulas(key, side):
@@ -405,10 +467,12 @@ def build_indicators(book):
     put(sh, "A2", '="数据来源 Source: "&IF(ReportSource="";"—";ReportSource)',
         "kpi_note")
     merge(sh, "A2:K2")
-    put(sh, "A3", "由 kpicalc 扩展函数计算。空白 = 无输入；#N/A = 缺少部分输入；"
+    put(sh, "A3", needs_banner(
+        "由 kpicalc 扩展函数计算。空白 = 无输入；#N/A = 缺少部分输入；"
         "其他错误见 docs/templates.md。 Computed with the kpicalc add-in's "
         "functions. Blank = no input; #N/A = an input is missing; other "
-        "errors: see docs/templates.md.", "kpi_note")
+        "errors: see docs/templates.md."), "kpi_note")
+    cond_format(sh, "A3", [NOADDIN_RULE])
     merge(sh, "A3:K3")
     hr = IND_FIRST_ROW - 1
     heads = [("A", "指标", "Indicator"), ("B", "本年", "This year"),
@@ -435,21 +499,29 @@ def build_indicators(book):
         r = IND_ROW[key]
         fmt = {"rate": f_rate, "ratio": f_ratio, "count": f_count,
                "flag": f_flag}[kind]
+        # the value calls the add-in: it and every cell judging it say
+        # so when the add-in is missing
+        addin = key in ADDIN_INDICATORS
+        wrap = needs if addin else (lambda f: f)
+        pre = [NOADDIN_RULE] if addin else []
         put(sh, "A%d" % r, bi(zh, en), "kpi_label")
         cf, ci_args = indicator_formulas(key, "cur")
         pf, pci_args = indicator_formulas(key, "prev")
-        put(sh, "B%d" % r, cf, "kpi_calc", fmt)
-        put(sh, "C%d" % r, pf, "kpi_calc", fmt)
+        put(sh, "B%d" % r, wrap(cf), "kpi_calc", fmt)
+        put(sh, "C%d" % r, wrap(pf) if pf else pf, "kpi_calc", fmt)
         b, c = "B%d" % r, "C%d" % r
         if kind in ("rate",):
-            put(sh, "D%d" % r, both(b, c, "(%s-%s)*100" % (b, c)),
+            put(sh, "D%d" % r, wrap(both(b, c, "(%s-%s)*100" % (b, c))),
                 "kpi_calc", f_pp)
+            cond_format(sh, "D%d" % r, pre)
             put(sh, "E%d" % r, None, "kpi_calc")
         elif kind in ("count", "ratio"):
             put(sh, "D%d" % r, both(b, c, "%s-%s" % (b, c)), "kpi_calc",
                 f_dcount if kind == "count" else f_dratio)
-            put(sh, "E%d" % r, both(b, c, 'IF(%s=0;"—";YOY(%s;%s))'
-                                    % (c, c, b)), "kpi_calc", f_yoy)
+            # year on year is an add-in call (YOY) whatever the indicator
+            put(sh, "E%d" % r, needs(both(b, c, 'IF(%s=0;"—";YOY(%s;%s))'
+                                          % (c, c, b))), "kpi_calc", f_yoy)
+            cond_format(sh, "E%d" % r, [NOADDIN_RULE])
         else:
             put(sh, "D%d" % r, None, "kpi_calc")
             put(sh, "E%d" % r, None, "kpi_calc")
@@ -460,20 +532,25 @@ def build_indicators(book):
                     "flag": f_flag}[kind]
             put(sh, f, target, "kpi_input", tfmt)
             cmp_ = "%s%s%s" % (b, direction, f)
-            put(sh, "G%d" % r, '=IF(ISERROR(%s);"—";IF(OR(%s="";%s="");"";'
-                'IF(%s;"✓ 达标 met";"✗ 未达标 not met")))' % (b, b, f, cmp_),
+            put(sh, "G%d" % r, wrap('=IF(ISERROR(%s);IF(%s;%s;"—");'
+                                    'IF(OR(%s="";%s="");"";IF(%s;'
+                                    '"✓ 达标 met";"✗ 未达标 not met")))'
+                                    % (b, name_err(b), NEEDS, b, f, cmp_)),
                 "kpi_calc")
             good = "AND(ISNUMBER(%s);ISNUMBER(%s);%s)" % (b, f, cmp_)
             bad = "AND(ISNUMBER(%s);ISNUMBER(%s);NOT(%s))" % (b, f, cmp_)
-            cond_format(sh, "B%d" % r, [(good, "kpi_good"), (bad, "kpi_bad"),
-                                        ("ISERROR(%s)" % b, "kpi_missing")])
-            cond_format(sh, "G%d" % r, [(good, "kpi_good"),
-                                        (bad, "kpi_bad")])
+            cond_format(sh, "B%d" % r, pre + [
+                (good, "kpi_good"), (bad, "kpi_bad"),
+                ("ISERROR(%s)" % b, "kpi_missing")])
+            cond_format(sh, "G%d" % r, pre + [(good, "kpi_good"),
+                                              (bad, "kpi_bad")])
         else:
             put(sh, f, None, "kpi_calc")
             put(sh, "G%d" % r, None, "kpi_calc")
-            cond_format(sh, "B%d" % r, [("ISERROR(%s)" % b, "kpi_missing")])
-        cond_format(sh, "C%d" % r, [("ISERROR(%s)" % c, "kpi_missing")])
+            cond_format(sh, "B%d" % r, pre + [("ISERROR(%s)" % b,
+                                               "kpi_missing")])
+        cond_format(sh, "C%d" % r, pre + [("ISERROR(%s)" % c,
+                                           "kpi_missing")])
         if ci_args and kind == "rate":
             x, n = ci_args
             px, pn = pci_args
@@ -486,23 +563,23 @@ def build_indicators(book):
             else:
                 ins = [x, n]
                 pins = [px, pn]
-            rng.setArrayFormula('IF(COUNT(%s)<%d;"";RATECI(%s;%s;Confidence))'
-                                % (";".join(ins), len(ins), x, n))
+            rng.setArrayFormula(needs('=IF(COUNT(%s)<%d;"";RATECI(%s;%s;'
+                                      'Confidence))' % (";".join(ins),
+                                                        len(ins), x, n))[1:])
             rng.CellStyle = "kpi_calc"
             rng.NumberFormat = f_rate
+            cond_format(sh, "H%d:I%d" % (r, r), [NOADDIN_RULE])
             allin = ins + pins
-            put(sh, "J%d" % r, '=IF(COUNT(%s)<%d;"";RATETEST(%s;%s;%s;%s))'
-                % (";".join(allin), len(allin), x, n, px, pn), "kpi_calc",
+            put(sh, "J%d" % r, needs('=IF(COUNT(%s)<%d;"";RATETEST(%s;%s;%s;'
+                                     '%s))' % (";".join(allin), len(allin),
+                                               x, n, px, pn)), "kpi_calc",
                 f_p)
+            cond_format(sh, "J%d" % r, [NOADDIN_RULE])
         else:
             for col in "HIJ":
                 put(sh, "%s%d" % (col, r), None, "kpi_calc")
-        put(sh, "K%d" % r,
-            '=IF(ISNA(%s);"本年缺少输入 this year: an input is missing";'
-            'IF(ISERROR(%s);"本年输入无效 this year: invalid input";'
-            'IF(ISNA(%s);"上年缺少输入 last year: an input is missing";'
-            'IF(ISERROR(%s);"上年输入无效 last year: invalid input";""))))'
-            % (b, b, c, c), "kpi_label")
+        put(sh, "K%d" % r, wrap(note_formula(b, c)), "kpi_label")
+        cond_format(sh, "K%d" % r, pre)
         sh.getCellRangeByName("K%d" % r).CharHeight = 8.0
         sh.getCellRangeByName("K%d" % r).CharHeightAsian = 8.0
     last = IND_ROW[INDICATORS[-1][0]]
@@ -520,9 +597,10 @@ def build_indicators(book):
         '的 Fisher 精确检验 (RATETEST)。 Interval: Wilson "&TEXT(Confidence;'
         '"0%")&" confidence interval (RATECI); p: Fisher\'s exact test against '
         'last year (RATETEST)."',
-        "目标为示例值，可在黄色单元格修改。绿色 = 达标，红色 = 未达标，灰色 = 无法计算。"
-        " Targets are examples: change them in the yellow cells. Green = met, "
-        "red = not met, grey = cannot be computed.",
+        "目标为示例值，可在黄色单元格修改。绿色 = 达标，红色 = 未达标，灰色 = 无法计算，"
+        "橙色 = 需要 kpicalc 扩展。 Targets are examples: change them in the "
+        "yellow cells. Green = met, red = not met, grey = cannot be computed, "
+        "orange = needs the kpicalc add-in.",
     ]
     for i, text in enumerate(notes):
         row = last + 2 + i
@@ -568,6 +646,16 @@ def series_cols():
     """Column of each input key on the hidden Series sheet (A year, B the
     History row)."""
     return {k: col_letter(2 + i) for i, k in enumerate(KEYS)}
+
+
+def build_probe(book):
+    """The add-in probe (layout.ADDIN_NAME): TRUE while the kpicalc add-in
+    answers. Named before any formula uses the name."""
+    sh = book.sheet(ADDIN_SHEET)
+    put(sh, ADDIN_LABEL_CELL, "kpicalc_addin")
+    put(sh, ADDIN_CELL, ADDIN_PROBE)
+    add_name(book.doc, ADDIN_NAME, "$%s.$%s$%s" % (ADDIN_SHEET, ADDIN_CELL[0],
+                                                  ADDIN_CELL[1:]))
 
 
 def build_series(book):
@@ -628,14 +716,16 @@ def build_trend(book):
     put(sh, "A2", '="数据来源 Source: "&IF(ReportSource="";"—";ReportSource)',
         "kpi_note")
     merge(sh, "A2:O2")
-    put(sh, "A3", "斜率和预测值至少需要 2 个年份的数据，p 值、R²、方向和预测区间至少 3 个；"
+    put(sh, "A3", needs_banner(
+        "斜率和预测值至少需要 2 个年份的数据，p 值、R²、方向和预测区间至少 3 个；"
         "不足时显示 #DIV/0!（函数的约定结果，不是故障）。空白年份被跳过。预测值限制在"
         "可能范围内（件数 ≥ 0，比率 0–100%）。 Slopes and the forecast need at "
         "least 2 years of data; p-values, R², the direction and the "
         "prediction interval at least 3. With fewer they show #DIV/0! (the "
         "functions' documented result, not a fault). Years without data are "
         "skipped. Forecasts are kept within the possible range (counts ≥ 0, "
-        "rates 0–100%).", "kpi_note")
+        "rates 0–100%)."), "kpi_note")
+    cond_format(sh, "A3", [NOADDIN_RULE])
     merge(sh, "A3:O3")
     sh.Rows.getByIndex(2).Height = 1300
     put(sh, "A4", '="斜率、方向：最小二乘与 Mann–Kendall/Sen；α = "&Alpha&"，'
@@ -674,33 +764,43 @@ def build_trend(book):
         r = TREND_STAT_ROW[key]
         vals = "$%s$%d:$%s$%d" % (col, y0, col, y1)
         put(sh, "A%d" % r, bi(zh, en), "kpi_label")
-        put(sh, "B%d" % r, "=COUNT(%s)" % vals, "kpi_calc", f_count)
+        # the years of data of a series computed by the add-in: not 0
+        # when the add-in is missing
+        if key in ADDIN_INDICATORS:
+            put(sh, "B%d" % r, needs("=COUNT(%s)" % vals), "kpi_calc",
+                f_count)
+            cond_format(sh, "B%d" % r, [NOADDIN_RULE])
+        else:
+            put(sh, "B%d" % r, "=COUNT(%s)" % vals, "kpi_calc", f_count)
         # slopes of rates in percentage points per year
         scale = "*100" if kind == "rate" else ""
-        put(sh, "C%d" % r, "=TRENDSLOPE(%s;%s)%s" % (vals, years, scale),
+        put(sh, "C%d" % r, needs("=TRENDSLOPE(%s;%s)%s" % (vals, years,
+                                                           scale)),
             "kpi_calc", f_slope_rate if kind == "rate" else f_slope)
-        put(sh, "D%d" % r, "=TRENDPVALUE(%s;%s)" % (vals, years), "kpi_calc",
-            f_p)
-        put(sh, "E%d" % r, "=INDEX(TRENDSTATS(%s;%s);1;5)" % (vals, years),
+        put(sh, "D%d" % r, needs("=TRENDPVALUE(%s;%s)" % (vals, years)),
             "kpi_calc", f_p)
-        put(sh, "F%d" % r, "=MKTEST(%s;%s)" % (vals, years), "kpi_calc", f_p)
+        put(sh, "E%d" % r, needs("=INDEX(TRENDSTATS(%s;%s);1;5)"
+                                 % (vals, years)), "kpi_calc", f_p)
+        put(sh, "F%d" % r, needs("=MKTEST(%s;%s)" % (vals, years)),
+            "kpi_calc", f_p)
         for c, extra in (("G", ""), ("H", ";Confidence;-1"),
                          ("I", ";Confidence;1")):
-            put(sh, "%s%d" % (c, r), "=SENSLOPE(%s;%s%s)%s"
-                % (vals, years, extra, scale), "kpi_calc",
-                f_slope_rate if kind == "rate" else f_slope)
-        put(sh, "J%d" % r, "=TRENDDIR(%s;%s;Alpha)" % (vals, years),
+            put(sh, "%s%d" % (c, r), needs("=SENSLOPE(%s;%s%s)%s"
+                                           % (vals, years, extra, scale)),
+                "kpi_calc", f_slope_rate if kind == "rate" else f_slope)
+        put(sh, "J%d" % r, needs("=TRENDDIR(%s;%s;Alpha)" % (vals, years)),
             "kpi_calc", f_dir)
         for c, extra in (("K", ""), ("L", ";Confidence;-1"),
                          ("M", ";Confidence;1")):
             fc = "TRENDFORECAST(%s;%s;ReportYear+1%s)" % (vals, years, extra)
             # within the possible range: counts >= 0, rates in [0, 1]
             fc = ("MIN(1;MAX(0;%s))" if kind == "rate" else "MAX(0;%s)") % fc
-            put(sh, "%s%d" % (c, r), "=" + fc, "kpi_calc",
+            put(sh, "%s%d" % (c, r), needs("=" + fc), "kpi_calc",
                 f_rate if kind == "rate" else f_fc)
         for c in "CDEFGHIJKLM":
             cond_format(sh, "%s%d" % (c, r),
-                        [("ISERROR(%s%d)" % (c, r), "kpi_missing")])
+                        [NOADDIN_RULE,
+                         ("ISERROR(%s%d)" % (c, r), "kpi_missing")])
     # the series table
     th = TREND_TABLE_HEADER_ROW
     put(sh, "A%d" % (th - 1), "历年数据（近 %d 年） Series (last %d years)"
@@ -719,7 +819,11 @@ def build_trend(book):
         sr = 2 + i
         put(sh, "A%d" % r, "=Series.$A$%d" % sr, "kpi_calc", book.fmt("0"))
         for key, col, zh, en, kind in TREND_SERIES:
-            put(sh, "%s%d" % (col, r), trend_value_formula(key, sr),
+            fv = trend_value_formula(key, sr)
+            if key in ADDIN_INDICATORS:
+                fv = needs(fv)
+                cond_format(sh, "%s%d" % (col, r), [NOADDIN_RULE])
+            put(sh, "%s%d" % (col, r), fv,
                 "kpi_calc", f_rate if kind == "rate" else f_count)
         sc = series_cols()
         for cols, (x, n) in ((("C", "D"), ("certified", "required")),
@@ -727,10 +831,12 @@ def build_trend(book):
             xs = "Series.$%s$%d" % (sc[x], sr)
             ns = "Series.$%s$%d" % (sc[n], sr)
             rng = sh.getCellRangeByName("%s%d:%s%d" % (cols[0], r, cols[1], r))
-            rng.setArrayFormula('IF(COUNT(%s;%s)<2;"";RATECI(%s;%s;Confidence))'
-                                % (xs, ns, xs, ns))
+            rng.setArrayFormula(needs('=IF(COUNT(%s;%s)<2;"";RATECI(%s;%s;'
+                                      'Confidence))' % (xs, ns, xs, ns))[1:])
             rng.CellStyle = "kpi_calc"
             rng.NumberFormat = f_rate
+            cond_format(sh, "%s%d:%s%d" % (cols[0], r, cols[1], r),
+                        [NOADDIN_RULE])
     return sh
 
 
@@ -824,7 +930,8 @@ def build_kpi(book):
     sh.Columns.getByIndex(5).Width = 9000
     put(sh, "F1", "kpicalc recalc --summary 读取本表 A、B 两列（键、值）。"
         " `kpicalc recalc --summary` reads columns A and B (key, value) of "
-        "this sheet. #N/A = not available (input missing).", "kpi_note")
+        "this sheet. #N/A = not available (input missing); "
+        + NEEDS_ADDIN + " = the add-in is missing.", "kpi_note")
     sh.getCellRangeByName("F1").IsTextWrapped = True
 
 
@@ -888,6 +995,7 @@ def build_template(office, path):
     # sheets that are not printed (the PDF shows Indicators and Trend)
     for name in ("Input", "History", "KPI", "Series", "Config"):
         book.sheet(name).setPrintAreas(())
+    build_probe(book)
     build_input(book)
     build_history(book)
     build_series(book)

@@ -17,7 +17,14 @@ checks
     every catalogue function the template uses is known to Calc;
   - the printed pages (PDF: Indicators and Trend) and the XLSX export
     (cached values of the add-in cells);
-  - negative controls: the checks fail on a damaged copy.
+  - negative controls: the checks fail on a damaged copy;
+  - then, in a second headless LibreOffice WITHOUT the extension, what a
+    recipient without the add-in sees (tests/samples/noaddin.py): every
+    add-in cell and every guard says "需要 kpicalc 扩展 / needs the kpicalc
+    add-in", nothing blames the analyst; and, when Gnumeric is installed,
+    the same through .xlsx and `ssconvert --recalc`.
+KPICALC_SAMPLES_DIR=DIR checks the workbooks of DIR (laid out as samples/)
+instead of samples/, e.g. an older version of them.
 Ends with "samples: N passed, N failed"; exits non-zero on any failure.
 """
 import glob
@@ -34,15 +41,20 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
 sys.path.insert(0, os.path.join(ROOT, "samples"))
 
+import traceback  # noqa: E402
+
 import uno  # noqa: E402,F401
-from office import prop  # noqa: E402
-from testkit import Report, parse_args, run_groups  # noqa: E402
+from office import Office, prop  # noqa: E402
+from testkit import Report, parse_args  # noqa: E402
 
 import layout as L  # noqa: E402
+import noaddin  # noqa: E402
 
-TEMPLATE = os.path.join(ROOT, "samples", "templates", "annual-report.ots")
-DONGCHEN = os.path.join(ROOT, "samples", "dongchen-2020.ods")
-COUNTY = sorted(glob.glob(os.path.join(ROOT, "samples", "county", "*.ods")))
+SAMPLES = os.environ.get("KPICALC_SAMPLES_DIR") or os.path.join(ROOT,
+                                                                "samples")
+TEMPLATE = os.path.join(SAMPLES, "templates", "annual-report.ots")
+DONGCHEN = os.path.join(SAMPLES, "dongchen-2020.ods")
+COUNTY = sorted(glob.glob(os.path.join(SAMPLES, "county", "*.ods")))
 DOC = os.path.join(ROOT, "docs", "templates.md")
 
 # Every function of the catalogue the template calls.
@@ -264,6 +276,7 @@ def check_dongchen(report, office):
                      "dongchen: last year holds only the 2 earlier lost "
                      "cases: %r" % last)
         check_kpi_sheet(report, doc, "dongchen-2020")
+        noaddin.check_with_addin(report, doc, "dongchen-2020")
         check_exports(report, doc, "dongchen-2020")
     finally:
         doc.close(True)
@@ -280,6 +293,7 @@ def check_county(report, office):
             doc.calculateAll()
             compare_errors(report, name, error_cells(doc), {})
             check_kpi_sheet(report, doc, name)
+            noaddin.check_with_addin(report, doc, name)
             k = kpi_dict(doc)
             units.add(k.get("unit"))
             report.check(str(k.get("unit", "")).endswith("（模拟）"),
@@ -327,6 +341,7 @@ def check_template(report, office):
         compare_errors(report, "template", error_cells(doc),
                        expected_template_errors())
         check_kpi_sheet(report, doc, "template")
+        noaddin.check_with_addin(report, doc, "template")
         empty = all(value(doc, "Input", "C%d" % L.ITEM_ROW[k]) is None
                     for k in L.KEYS)
         report.check(empty and value(doc, "Input", L.YEAR_CELL) is None,
@@ -433,6 +448,22 @@ def check_controls(report, office):
         got = value(doc, "KPI", "B%d" % (2 + L.KPI_KEYS.index("certrate")))
         report.check(got == "#NUM!", "control: CERTRATE(40;34) shows #NUM!, "
                      "got %r" % got)
+        r = L.IND_ROW["certrate"]
+        ind = doc.Sheets.getByName("Indicators")
+        note = ind.getCellRangeByName("K%d" % r).getString()
+        report.check(note == "本年输入无效 this year: invalid input",
+                     "control: with the add-in, #NUM! is still the analyst's "
+                     "invalid input, got %r" % note)
+        # #NAME? with the add-in installed (a function this version of the
+        # add-in lacks) says the add-in is needed, not "invalid input"
+        ind.unprotect("")
+        ind.getCellRangeByName("B%d" % r).setFormula("=NOSUCHKPIFUNCTION(1)")
+        doc.calculateAll()
+        got = {c: ind.getCellRangeByName("%s%d" % (c, r)).getString()
+               for c in "DGK"}
+        report.check(all(v == L.NEEDS_ADDIN for v in got.values()),
+                     "control: #NAME? in 持证率 makes change, target met and "
+                     "note say the add-in is needed: %r" % got)
         # a KPI key renamed: check_kpi_sheet, clean before, reports it
         before = Report(quiet=True)
         check_kpi_sheet(before, doc, "control")
@@ -447,15 +478,83 @@ def check_controls(report, office):
         doc.close(True)
 
 
+def gnumeric_addin_xlsx(report, office, tmp):
+    """The xlsx LibreOffice writes WITH the add-in holds the computed
+    values: read without recalculation they are plausible numbers (the
+    checks fail: the control), recalculated by Gnumeric they say the add-in
+    is missing."""
+    if not shutil.which("ssconvert"):
+        print("gnumeric: ssconvert not installed, skipped")
+        return
+    xlsx = os.path.join(tmp, "dongchen-addin.xlsx")
+    noaddin.export_xlsx(office, DONGCHEN, xlsx)
+    cached = noaddin.ssconvert_sheets(xlsx, recalc=False)
+    quiet = Report(quiet=True)
+    noaddin.check_csv(quiet, cached, "control")
+    b = noaddin.csv_cell(cached, "Indicators", "B%d" % L.IND_ROW["certrate"])
+    report.check(quiet.failed > 0 and b.startswith("0.911"),
+                 "gnumeric control: without --recalc the cached 持证率 %r "
+                 "shows and the check fails" % b)
+    noaddin.check_csv(report, noaddin.ssconvert_sheets(xlsx, recalc=True),
+                      "dongchen xlsx (written with the add-in), ssconvert "
+                      "--recalc")
+
+
+def gnumeric_noaddin_xlsx(report, office, tmp):
+    if not shutil.which("ssconvert"):
+        return
+    for path in (DONGCHEN, COUNTY[0] if COUNTY else None):
+        if not path:
+            continue
+        name = os.path.basename(path)
+        xlsx = os.path.join(tmp, name + "-noaddin.xlsx")
+        noaddin.export_xlsx(office, path, xlsx)
+        noaddin.check_csv(report, noaddin.ssconvert_sheets(xlsx, recalc=True),
+                          "%s xlsx (written without the add-in), ssconvert "
+                          "--recalc" % name)
+
+
+def run(report, groups, office, only):
+    for name, fn in groups:
+        if only and only not in name:
+            continue
+        try:
+            fn(office)
+        except Exception:
+            traceback.print_exc()
+            report.check(False, "%s: raised" % name)
+
+
 def main(argv):
     oxt, only = parse_args(argv)
     report = Report()
+    tmp = tempfile.mkdtemp(prefix="kpicalc-samples-")
     groups = [("docs", lambda o: check_docs(report)),
               ("template", lambda o: check_template(report, o)),
               ("dongchen", lambda o: check_dongchen(report, o)),
               ("county", lambda o: check_county(report, o)),
-              ("controls", lambda o: check_controls(report, o))]
-    return run_groups("samples", report, groups, oxt, only)
+              ("controls", lambda o: check_controls(report, o)),
+              ("gnumeric", lambda o: gnumeric_addin_xlsx(report, o, tmp))]
+    # what a recipient without the add-in sees: a second office, no
+    # extension installed
+    bare = [("noaddin-call", lambda o: noaddin.raw_call(report, o)),
+            ("noaddin-books", lambda o: noaddin.check_books(
+                report, o, TEMPLATE, [DONGCHEN] + COUNTY)),
+            ("noaddin-control", lambda o: noaddin.control(report, o,
+                                                          DONGCHEN)),
+            ("noaddin-gnumeric", lambda o: gnumeric_noaddin_xlsx(report, o,
+                                                                 tmp))]
+    try:
+        if any(not only or only in n for n, _f in groups):
+            with Office(oxt) as office:
+                run(report, groups, office, only)
+        if any(not only or only in n for n, _f in bare):
+            with Office(oxt, install=False) as office:
+                run(report, bare, office, only)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("samples: %d passed, %d failed" % (report.passed, report.failed))
+    return 1 if report.failed or report.passed == 0 else 0
 
 
 if __name__ == "__main__":
