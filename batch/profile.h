@@ -2,7 +2,9 @@
  * worker, under ${XDG_CACHE_HOME:-$HOME/.cache}/kpicalc/<version>-<hash of
  * the extension>/worker-<k> (--profile-dir DIR replaces
  * ${XDG_CACHE_HOME:-$HOME/.cache}/kpicalc), each with the add-in
- * extension installed and these settings: formulas always recalculated on
+ * extension installed (by the office itself, through its deployment API:
+ * no unopkg, no other user, so it works as root without user namespaces
+ * and in any folder) and these settings: formulas always recalculated on
  * load (ODF and OOXML), macros never run, links never updated, no document
  * locking, no recovery data. A profile is built in a temporary folder and
  * renamed into place, and is locked (flock) while a run uses it, so that
