@@ -43,6 +43,7 @@ struct options {
     const char *profile_dir;
     int quiet;
     int csv_bom;
+    int portable;
     char **paths;
     int npaths;
 };
@@ -97,6 +98,13 @@ static void usage_recalc(FILE *f)
             "                          indicators of its KPI sheet) to "
             "FILE.csv or\n"
             "                          FILE.json\n"
+            "      --portable          write each cell that calls a kpicalc "
+            "function as\n"
+            "                          its value (native formulas stay): "
+            "for people\n"
+            "                          who open the files in Excel, WPS or "
+            "a LibreOffice\n"
+            "                          without kpicalc\n"
             "      --csv-bom           start CSV files (outputs and summary) "
             "with a\n"
             "                          UTF-8 byte-order mark, which Excel "
@@ -186,7 +194,8 @@ enum {
     OPT_RETRIES,
     OPT_EXTENSION,
     OPT_PROFILE_DIR,
-    OPT_CSV_BOM
+    OPT_CSV_BOM,
+    OPT_PORTABLE
 };
 
 /* Parses "recalc"'s options; returns -1 to go on, or an exit status. */
@@ -206,6 +215,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         {"extension", required_argument, NULL, OPT_EXTENSION},
         {"profile-dir", required_argument, NULL, OPT_PROFILE_DIR},
         {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
+        {"portable", no_argument, NULL, OPT_PORTABLE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -300,6 +310,9 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         case OPT_CSV_BOM:
             o->csv_bom = 1;
             break;
+        case OPT_PORTABLE:
+            o->portable = 1;
+            break;
         case 'q':
             o->quiet = 1;
             break;
@@ -327,6 +340,13 @@ static int parse_recalc(int argc, char **argv, struct options *o)
                            NULL);
     if (to_given && !o->outdir)
         return usage_error("--to needs -o DIR to write into%s", NULL);
+    if (o->portable && o->in_place)
+        return usage_error("--portable replaces the add-in's formulas by "
+                           "values: it cannot go with --in-place, which "
+                           "would lose them in the workbook itself%s",
+                           NULL);
+    if (o->portable && !o->outdir)
+        return usage_error("--portable needs -o DIR to write into%s", NULL);
     return -1;
 }
 
@@ -363,6 +383,35 @@ static int find_extension(struct options *o, char **oxt)
     return -1;
 }
 
+/* -o must not be an input folder (nor the folder of an input file): the
+ * outputs would mix with the workbooks and be read as inputs next time.
+ * Returns an exit status, or -1 to go on. */
+static int check_outdir(const struct options *o)
+{
+    if (!o->outdir)
+        return -1;
+    char out[PATH_MAX], in[PATH_MAX];
+    if (!realpath(o->outdir, out))
+        return -1; /* it does not exist yet: it is no input folder */
+    for (int i = 0; i < o->npaths; i++) {
+        struct stat st;
+        if (stat(o->paths[i], &st) != 0 || !realpath(o->paths[i], in))
+            continue;
+        if (!S_ISDIR(st.st_mode)) {
+            char *slash = strrchr(in, '/');
+            if (slash == in)
+                slash[1] = '\0';
+            else if (slash)
+                *slash = '\0';
+        }
+        if (strcmp(in, out) == 0)
+            return usage_error("-o %s is the folder of the input workbooks: "
+                               "give an output folder of its own",
+                               o->outdir);
+    }
+    return -1;
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -378,6 +427,7 @@ struct run {
     size_t n;
     struct kc_progress progress;
     double last_summary;
+    int summary_failed; /* the final summary could not be written */
 };
 
 static void write_summary(struct run *r, int final)
@@ -388,9 +438,11 @@ static void write_summary(struct run *r, int final)
     if (kc_summary_write(r->o->summary, r->files, r->results, r->n,
                          r->o->csv_bom, err, sizeof err) != 0) {
         if (final) {
-            char line[600];
-            snprintf(line, sizeof line, "kpicalc: summary: %s", err);
+            char line[1200];
+            snprintf(line, sizeof line, "kpicalc: summary: cannot write %s: %s",
+                     r->o->summary, err);
             kc_progress_say(&r->progress, line);
+            r->summary_failed = 1;
         }
     }
     r->last_summary = kc_now();
@@ -469,6 +521,33 @@ static void check_clashes(struct kc_job *jobs, struct kc_result *results,
     free(v);
 }
 
+/* Without --portable, .xlsx and .xls outputs keep the add-in's formulas,
+ * which Excel and WPS show as #NAME?: one warning for the run. */
+static void warn_addin_calls(const struct options *o,
+                             const struct kc_result *results, size_t n)
+{
+    int foreign = 0;
+    for (int f = 0; f < o->nto; f++)
+        foreign |=
+            strcmp(o->to[f], "xlsx") == 0 || strcmp(o->to[f], "xls") == 0;
+    if (o->portable || !foreign)
+        return;
+    size_t books = 0;
+    long cells = 0;
+    for (size_t i = 0; i < n; i++)
+        if (results[i].state == KC_OK && results[i].addin_cells > 0) {
+            books++;
+            cells += results[i].addin_cells;
+        }
+    if (books)
+        fprintf(stderr,
+                "kpicalc: warning: the .xlsx/.xls outputs of %zu workbook%s "
+                "keep %ld cells that call kpicalc functions: Excel, WPS and "
+                "a LibreOffice without kpicalc show them as #NAME?. "
+                "--portable writes their values instead.\n",
+                books, books == 1 ? "" : "s", cells);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -524,8 +603,11 @@ static int recalc(struct options *o)
                 lo);
         return 1;
     }
+    int rc = check_outdir(o);
+    if (rc >= 0)
+        return rc;
     char *oxt = NULL;
-    int rc = find_extension(o, &oxt);
+    rc = find_extension(o, &oxt);
     if (rc >= 0)
         return rc;
     char *outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
@@ -567,6 +649,7 @@ static int recalc(struct options *o)
         abs[i] = kc_abspath(e->path);
         jobs[i].input = abs[i] ? abs[i] : e->path;
         results[i].error_cells = -1;
+        results[i].addin_cells = -1;
         if (e->error || !abs[i]) {
             /* a worker is given absolute paths only */
             results[i].state = KC_FAILED;
@@ -638,6 +721,11 @@ static int recalc(struct options *o)
     struct kc_pool_stats stats = {0};
     struct kc_profile *profiles = calloc((size_t)workers + 1, sizeof *profiles);
     char *run_tmp = NULL;
+    int run_lock = -1;
+    /* names this run's folders apart from every other run's, on any host */
+    char run_tag[128];
+    if (kc_run_tag(run_tag, sizeof run_tag) != 0)
+        snprintf(run_tag, sizeof run_tag, "run-%ld", (long)getpid());
     double t0 = kc_now();
     int acquired = 0;
     if (workers > 0) {
@@ -665,12 +753,13 @@ static int recalc(struct options *o)
          * the staging folders of their workers beside our outputs */
         kc_sweep_stale(tmpdir, "kpicalc-run-", "-");
         sweep_output_folders(jobs, n);
-        char name[64];
-        snprintf(name, sizeof name, "kpicalc-run-%ld-XXXXXX", (long)getpid());
-        char *tmpl = kc_path_join(tmpdir, name);
-        run_tmp = tmpl ? mkdtemp(tmpl) : NULL;
-        if (!run_tmp) {
-            free(tmpl);
+        char name[160];
+        snprintf(name, sizeof name, "kpicalc-run-%s", run_tag);
+        run_tmp = kc_path_join(tmpdir, name);
+        if (!run_tmp ||
+            kc_make_locked_dir(run_tmp, &run_lock, err, sizeof err) != 0) {
+            free(run_tmp);
+            run_tmp = NULL;
             fail_pending(results, n, "cannot create a temporary folder");
         }
     }
@@ -692,9 +781,11 @@ static int recalc(struct options *o)
             .retries = o->retries,
             .scan = o->summary != NULL,
             .csv_bom = o->csv_bom,
+            .portable = o->portable,
             .lo_program = lo,
             .profiles = profiles,
             .run_tmp = run_tmp,
+            .run_tag = run_tag,
             .stop = &stop_requested,
             .on_result = on_result,
             .ctx = &run,
@@ -704,6 +795,7 @@ static int recalc(struct options *o)
             fail_pending(results, n, err);
         }
         kc_rmtree(run_tmp);
+        close(run_lock);
     }
     size_t unprocessed = 0;
     if (stop_requested) {
@@ -752,6 +844,7 @@ static int recalc(struct options *o)
     }
     if (failed && pool_failed)
         fprintf(stderr, "kpicalc: %s\n", err);
+    warn_addin_calls(o, results, n);
     for (int i = 0; i < acquired; i++)
         kc_profile_release(&profiles[i]);
     free(profiles);
@@ -778,7 +871,7 @@ static int recalc(struct options *o)
         signal(sig, SIG_DFL);
         raise(sig);
     }
-    return failed ? 1 : 0;
+    return failed || run.summary_failed ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "fods.h"
+#include "outcheck.h"
 #include "fsutil.h"
 #include "paths.h"
 #include "profile.h"
@@ -781,7 +782,12 @@ static int roll(const struct job *j, char *err, size_t errsz)
                  wrong == 1 ? "" : "s", e2);
         goto out;
     }
-    if (rename(j->tmp_out, j->out) != 0) {
+    /* whole as a file too, read by kpicalc's own readers, and on disk */
+    if (kc_output_check(j->tmp_out, j->fmt, e2, sizeof e2) != 0) {
+        snprintf(err, errsz, "output check failed: %s", e2);
+        goto out;
+    }
+    if (kc_fsync_path(j->tmp_out) != 0 || rename(j->tmp_out, j->out) != 0) {
         snprintf(err, errsz, "cannot write %s: %s", j->out, strerror(errno));
         goto out;
     }

@@ -190,7 +190,8 @@ static int spawn(struct pool *p, int slot)
         char scratch[4096];
         scratch_dir(cfg, slot, getpid(), scratch, sizeof scratch);
         struct kc_worker_cfg wc = {cfg->lo_program, cfg->profiles[slot].url,
-                                   scratch};
+                                   cfg->profiles[slot].dir, scratch,
+                                   cfg->run_tag};
         kc_worker_run(&wc, jp[0], rp[1]);
     }
     setpgid(pid, pid);
@@ -218,7 +219,7 @@ static void clean_after(struct pool *p, int slot, pid_t pid, size_t job)
         char *dir = kc_dirname(j->final[i]);
         if (!dir)
             continue;
-        char *stage = kc_stage_dir(dir, (long)pid);
+        char *stage = kc_stage_dir(dir, p->cfg->run_tag, (long)pid);
         if (stage)
             kc_rmtree(stage);
         free(stage);
@@ -277,6 +278,7 @@ static void lost_job(struct pool *p, size_t job, const char *why, int retry)
     else
         snprintf(msg, sizeof msg, "%s", why);
     r->error_cells = -1;
+    r->addin_cells = -1;
     finish(p, job, KC_FAILED, msg);
 }
 
@@ -338,17 +340,21 @@ static int handle_line(struct pool *p, int slot, char *line)
     } else if (n >= 1 && strcmp(f[0], "FATAL") == 0) {
         snprintf(p->start_error, sizeof p->start_error, "%s",
                  n > 1 ? f[1] : "LibreOffice did not start");
-    } else if (n >= 5 && strcmp(f[0], "RES") == 0 && w->state == W_BUSY &&
+        /* a reason that a new worker would meet again: no more tries */
+        if (n > 2 && strcmp(f[2], "permanent") == 0)
+            p->start_failures = START_FAILURES_MAX;
+    } else if (n >= 6 && strcmp(f[0], "RES") == 0 && w->state == W_BUSY &&
                strtoul(f[1], NULL, 10) == w->job) {
         struct kc_result *r = &p->results[w->job];
         r->seconds = kc_now() - w->started;
         r->error_cells = *f[3] ? strtol(f[3], NULL, 10) : -1;
+        r->addin_cells = *f[4] ? strtol(f[4], NULL, 10) : -1;
         kc_kpi_list_free(&r->kpis);
-        for (int i = 5; i + 2 < n; i += 3)
+        for (int i = 6; i + 2 < n; i += 3)
             kc_kpi_add(&r->kpis, f[i], f[i + 2], f[i + 1][0]);
         w->state = W_IDLE;
         w->docs++;
-        finish(p, w->job, strcmp(f[2], "ok") == 0 ? KC_OK : KC_FAILED, f[4]);
+        finish(p, w->job, strcmp(f[2], "ok") == 0 ? KC_OK : KC_FAILED, f[5]);
         /* restart a worker that did its share or grew too big */
         long rss = worker_kb(w->pid, 0);
         if (w->docs >= p->cfg->max_docs ||
@@ -403,9 +409,10 @@ static int assign(struct pool *p, int slot)
     kc_rec_field(&b, "JOB");
     kc_rec_fieldf(&b, "%zu", job);
     kc_rec_field(&b, j->input);
-    /* flags: s scan the cells, b byte-order mark in CSV outputs */
-    kc_rec_fieldf(&b, "%s%s", p->cfg->scan ? "s" : "",
-                  p->cfg->csv_bom ? "b" : "");
+    /* flags: s scan the cells, b byte-order mark in CSV outputs,
+     * p portable outputs */
+    kc_rec_fieldf(&b, "%s%s%s", p->cfg->scan ? "s" : "",
+                  p->cfg->csv_bom ? "b" : "", p->cfg->portable ? "p" : "");
     kc_rec_field(&b, j->backup ? j->backup : "");
     for (int i = 0; i < j->nout; i++) {
         kc_rec_field(&b, j->fmt[i]);

@@ -7,12 +7,15 @@
  *
  * Records (see proto.h), parent to worker:
  *   JOB id input flags backup [format final]...   (at most KC_MAX_OUTPUTS
- *   outputs; flags: s scan the cells, b a byte-order mark in CSV files)
+ *   outputs; flags: s scan the cells, b a byte-order mark in CSV files,
+ *   p portable outputs: add-in results frozen to values)
  * worker to parent:
- *   READY | FATAL message
- *   RES id ok|failed error_cells message [key type value]...
- * A staged output lives in <folder of final>/.kpicalc-<worker pid>.tmp until
- * it is complete; the parent removes that folder when it kills a worker. */
+ *   READY | FATAL message [permanent]   (permanent: a new worker would fail
+ *   the same way, e.g. the add-in does not answer)
+ *   RES id ok|failed error_cells addin_cells message [key type value]...
+ * A staged output lives in <folder of final>/.kpicalc-<run tag>-<worker
+ * pid>.tmp until it is complete and checked; the parent removes that folder
+ * when it kills a worker. */
 #ifndef KPICALC_POOL_H
 #define KPICALC_POOL_H
 
@@ -37,6 +40,7 @@ enum kc_state { KC_PENDING = 0, KC_OK, KC_FAILED };
 struct kc_result {
     enum kc_state state;
     long error_cells; /* -1 when unknown */
+    long addin_cells; /* cells calling the add-in; -1 when not counted */
     char *message;    /* why it failed, or notes; may be NULL */
     struct kc_kpi_list kpis;
     double seconds;
@@ -51,9 +55,11 @@ struct kc_pool_cfg {
     int retries;     /* extra attempts after a worker crash */
     int scan;        /* read indicators and count error cells */
     int csv_bom;     /* CSV outputs start with a UTF-8 byte-order mark */
+    int portable;    /* workbook outputs carry add-in results as values */
     const char *lo_program;
     struct kc_profile *profiles; /* one per worker */
     const char *run_tmp;         /* private folder for this run */
+    const char *run_tag;         /* kc_run_tag: names the staging folders */
     volatile sig_atomic_t *stop; /* set by a signal: stop the run */
     void (*on_result)(void *ctx, size_t index);
     void *ctx;

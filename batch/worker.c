@@ -3,8 +3,10 @@
 
 #include "buf.h"
 #include "fods.h"
+#include "freeze.h"
 #include "fsutil.h"
 #include "kpi.h"
+#include "outcheck.h"
 #include "paths.h"
 #include "pool.h"
 #include "proto.h"
@@ -14,7 +16,9 @@
 #include "zipcheck.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -177,44 +181,252 @@ static int doc_open(struct wdoc *d, const char *path, const char *url,
     return 0;
 }
 
+/* The add-in probe: a flat ODF workbook with one known call, whose answer
+ * 31/34 proves that the add-in is loaded and computes. */
+static const char probe_doc[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<office:document "
+    "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+    "xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" "
+    "xmlns:of=\"urn:oasis:names:tc:opendocument:xmlns:of:1.2\" "
+    "office:version=\"1.3\" "
+    "office:mimetype=\"application/vnd.oasis.opendocument.spreadsheet\">"
+    "<office:body><office:spreadsheet><table:table table:name=\"probe\">"
+    "<table:table-row><table:table-cell "
+    "table:formula=\"of:=ORG.KPICALC.KPICALC.CERTRATE(31;34)\"/>"
+    "</table:table-row></table:table></office:spreadsheet></office:body>"
+    "</office:document>\n";
+
+struct probe_cell {
+    int seen;
+    enum kc_cell_type type;
+    char value[64], text[64];
+};
+
+static int probe_begin(void *ctx, const char *name)
+{
+    (void)ctx;
+    (void)name;
+    return 0;
+}
+
+static int probe_on_cell(void *ctx, long row, long col, const struct kc_cell *c)
+{
+    struct probe_cell *p = ctx;
+    if (row == 0 && col == 0) {
+        p->seen = 1;
+        p->type = c->type;
+        snprintf(p->value, sizeof p->value, "%s", c->value);
+        snprintf(p->text, sizeof p->text, "%s", c->text);
+    }
+    return 0;
+}
+
+static int probe_end(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/* Looks for the add-in's library below DIR (the worker's profile, where
+ * the extension was installed); a malloc'd path or NULL. */
+static char *find_library(const char *dir, int depth)
+{
+    DIR *d = depth < 12 ? opendir(dir) : NULL;
+    if (!d)
+        return NULL;
+    char *found = NULL;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char *p = kc_path_join(dir, de->d_name);
+        struct stat st;
+        if (p && lstat(p, &st) == 0) {
+            if (S_ISREG(st.st_mode) && strcmp(de->d_name, "libkpicalc.so") == 0)
+                found = strdup(p);
+            else if (S_ISDIR(st.st_mode))
+                found = find_library(p, depth + 1);
+        }
+        free(p);
+    }
+    closedir(d);
+    return found;
+}
+
+/* Why the add-in does not answer, as the dynamic loader tells it: the
+ * library that cannot be loaded, by name. */
+static void addin_reason(const struct kc_worker_cfg *cfg, char *out,
+                         size_t outsz)
+{
+    char *lib = cfg->profile_dir ? find_library(cfg->profile_dir, 0) : NULL;
+    if (!lib) {
+        snprintf(out, outsz,
+                 "the kpicalc extension is not installed in the worker's "
+                 "profile (kpicalc.oxt beside kpicalc, --extension or "
+                 "KPICALC_OXT)");
+        return;
+    }
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(out, outsz, "its library cannot be loaded: %s", e ? e : lib);
+    } else {
+        dlclose(h);
+        snprintf(out, outsz,
+                 "its library loads, but LibreOffice does not call it "
+                 "(is the extension registered?)");
+    }
+    free(lib);
+}
+
+/* Proves that the add-in answers: 0, or -1 with the reason in MSG. */
+static int probe_addin(const struct kc_worker_cfg *cfg, char *msg, size_t msgsz)
+{
+    char err[1024], why[1200];
+    char *in = kc_path_join(cfg->scratch, "probe.fods");
+    char *out = kc_path_join(cfg->scratch, "probe-out.fods");
+    char *inurl = in ? kc_file_url(in) : NULL;
+    char *outurl = out ? kc_file_url(out) : NULL;
+    struct probe_cell cell = {0};
+    struct kc_sheet_sink sink = {&cell, probe_begin, probe_on_cell, probe_end};
+    struct kc_scan_result sres;
+    struct wdoc d = {NULL, NULL};
+    int rc = -1;
+    why[0] = '\0';
+    if (!inurl || !outurl)
+        snprintf(why, sizeof why, "out of memory");
+    else if (kc_write_atomic(in, probe_doc, sizeof probe_doc - 1, err,
+                             sizeof err) != 0)
+        snprintf(why, sizeof why, "cannot write its test workbook: %s", err);
+    else if (doc_open(&d, in, inurl, NULL, err, sizeof err) != 0)
+        snprintf(why, sizeof why, "its test workbook does not open: %s", err);
+    else if (doc_save(&d, outurl, "fods", "cannot export its test workbook",
+                      err, sizeof err) != 0)
+        snprintf(why, sizeof why, "%s", err);
+    else if (kc_fods_scan(out, &sink, &sres, err, sizeof err) != 0)
+        snprintf(why, sizeof why, "cannot read its test workbook: %s", err);
+    else if (cell.type == KC_CELL_NUMBER &&
+             fabs(strtod(cell.value, NULL) - 31.0 / 34.0) < 1e-12)
+        rc = 0;
+    doc_close(&d);
+    if (rc != 0 && !why[0]) {
+        char reason[1024];
+        addin_reason(cfg, reason, sizeof reason);
+        snprintf(why, sizeof why, "=CERTRATE(31;34) gives %s: %s",
+                 cell.seen && cell.text[0] ? cell.text : "nothing", reason);
+    }
+    if (rc != 0)
+        snprintf(msg, msgsz,
+                 "the kpicalc add-in does not work in this LibreOffice: %s",
+                 why);
+    if (in)
+        unlink(in);
+    if (out)
+        unlink(out);
+    free(in);
+    free(out);
+    free(inurl);
+    free(outurl);
+    return rc;
+}
+
 struct output {
     const char *fmt;   /* ods, fods, xlsx, xls, pdf, csv */
     const char *final; /* the file to produce (for csv: the stem's name) */
     char *dir;         /* its folder */
     char *stage;       /* the staging folder in it */
+    int stage_lock;    /* held while the staging folder is in use */
 };
 
 struct job {
     const char *id, *input, *backup;
-    int scan, bom;
+    int scan, bom, portable;
     struct output out[KC_MAX_OUTPUTS];
     int nout;
 };
 
-/* Sends one fan-out of reader callbacks to up to two sinks. */
+/* What one workbook's run found out, beside its indicators. */
+struct outcome {
+    long error_cells; /* -1 when the cells were not read */
+    long addin_cells; /* cells calling the add-in; -1 when not counted */
+};
+
+/* Sends one fan-out of reader callbacks to up to three sinks. */
 struct fanout {
-    struct kc_sheet_sink *a, *b;
+    struct kc_sheet_sink *s[3];
 };
 
 static int fan_begin(void *ctx, const char *name)
 {
     struct fanout *f = ctx;
-    return (f->a ? f->a->sheet_begin(f->a->ctx, name) : 0) |
-           (f->b ? f->b->sheet_begin(f->b->ctx, name) : 0);
+    int rc = 0;
+    for (int i = 0; i < 3; i++)
+        rc |= f->s[i] ? f->s[i]->sheet_begin(f->s[i]->ctx, name) : 0;
+    return rc;
 }
 
 static int fan_cell(void *ctx, long row, long col, const struct kc_cell *c)
 {
     struct fanout *f = ctx;
-    return (f->a ? f->a->cell(f->a->ctx, row, col, c) : 0) |
-           (f->b ? f->b->cell(f->b->ctx, row, col, c) : 0);
+    int rc = 0;
+    for (int i = 0; i < 3; i++)
+        rc |= f->s[i] ? f->s[i]->cell(f->s[i]->ctx, row, col, c) : 0;
+    return rc;
 }
 
 static int fan_end(void *ctx)
 {
     struct fanout *f = ctx;
-    return (f->a ? f->a->sheet_end(f->a->ctx) : 0) |
-           (f->b ? f->b->sheet_end(f->b->ctx) : 0);
+    int rc = 0;
+    for (int i = 0; i < 3; i++)
+        rc |= f->s[i] ? f->s[i]->sheet_end(f->s[i]->ctx) : 0;
+    return rc;
+}
+
+/* The extent of the cells read: how many there are, and the first sheet
+ * too large for .xls (65,536 rows, 256 columns). */
+struct extent {
+    long cells;
+    char sheet[256];
+    long rows, cols; /* of the current sheet */
+    char big[256];   /* the first sheet over the .xls limits */
+    long big_rows, big_cols;
+};
+
+#define XLS_MAX_ROWS 65536L
+#define XLS_MAX_COLS 256L
+
+static int ext_begin(void *ctx, const char *name)
+{
+    struct extent *e = ctx;
+    snprintf(e->sheet, sizeof e->sheet, "%s", name);
+    e->rows = e->cols = 0;
+    return 0;
+}
+
+static int ext_cell(void *ctx, long row, long col, const struct kc_cell *c)
+{
+    struct extent *e = ctx;
+    if (c->type == KC_CELL_EMPTY)
+        return 0;
+    e->cells++;
+    if (row + 1 > e->rows)
+        e->rows = row + 1;
+    if (col + 1 > e->cols)
+        e->cols = col + 1;
+    return 0;
+}
+
+static int ext_end(void *ctx)
+{
+    struct extent *e = ctx;
+    if (!e->big[0] && (e->rows > XLS_MAX_ROWS || e->cols > XLS_MAX_COLS)) {
+        snprintf(e->big, sizeof e->big, "%s", e->sheet);
+        e->big_rows = e->rows;
+        e->big_cols = e->cols;
+    }
+    return 0;
 }
 
 /* Keeps the file FINAL under the name BACKUP (a hard link, replacing an
@@ -238,6 +450,62 @@ static int keep_backup(const char *final, const char *backup, char *msg,
         rc = -1;
     }
     free(tmp);
+    return rc;
+}
+
+/* Checks what was staged for O as whole files of its format, read back by
+ * kpicalc's own readers (outcheck.c), before anything is published: its
+ * file, or for CSV every sheet's file. */
+static int check_staged(const struct output *o, char *msg, size_t msgsz)
+{
+    char err[1024];
+    if (strcmp(o->fmt, "csv") != 0) {
+        char *staged = kc_path_join(o->stage, kc_basename(o->final));
+        struct stat st;
+        int rc = -1;
+        if (!staged)
+            snprintf(msg, msgsz, "out of memory");
+        else if (stat(staged, &st) != 0)
+            snprintf(msg, msgsz,
+                     "output check failed: LibreOffice wrote no "
+                     "%s",
+                     kc_basename(o->final));
+        else if (kc_output_check(staged, o->fmt, err, sizeof err) != 0)
+            snprintf(msg, msgsz,
+                     "output check failed: %s: %s (nothing of this workbook "
+                     "was written)",
+                     kc_basename(o->final), err);
+        else
+            rc = 0;
+        free(staged);
+        return rc;
+    }
+    DIR *d = opendir(o->stage);
+    if (!d) {
+        snprintf(msg, msgsz, "cannot read %s: %s", o->stage, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (de->d_name[0] == '.' || nl < 4 ||
+            strcmp(de->d_name + nl - 4, ".csv") != 0)
+            continue;
+        char *staged = kc_path_join(o->stage, de->d_name);
+        if (!staged) {
+            snprintf(msg, msgsz, "out of memory");
+            rc = -1;
+        } else if (kc_output_check(staged, "csv", err, sizeof err) != 0) {
+            snprintf(msg, msgsz,
+                     "output check failed: %s: %s (nothing of this workbook "
+                     "was written)",
+                     de->d_name, err);
+            rc = -1;
+        }
+        free(staged);
+    }
+    closedir(d);
     return rc;
 }
 
@@ -278,15 +546,14 @@ static int publish(struct output *o, const char *backup, char *msg,
     return rc;
 }
 
-/* Does the work for one workbook; fills MSG on failure. */
-static int process(const struct kc_worker_cfg *cfg, struct job *j,
-                   struct kc_kpi_list *kpis, long *error_cells,
-                   struct kc_buf *notes, char *msg, size_t msgsz)
+/* Step 1: the input is a readable, non-empty regular file, and a ZIP is
+ * whole (LibreOffice would "repair" a damaged one into a blank workbook). */
+static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
+                       char *msg, size_t msgsz)
 {
-    char err[1024];
     struct stat st;
-    *error_cells = -1;
-    if (stat(j->input, &st) != 0) {
+    char err[1024];
+    if (stat(path, &st) != 0) {
         snprintf(msg, msgsz, "cannot open: %s", strerror(errno));
         return -1;
     }
@@ -294,21 +561,32 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         snprintf(msg, msgsz, "not a regular file");
         return -1;
     }
-    if (access(j->input, R_OK) != 0) {
+    if (access(path, R_OK) != 0) {
         snprintf(msg, msgsz, "cannot read: %s", strerror(errno));
         return -1;
     }
-    int zip = kc_is_zip(j->input);
-    struct kc_zip_info zinfo;
-    if (zip == 1 && kc_zip_check(j->input, &zinfo, err, sizeof err) != 0) {
+    if (st.st_size == 0) {
+        snprintf(msg, msgsz, "corrupt file: it is empty (0 bytes)");
+        return -1;
+    }
+    *zip = kc_is_zip(path);
+    if (*zip == 1 && kc_zip_check(path, zinfo, err, sizeof err) != 0) {
         snprintf(msg, msgsz, "corrupt file: %s", err);
         return -1;
     }
-    /* the output folders, each with a staging folder of this process */
+    return 0;
+}
+
+/* Step 2: the output folders, each with a staging folder of this process. */
+static int prepare_outputs(struct job *j, const char *run_tag, char *msg,
+                           size_t msgsz)
+{
+    char err[1024];
     for (int i = 0; i < j->nout; i++) {
         struct output *o = &j->out[i];
         o->dir = kc_dirname(o->final);
-        o->stage = o->dir ? kc_stage_dir(o->dir, (long)getpid()) : NULL;
+        o->stage =
+            o->dir ? kc_stage_dir(o->dir, run_tag, (long)getpid()) : NULL;
         if (!o->stage) {
             snprintf(msg, msgsz, "out of memory");
             return -1;
@@ -317,13 +595,157 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             snprintf(msg, msgsz, "output folder: %s", err);
             return -1;
         }
+        int shared = 0; /* outputs in one folder share one staging folder */
+        for (int k = 0; k < i && !shared; k++)
+            if (strcmp(j->out[k].stage, o->stage) == 0) {
+                o->stage_lock = j->out[k].stage_lock;
+                shared = 1;
+            }
+        if (shared)
+            continue;
         kc_rmtree(o->stage);
-        if (mkdir(o->stage, 0755) != 0 && errno != EEXIST) {
+        if (kc_make_locked_dir(o->stage, &o->stage_lock, err, sizeof err) !=
+            0) {
             snprintf(msg, msgsz, "cannot write in the output folder %s: %s",
                      o->dir, strerror(errno));
             return -1;
         }
     }
+    return 0;
+}
+
+static int find_output(const struct job *j, const char *fmt)
+{
+    for (int i = 0; i < j->nout; i++)
+        if (strcmp(j->out[i].fmt, fmt) == 0)
+            return i;
+    return -1;
+}
+
+/* Step 4: exports the workbook to flat ODF in the scratch folder and reads
+ * its cells once for everything that needs them: the indicators, the CSV
+ * outputs, the error count, the size (.xls limits, a blank "repair"), the
+ * add-in calls. Keeps the export as *FODS for the portable outputs. */
+static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
+                      struct wdoc *doc, struct kc_kpi_list *kpis,
+                      struct kc_buf *notes, struct extent *ext,
+                      struct outcome *res, char **fods, char *msg, size_t msgsz)
+{
+    char err[1024];
+    int want_csv = find_output(j, "csv");
+    *fods = kc_path_join(cfg->scratch, "scan.fods");
+    char *furl = *fods ? kc_file_url(*fods) : NULL;
+    if (!furl) {
+        snprintf(msg, msgsz, "out of memory");
+        return -1;
+    }
+    int saved =
+        doc_save(doc, furl, "fods", "cannot export the cells", msg, msgsz) == 0;
+    free(furl);
+    if (!saved)
+        return -1;
+    struct kc_kpi_collector kc;
+    struct kc_sheet_sink kpi_sink, csv_sink, fan_sink;
+    struct kc_sheet_sink ext_sink = {ext, ext_begin, ext_cell, ext_end};
+    struct kc_csv_writer csv;
+    kc_kpi_collector_init(&kc, kpis, &kpi_sink);
+    char *stem = NULL;
+    if (want_csv >= 0) {
+        const char *b = kc_basename(j->out[want_csv].final);
+        const char *dot = strrchr(b, '.');
+        stem = dot && dot != b ? strndup(b, (size_t)(dot - b)) : strdup(b);
+    }
+    kc_csv_writer_init(&csv, want_csv >= 0 ? j->out[want_csv].stage : "",
+                       stem ? stem : "", &csv_sink);
+    csv.bom = j->bom;
+    struct fanout fan = {{j->scan ? &kpi_sink : NULL,
+                          want_csv >= 0 ? &csv_sink : NULL, &ext_sink}};
+    fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
+    struct kc_scan_result sres;
+    int src = kc_fods_scan(*fods, &fan_sink, &sres, err, sizeof err);
+    int rc = -1;
+    if (src != 0)
+        snprintf(msg, msgsz, "cannot read the exported cells: %s%s%s", err,
+                 csv.err[0] ? ": " : "", csv.err);
+    else if (want_csv >= 0 && csv.files == 0)
+        snprintf(msg, msgsz, "the workbook has no sheet to write as CSV");
+    else
+        rc = 0;
+    if (rc == 0) {
+        res->error_cells = sres.error_cells;
+        struct kc_freeze_stats fs;
+        if (kc_freeze_fods(*fods, NULL, &fs, err, sizeof err) == 0)
+            res->addin_cells = (long)fs.cells_frozen;
+    }
+    if (kc.notes.len > 0)
+        kc_buf_adds(notes, kc_buf_str(&kc.notes));
+    kc_kpi_collector_free(&kc);
+    kc_csv_writer_free(&csv);
+    free(stem);
+    return rc;
+}
+
+/* Step 5: the portable copy: the scanned export with every add-in cell
+ * frozen to its value (freeze.c), opened in place of the workbook. */
+static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
+                         struct wdoc *doc, char *msg, size_t msgsz)
+{
+    char err[1024];
+    char *frozen = kc_path_join(cfg->scratch, "portable.fods");
+    char *url = frozen ? kc_file_url(frozen) : NULL;
+    struct kc_freeze_stats fs;
+    int rc = -1;
+    if (!url)
+        snprintf(msg, msgsz, "out of memory");
+    else if (kc_freeze_fods(fods, frozen, &fs, err, sizeof err) != 0)
+        snprintf(msg, msgsz, "cannot make the portable copy: %s", err);
+    else {
+        doc_close(doc);
+        rc = doc_open(doc, frozen, url, NULL, msg, msgsz);
+    }
+    if (frozen)
+        unlink(frozen);
+    free(frozen);
+    free(url);
+    return rc;
+}
+
+/* Step 6: every output but CSV (written by the scan), staged. */
+static int save_outputs(struct job *j, struct wdoc *doc, char *msg,
+                        size_t msgsz)
+{
+    for (int i = 0; i < j->nout; i++) {
+        struct output *o = &j->out[i];
+        if (strcmp(o->fmt, "csv") == 0)
+            continue;
+        char *staged = kc_path_join(o->stage, kc_basename(o->final));
+        char *surl = staged ? kc_file_url(staged) : NULL;
+        free(staged);
+        if (!surl) {
+            snprintf(msg, msgsz, "out of memory");
+            return -1;
+        }
+        char what[256];
+        snprintf(what, sizeof what, "cannot write %s", o->final);
+        int saved = doc_save(doc, surl, o->fmt, what, msg, msgsz) == 0;
+        free(surl);
+        if (!saved)
+            return -1;
+    }
+    return 0;
+}
+
+/* Does the work for one workbook; fills MSG on failure. */
+static int process(const struct kc_worker_cfg *cfg, struct job *j,
+                   struct kc_kpi_list *kpis, struct outcome *res,
+                   struct kc_buf *notes, char *msg, size_t msgsz)
+{
+    struct kc_zip_info zinfo;
+    int zip = 0;
+    res->error_cells = res->addin_cells = -1;
+    if (check_input(j->input, &zinfo, &zip, msg, msgsz) != 0 ||
+        prepare_outputs(j, cfg->run_tag, msg, msgsz) != 0)
+        return -1;
     char *url = kc_file_url(j->input); /* the parent made it absolute */
     if (!url) {
         snprintf(msg, msgsz, "out of memory");
@@ -354,108 +776,64 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     while (fault == 'h')
         pause();
 
-    int want_csv = -1;
-    for (int i = 0; i < j->nout; i++)
-        if (strcmp(j->out[i].fmt, "csv") == 0)
-            want_csv = i;
-    if (j->scan || want_csv >= 0) {
-        /* an export to flat ODF gives every cell's type and shown text */
-        char *fods = kc_path_join(cfg->scratch, "scan.fods");
-        char *furl = fods ? kc_file_url(fods) : NULL;
-        if (!furl) {
-            free(fods);
-            snprintf(msg, msgsz, "out of memory");
+    /* The cells are read when something needs them: the summary, CSV,
+     * .xls (its size limits), .xlsx (the add-in warning), portable
+     * outputs, and a workbook LibreOffice "repaired" (is anything left?). */
+    int xls = find_output(j, "xls") >= 0;
+    int need_scan = j->scan || j->portable || xls || doc.lok ||
+                    find_output(j, "csv") >= 0 || find_output(j, "xlsx") >= 0;
+    char *fods = NULL;
+    struct extent ext = {0};
+    if (need_scan) {
+        if (scan_cells(cfg, j, &doc, kpis, notes, &ext, res, &fods, msg,
+                       msgsz) != 0)
+            goto out;
+        if (doc.lok && ext.cells == 0) {
+            snprintf(msg, msgsz,
+                     "corrupt file: LibreOffice could read no cell of it "
+                     "(it would only open it as a blank, repaired workbook)");
             goto out;
         }
-        /* a scratch file: LibreOffice need not sync it to disk */
-        int saved = doc_save(&doc, furl, "fods", "cannot export the cells", msg,
-                             msgsz) == 0;
-        free(furl);
-        if (!saved) {
-            unlink(fods);
-            free(fods);
-            goto out;
-        }
-        struct kc_kpi_collector kc;
-        struct kc_sheet_sink kpi_sink, csv_sink, fan_sink;
-        struct kc_csv_writer csv;
-        kc_kpi_collector_init(&kc, kpis, &kpi_sink);
-        char *stem = NULL;
-        if (want_csv >= 0) {
-            const char *b = kc_basename(j->out[want_csv].final);
-            const char *dot = strrchr(b, '.');
-            stem = dot && dot != b ? strndup(b, (size_t)(dot - b)) : strdup(b);
-        }
-        kc_csv_writer_init(&csv, want_csv >= 0 ? j->out[want_csv].stage : "",
-                           stem ? stem : "", &csv_sink);
-        csv.bom = j->bom;
-        struct fanout fan = {j->scan ? &kpi_sink : NULL,
-                             want_csv >= 0 ? &csv_sink : NULL};
-        fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
-        struct kc_scan_result res;
-        int src = kc_fods_scan(fods, &fan_sink, &res, err, sizeof err);
-        unlink(fods);
-        free(fods);
-        if (src != 0)
-            snprintf(msg, msgsz, "cannot read the exported cells: %s%s%s", err,
-                     csv.err[0] ? ": " : "", csv.err);
-        else if (want_csv >= 0 && csv.files == 0)
-            snprintf(msg, msgsz, "the workbook has no sheet to write as CSV");
-        else
-            *error_cells = res.error_cells;
-        if (kc.notes.len > 0)
-            kc_buf_adds(notes, kc_buf_str(&kc.notes));
-        kc_kpi_collector_free(&kc);
-        kc_csv_writer_free(&csv);
-        free(stem);
-        if (src != 0 || (want_csv >= 0 && csv.files == 0))
-            goto out;
-    }
-    for (int i = 0; i < j->nout; i++) {
-        struct output *o = &j->out[i];
-        if (strcmp(o->fmt, "csv") == 0)
-            continue;
-        char *staged = kc_path_join(o->stage, kc_basename(o->final));
-        char *surl = staged ? kc_file_url(staged) : NULL;
-        if (!surl) {
-            free(staged);
-            snprintf(msg, msgsz, "out of memory");
-            goto out;
-        }
-        /* kpicalc syncs the staged file itself before the rename, so
-         * LibreOffice's own sync would be done twice */
-        char what[256];
-        snprintf(what, sizeof what, "cannot write %s", o->final);
-        int saved = doc_save(&doc, surl, o->fmt, what, msg, msgsz) == 0;
-        free(surl);
-        struct stat sst;
-        int exists = stat(staged, &sst) == 0 && sst.st_size > 0;
-        free(staged);
-        if (!saved)
-            goto out;
-        if (!exists) {
-            snprintf(msg, msgsz, "%s: LibreOffice wrote nothing", what);
+        if (xls && ext.big[0]) {
+            snprintf(msg, msgsz,
+                     "the workbook does not fit in .xls: sheet '%s' uses %ld "
+                     "rows and %ld columns (.xls holds 65,536 rows and 256 "
+                     "columns); write .xlsx or .ods instead",
+                     ext.big, ext.big_rows, ext.big_cols);
             goto out;
         }
     }
+    if (j->portable && make_portable(cfg, fods, &doc, msg, msgsz) != 0)
+        goto out;
+    if (save_outputs(j, &doc, msg, msgsz) != 0)
+        goto out;
     rc = 0;
 out:
+    if (fods)
+        unlink(fods);
+    free(fods);
     doc_close(&doc);
-    if (rc == 0)
-        for (int i = 0; i < j->nout && rc == 0; i++)
-            rc = publish(&j->out[i], j->backup, msg, msgsz);
+    /* nothing is published unless every staged file is whole */
+    for (int i = 0; i < j->nout && rc == 0; i++)
+        rc = check_staged(&j->out[i], msg, msgsz);
+    for (int i = 0; i < j->nout && rc == 0; i++)
+        rc = publish(&j->out[i], j->backup, msg, msgsz);
     return rc;
 }
 
-static void reply(int fd, const char *id, int ok, long error_cells,
+static void reply(int fd, const char *id, int ok, const struct outcome *res,
                   const char *message, const struct kc_kpi_list *kpis)
 {
     struct kc_buf b = {0};
     kc_rec_field(&b, "RES");
     kc_rec_field(&b, id);
     kc_rec_field(&b, ok ? "ok" : "failed");
-    if (error_cells >= 0)
-        kc_rec_fieldf(&b, "%ld", error_cells);
+    if (res && res->error_cells >= 0)
+        kc_rec_fieldf(&b, "%ld", res->error_cells);
+    else
+        kc_rec_field(&b, "");
+    if (res && res->addin_cells >= 0)
+        kc_rec_fieldf(&b, "%ld", res->addin_cells);
     else
         kc_rec_field(&b, "");
     kc_rec_field(&b, message);
@@ -476,32 +854,40 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
     char *f[MAX_FIELDS];
     int n = kc_rec_split(line, f, MAX_FIELDS);
     if (n < 5 || strcmp(f[0], "JOB") != 0 || (n - 5) % 2 != 0) {
-        reply(res_fd, n > 1 ? f[1] : "?", 0, -1, "bad job record", NULL);
+        reply(res_fd, n > 1 ? f[1] : "?", 0, NULL, "bad job record", NULL);
         return;
     }
     struct job j = {.id = f[1],
                     .input = f[2],
                     .scan = strchr(f[3], 's') != NULL,
                     .bom = strchr(f[3], 'b') != NULL,
+                    .portable = strchr(f[3], 'p') != NULL,
                     .backup = *f[4] ? f[4] : NULL};
     for (int i = 5; i + 1 < n && j.nout < KC_MAX_OUTPUTS; i += 2) {
         j.out[j.nout].fmt = f[i];
         j.out[j.nout].final = f[i + 1];
+        j.out[j.nout].stage_lock = -1;
         j.nout++;
     }
     struct kc_kpi_list kpis = {0};
     struct kc_buf notes = {0};
-    long error_cells = -1;
+    struct outcome res;
     char msg[2048] = "";
-    int rc = process(cfg, &j, &kpis, &error_cells, &notes, msg, sizeof msg);
+    int rc = process(cfg, &j, &kpis, &res, &notes, msg, sizeof msg);
     for (int i = 0; i < j.nout; i++) {
-        if (j.out[i].stage)
+        if (j.out[i].stage && j.out[i].stage_lock >= 0) {
             kc_rmtree(j.out[i].stage);
+            /* the same folder may serve two outputs: one lock for both */
+            for (int k = i + 1; k < j.nout; k++)
+                if (j.out[k].stage_lock == j.out[i].stage_lock)
+                    j.out[k].stage_lock = -1;
+            close(j.out[i].stage_lock);
+        }
         free(j.out[i].dir);
         free(j.out[i].stage);
     }
-    reply(res_fd, j.id, rc == 0, error_cells,
-          rc == 0 ? kc_buf_str(&notes) : msg, rc == 0 ? &kpis : NULL);
+    reply(res_fd, j.id, rc == 0, &res, rc == 0 ? kc_buf_str(&notes) : msg,
+          rc == 0 ? &kpis : NULL);
     kc_kpi_list_free(&kpis);
     kc_buf_free(&notes);
 }
@@ -541,6 +927,18 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     office->pClass->setOptionalFeatures(
         office, KC_LOK_FEATURE_DOCUMENT_PASSWORD |
                     KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY);
+    char why[2048];
+    if (probe_addin(cfg, why, sizeof why) != 0) {
+        /* permanent: another worker would fail the same way */
+        struct kc_buf b = {0};
+        kc_rec_field(&b, "FATAL");
+        kc_rec_field(&b, why);
+        kc_rec_field(&b, "permanent");
+        kc_rec_end(&b);
+        kc_write_all(res_fd, kc_buf_str(&b), b.len);
+        kc_rmtree(cfg->scratch);
+        _exit(2);
+    }
     if (kc_write_all(res_fd, "READY\n", 6) != 0)
         _exit(3);
     struct kc_buf in = {0};

@@ -7,7 +7,9 @@
 struct kc_worker_cfg {
     const char *lo_program;  /* LibreOffice's program folder */
     const char *profile_url; /* file:// URL of this worker's profile */
+    const char *profile_dir; /* the same folder as a path */
     const char *scratch;     /* a private folder for temporary exports */
+    const char *run_tag;     /* names the staging folders (kc_stage_dir) */
 };
 
 /* Starts LibreOffice, answers "READY" (or "FATAL\tmessage") on RES_FD,
