@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -366,6 +368,30 @@ static int process_alive(pid_t pid)
     return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
 }
 
+/* 1 when the folder PATH/.lock exists and nobody holds its lock (its
+ * owner is gone), 0 when it is held, -1 when there is no lock file. The
+ * lock is taken, so the caller removes the folder before anyone else can
+ * claim it; *FD is the lock's descriptor to close afterwards. */
+static int lock_free(const char *path, int *fd)
+{
+    char *lock = kc_path_join(path, ".lock");
+    *fd = lock ? open(lock, O_RDWR | O_NOFOLLOW | O_CLOEXEC) : -1;
+    free(lock);
+    if (*fd < 0)
+        return -1;
+    if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return 1;
+    close(*fd);
+    *fd = -1;
+    return 0;
+}
+
+static int older_than(const char *path, double seconds)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && difftime(time(NULL), st.st_mtime) > seconds;
+}
+
 int kc_sweep_stale(const char *dir, const char *prefix, const char *rest)
 {
     DIR *d = dir ? opendir(dir) : NULL;
@@ -376,30 +402,108 @@ int kc_sweep_stale(const char *dir, const char *prefix, const char *rest)
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         const char *name = de->d_name;
-        if (strncmp(name, prefix, pl) != 0)
-            continue;
-        char *end;
-        long pid = strtol(name + pl, &end, 10);
-        if (end == name + pl || pid <= 0 || strncmp(end, rest, rl) != 0)
-            continue;
-        if (process_alive((pid_t)pid))
+        size_t nl = strlen(name);
+        if (strncmp(name, prefix, pl) != 0 || nl < pl + rl)
             continue;
         char *path = kc_path_join(dir, name);
-        if (path && kc_rmtree(path) == 0)
+        if (!path)
+            continue;
+        int fd = -1, stale = 0;
+        if (nl > 4 && strcmp(name + nl - 4, ".new") == 0) {
+            /* a folder whose maker died while creating it */
+            stale = older_than(path, 3600);
+        } else if (strstr(name + pl, rest) != NULL) {
+            int f = lock_free(path, &fd);
+            if (f >= 0) {
+                stale = f; /* its owner holds the lock while it lives */
+            } else {
+                /* no lock: a folder of an older kpicalc named by PID
+                 * alone, or one an hour old */
+                char *end;
+                long pid = strtol(name + pl, &end, 10);
+                if (end != name + pl && pid > 0 && strncmp(end, rest, rl) == 0)
+                    stale = !process_alive((pid_t)pid);
+                else
+                    stale = older_than(path, 3600);
+            }
+        }
+        if (stale && kc_rmtree(path) == 0)
             removed++;
+        if (fd >= 0)
+            close(fd);
         free(path);
     }
     closedir(d);
     return removed;
 }
 
-char *kc_stage_dir(const char *dir, long pid)
+int kc_run_tag(char *out, size_t outsz)
 {
-    size_t n =
-        strlen(dir) + sizeof KC_STAGE_PREFIX + sizeof KC_STAGE_SUFFIX + 24;
+    char host[64] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "host");
+    host[40] = '\0';
+    for (char *c = host; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'))
+            *c = '_';
+    unsigned char r[8];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+        /* no entropy source: time and PID still differ between runs */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long x = (unsigned long long)ts.tv_nsec ^
+                               ((unsigned long long)ts.tv_sec << 20) ^
+                               ((unsigned long long)getpid() << 40);
+        memcpy(r, &x, sizeof r);
+    }
+    if (outsz < strlen(host) + 2 + 2 * sizeof r)
+        return -1;
+    int n = snprintf(out, outsz, "%s-", host);
+    for (size_t i = 0; i < sizeof r; i++)
+        n += snprintf(out + n, outsz - (size_t)n, "%02x", r[i]);
+    return 0;
+}
+
+int kc_make_locked_dir(const char *path, int *lock_fd, char *err, size_t errsz)
+{
+    *lock_fd = -1;
+    size_t n = strlen(path) + 8;
+    char *fresh = malloc(n);
+    char *lock = NULL;
+    if (!fresh) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    snprintf(fresh, n, "%s.new", path);
+    kc_rmtree(fresh);
+    int fd = -1;
+    if (mkdir(fresh, 0700) != 0 || !(lock = kc_path_join(fresh, ".lock")) ||
+        (fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0600)) < 0 ||
+        flock(fd, LOCK_EX) != 0 || rename(fresh, path) != 0) {
+        snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        kc_rmtree(fresh);
+        free(fresh);
+        free(lock);
+        return -1;
+    }
+    free(fresh);
+    free(lock);
+    *lock_fd = fd;
+    return 0;
+}
+
+char *kc_stage_dir(const char *dir, const char *tag, long pid)
+{
+    size_t n = strlen(dir) + strlen(tag) + sizeof KC_STAGE_PREFIX +
+               sizeof KC_STAGE_SUFFIX + 24;
     char *s = malloc(n);
     if (s)
-        snprintf(s, n, "%s/" KC_STAGE_PREFIX "%ld" KC_STAGE_SUFFIX, dir, pid);
+        snprintf(s, n, "%s/" KC_STAGE_PREFIX "%s-%ld" KC_STAGE_SUFFIX, dir, tag,
+                 pid);
     return s;
 }
 

@@ -49,18 +49,34 @@ int kc_fnv1a_file(const char *path, unsigned long long *hash);
 
 #define KC_FNV_SEED 0xcbf29ce484222325ULL
 
-/* Removes the entries of DIR named PREFIX<pid>REST..., where REST starts
- * with REST and no process <pid> exists any more: what a run killed with
- * SIGKILL left behind. Returns how many were removed. */
+/* Removes what runs killed with SIGKILL left in DIR: the folders named
+ * PREFIX...REST... whose owner is gone. An owner holds an exclusive lock
+ * (flock) on FOLDER/.lock while it lives (kc_make_locked_dir), so a live
+ * folder of another run is never removed, whatever host, PID namespace or
+ * container it runs in (on NFS, flock is carried by the server's locks).
+ * A folder without a lock file is removed only when it is named
+ * PREFIX<pid>REST (an older kpicalc's) and that process is gone here, or
+ * when it is an hour old; a FOLDER.new whose maker died, after an hour.
+ * Returns how many were removed. */
 int kc_sweep_stale(const char *dir, const char *prefix, const char *rest);
 
-/* A worker's staging folder in DIR: DIR/.kpicalc-<PID>.tmp, where its
- * outputs stay until each is whole (malloc'd, or NULL). A run removes the
- * ones whose process is gone with kc_sweep_stale(DIR, KC_STAGE_PREFIX,
- * KC_STAGE_SUFFIX). */
+/* A tag naming this run among all runs of all hosts sharing a folder:
+ * "<hostname>-<16 random hex digits>". 0, or -1 when OUT is too small. */
+int kc_run_tag(char *out, size_t outsz);
+
+/* Creates the folder PATH (mode 700) holding the lock that marks it live
+ * for kc_sweep_stale, atomically: made as PATH.new with its lock taken,
+ * then renamed, so no sweep ever sees it unlocked. *LOCK_FD stays open
+ * (and the lock held) until the caller closes it. 0, or -1 with ERR. */
+int kc_make_locked_dir(const char *path, int *lock_fd, char *err, size_t errsz);
+
+/* A worker's staging folder in DIR: DIR/.kpicalc-<TAG>-<PID>.tmp, where
+ * its outputs stay until each is whole (malloc'd, or NULL); TAG is the
+ * run's kc_run_tag, so that two runs on two hosts (or in two PID
+ * namespaces) sharing an output folder never share a staging folder. */
 #define KC_STAGE_PREFIX ".kpicalc-"
 #define KC_STAGE_SUFFIX ".tmp"
-char *kc_stage_dir(const char *dir, long pid);
+char *kc_stage_dir(const char *dir, const char *tag, long pid);
 
 /* Current time in seconds from a monotonic clock. */
 double kc_now(void);
