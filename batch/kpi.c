@@ -80,10 +80,12 @@ static char *trimmed(const char *s)
 static int flush_row(struct kc_kpi_collector *c)
 {
     int rc = 0;
+    /* the set follows OUT (which holds its keys' strings) */
+    for (; c->nkeys < c->out->n; c->nkeys++)
+        if (kc_strset_add(&c->keys, c->out->v[c->nkeys].key, c->nkeys) < 0)
+            return -1;
     if (c->key && *c->key) {
-        int dup = 0;
-        for (size_t i = 0; i < c->out->n && !dup; i++)
-            dup = strcmp(c->out->v[i].key, c->key) == 0;
+        int dup = kc_strset_get(&c->keys, c->key) != KC_STRSET_NONE;
         if (!kc_kpi_key_ok(c->key))
             note(c, "KPI row %ld: key '%s' ignored (use A-Z a-z 0-9 _ - .)",
                  c->row, c->key);
@@ -178,6 +180,7 @@ void kc_kpi_collector_init(struct kc_kpi_collector *c, struct kc_kpi_list *out,
     c->out = out;
     c->row = -1;
     c->type = KC_KPI_EMPTY;
+    kc_strset_init(&c->keys, 0);
     sink->ctx = c;
     sink->sheet_begin = on_sheet_begin;
     sink->cell = on_cell;
@@ -191,5 +194,7 @@ void kc_kpi_collector_free(struct kc_kpi_collector *c)
     free(c->key);
     free(c->value);
     c->key = c->value = NULL;
+    kc_strset_free(&c->keys);
+    c->nkeys = 0;
     kc_buf_free(&c->notes);
 }

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "fods.h"
+#include "strset.h"
 
 #include <stddef.h>
 
@@ -36,6 +37,8 @@ struct kc_kpi_collector {
     long row;          /* the row being collected, -1 before any */
     char *key, *value; /* its column A and B */
     char type;
+    struct kc_strset keys; /* the keys in OUT, for a repeated key */
+    size_t nkeys;          /* how many of OUT's keys are in KEYS */
 };
 
 /* 1 when KEY is a usable indicator key: 1 to 64 of A-Z a-z 0-9 _ - . */
