@@ -1,10 +1,16 @@
 /* Writes each sheet of a workbook as its own CSV file (UTF-8, comma,
- * quotes where needed, the displayed text of each cell), named
- * STEM-SHEETNAME.csv, from the cells reported by the flat ODF reader. */
+ * RFC 4180 quoting), named STEM-SHEET.csv, from the cells reported by the
+ * flat ODF reader. A cell is written as data: a number (float, percentage,
+ * currency) as its stored value in full precision, a date as its ISO
+ * value, a truth value as TRUE or FALSE, text, errors and times as shown.
+ * Sheet names that give the same file name (after the characters a file
+ * name cannot hold are replaced, or ignoring case) get -2, -3, ... in
+ * sheet order, so no sheet's file replaces another's. */
 #ifndef KPICALC_SHEETCSV_H
 #define KPICALC_SHEETCSV_H
 
 #include "fods.h"
+#include "strset.h"
 
 #include <stddef.h>
 
@@ -22,6 +28,10 @@ struct kc_csv_writer {
     int files; /* files written so far */
     int bom;   /* start each file with a UTF-8 byte-order mark */
     char err[512];
+    /* the file names given so far (case-folded set) */
+    struct kc_strset used;
+    char **names;
+    size_t nnames, capnames;
 };
 
 /* Prepares W to write into DIR; returns the sink to give the reader. */
@@ -29,8 +39,16 @@ void kc_csv_writer_init(struct kc_csv_writer *w, const char *dir,
                         const char *stem, struct kc_sheet_sink *sink);
 void kc_csv_writer_free(struct kc_csv_writer *w);
 
+/* The file name (no folder) given to the last sheet written, or NULL. */
+const char *kc_csv_writer_last_name(const struct kc_csv_writer *w);
+
+/* What CSV carries for CELL (see above): a pointer into CELL or a static
+ * string; "" for nothing. */
+const char *kc_csv_cell_text(const struct kc_cell *cell);
+
 /* Appends FIELD to B as one CSV field (quoted when it holds a comma, a
- * quote, CR or LF, or starts or ends with a space). 0 or -1. */
+ * quote, CR or LF, or starts or ends with a space; a quote doubled).
+ * 0 or -1. */
 struct kc_buf;
 int kc_csv_field(struct kc_buf *b, const char *field);
 
