@@ -74,7 +74,8 @@ struct kc_xml {
     /* UTF-8 decoding */
     uint32_t acc, min;
     int need;
-    int first; /* no character seen yet */
+    int first; /* no character seen yet (but a byte-order mark) */
+    int bom;
     int decl_ok;
     /* the open elements: their names one after the other */
     char *names;
@@ -293,9 +294,11 @@ static int step(struct kc_xml *x, uint32_t c)
     if (!is_xml_char(c))
         return xfail(x, "character U+%04X is not allowed in XML", c);
     if (x->first) {
-        x->first = 0;
-        if (c == 0xFEFF)
+        if (c == 0xFEFF && !x->bom) {
+            x->bom = 1; /* a byte-order mark, once, before anything */
             return 0;
+        }
+        x->first = 0;
         x->decl_ok = c == '<'; /* the declaration must come first */
     } else if (x->state == X_LT && c != '?') {
         x->decl_ok = 0;
@@ -978,7 +981,7 @@ static int ole_fat(struct ole *o)
         } else if (v < DIFSECT) {
             rc = failf(o->err, o->errsz,
                        "damaged OLE2 file: FAT entry %u points outside the "
-                       "file (sector %u)",
+                       "file (sector %u; truncated?)",
                        i, v);
         }
     }
