@@ -7,7 +7,9 @@
 Converts samples/dongchen-2020.ods and samples/county/donghu-2020.ods to PDF
 with soffice --headless in a throwaway profile that has the kpicalc
 extension installed (the workbooks' print ranges give two pages: Indicators
-and Trend), then each page to PNG with pdftoppm. OUTDIR defaults to
+and Trend), then each page to PNG with pdftoppm; donghu-2020.ods also in a
+profile WITHOUT the extension (what a recipient without the add-in sees,
+county-donghu-noaddin-*). OUTDIR defaults to
 build/pictures. --docs also copies the pictures shown by docs/templates.md
 and the README to docs/img/.
 """
@@ -23,12 +25,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
 
 from office import SOFFICE, make_profile  # noqa: E402
 
-BOOKS = [("dongchen", os.path.join(HERE, "dongchen-2020.ods")),
-         ("county-donghu", os.path.join(HERE, "county", "donghu-2020.ods"))]
+DONGHU = os.path.join(HERE, "county", "donghu-2020.ods")
+# (name, workbook, with the extension installed)
+BOOKS = [("dongchen", os.path.join(HERE, "dongchen-2020.ods"), True),
+         ("county-donghu", DONGHU, True),
+         ("county-donghu-noaddin", DONGHU, False)]
 PAGES = ["indicators", "trend"]
 DOCS = {"dongchen-indicators.png": "dongchen-indicators.png",
         "county-donghu-indicators.png": "county-indicators.png",
-        "county-donghu-trend.png": "county-trend.png"}
+        "county-donghu-trend.png": "county-trend.png",
+        "county-donghu-noaddin-indicators.png":
+        "county-indicators-noaddin.png"}
 
 
 def main(argv):
@@ -38,9 +45,10 @@ def main(argv):
     out = argv[1] if len(argv) > 1 else os.path.join(ROOT, "build",
                                                      "pictures")
     os.makedirs(out, exist_ok=True)
-    profile = make_profile(oxt)
+    profiles = {True: make_profile(oxt), False: make_profile(oxt, install=False)}
     try:
-        for name, path in BOOKS:
+        for name, path, addin in BOOKS:
+            profile = profiles[addin]
             tmp = os.path.join(out, name + ".ods")
             shutil.copy(path, tmp)
             subprocess.run([SOFFICE, "--headless", "--norestore",
@@ -58,7 +66,8 @@ def main(argv):
                            os.path.join(out, "%s-%s.png" % (name, page)))
             print("wrote", pdf, "and", len(pngs), "PNG pages")
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        for profile in profiles.values():
+            shutil.rmtree(profile, ignore_errors=True)
     if docs:
         img = os.path.join(ROOT, "docs", "img")
         os.makedirs(img, exist_ok=True)
