@@ -81,13 +81,14 @@ long kc_freeze_count_calls(const char *f, size_t n)
     return calls;
 }
 
-const char *kc_freeze_error_formula(const char *text, size_t n)
+static const char *const error_names[] = {
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"};
+#define VALUE_ERROR 2
+
+/* The index in error_names of the error shown as TEXT[0..n) (white space
+ * around ignored), or -1 for any other text (Err:502, ...). */
+static int error_lookup(const char *text, size_t n)
 {
-    static const char *const known[] = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!",
-                                        "#NAME?", "#NUM!",   "#N/A"};
-    static const char *const formulas[] = {
-        "of:=#NULL!", "of:=#DIV/0!", "of:=#VALUE!", "of:=#REF!",
-        "of:=#NAME?", "of:=#NUM!",   "of:=#N/A"};
     while (n > 0 &&
            (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')) {
         text++;
@@ -96,10 +97,23 @@ const char *kc_freeze_error_formula(const char *text, size_t n)
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t' ||
                      text[n - 1] == '\n' || text[n - 1] == '\r'))
         n--;
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strlen(known[i]) == n && memcmp(known[i], text, n) == 0)
-            return formulas[i];
-    return "of:=#VALUE!";
+    for (size_t i = 0; i < sizeof error_names / sizeof *error_names; i++)
+        if (strlen(error_names[i]) == n && memcmp(error_names[i], text, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *kc_freeze_error_formula(const char *text, size_t n)
+{
+    /* Expressions rather than error constants where one gives the same
+     * error in LibreOffice, Excel and Gnumeric: LibreOffice 7.4 writes a
+     * constant like =#DIV/0! that cells of a column share into .xls as
+     * =#N/A (a shared formula whose error token is always #N/A). */
+    static const char *const formulas[] = {
+        "of:=#NULL!", "of:=1/0",     "of:=\"#VALUE!\"+0", "of:=INDIRECT(\"\")",
+        "of:=#NAME?", "of:=ASIN(2)", "of:=NA()"};
+    int e = error_lookup(text, n);
+    return formulas[e < 0 ? VALUE_ERROR : e];
 }
 
 /* ------------------------------------------------------------------ */
@@ -245,14 +259,16 @@ struct attr {
 
 /* A cell held back until its end, to learn which error it shows. */
 struct frame {
-    struct kc_buf tag;  /* the rewritten start tag */
-    size_t name_end;    /* where its name ends: the formula goes there */
-    struct kc_buf body; /* everything after the start tag */
-    struct kc_buf text; /* the text of its first paragraph */
-    long depth;         /* the cell's depth */
-    long p_depth;       /* its first paragraph's, while open; else -1 */
-    int p_done;         /* its first paragraph has been read */
-    long count;         /* cells it stands for (repetitions) */
+    struct kc_buf tag;   /* the rewritten start tag */
+    size_t name_end;     /* where its name ends: the formula goes there */
+    struct kc_buf body;  /* everything after the start tag */
+    struct kc_buf text;  /* the text of its first paragraph */
+    long depth;          /* the cell's depth */
+    long p_depth;        /* its first paragraph's, while open; else -1 */
+    int p_done;          /* its first paragraph has been read */
+    int p_seen;          /* that paragraph had a start and an end tag */
+    size_t p_beg, p_end; /* where its content is in the body */
+    long count;          /* cells it stands for (repetitions) */
 };
 
 struct region {          /* the other cells of a frozen array formula */
@@ -715,12 +731,15 @@ static int on_start(struct freezer *z, const char *tag, size_t n,
     }
     /* the first paragraph of a held-back cell */
     struct frame *fr = z->nframes ? &z->frames[z->nframes - 1] : NULL;
+    struct frame *para = NULL; /* whose first paragraph starts here */
     if (fr && !fr->p_done && fr->p_depth < 0 && level == fr->depth + 1 &&
         name_is(name, nl, "text:p")) {
         if (empty)
             fr->p_done = 1;
-        else
+        else {
             fr->p_depth = level;
+            para = fr;
+        }
     }
     /* what to do with it */
     const struct attr *fa = cell ? find_attr(a, na, "table:formula") : NULL;
@@ -746,6 +765,10 @@ static int on_start(struct freezer *z, const char *tag, size_t n,
     if (!freeze && !array_error) {
         if (emit(z, tag, n) != 0)
             return -1;
+        if (para) {
+            para->p_seen = 1;
+            para->p_beg = para->p_end = para->body.len;
+        }
         goto push;
     }
     long count = cols_rep * rows_rep;
@@ -829,13 +852,34 @@ push:
 static int close_frame(struct freezer *z)
 {
     struct frame fr = z->frames[--z->nframes];
-    char ins[32];
-    snprintf(ins, sizeof ins, " table:formula=\"%s\"",
-             kc_freeze_error_formula(kc_buf_str(&fr.text), fr.text.len));
+    const char *text = kc_buf_str(&fr.text);
+    char ins[64] = " table:formula=\"";
+    size_t k = strlen(ins);
+    for (const char *f = kc_freeze_error_formula(text, fr.text.len);
+         *f && k + 8 < sizeof ins; f++) { /* escaped for the attribute */
+        if (*f == '"') {
+            memcpy(ins + k, "&quot;", 6);
+            k += 6;
+        } else {
+            ins[k++] = *f;
+        }
+    }
+    ins[k++] = '"';
+    /* a paragraph of plain text that shows no standard error (Err:511) is
+     * made to show #VALUE!, as the formula does, so that the file reads the
+     * same before it is recalculated */
+    const char *body = kc_buf_str(&fr.body);
+    int retext = fr.p_seen && error_lookup(text, fr.text.len) < 0 &&
+                 !memchr(body + fr.p_beg, '<', fr.p_end - fr.p_beg);
+    size_t keep = retext ? fr.p_beg : fr.body.len;
     int rc = 0;
-    if (emit(z, fr.tag.p, fr.name_end) != 0 || emit(z, ins, strlen(ins)) != 0 ||
+    if (emit(z, fr.tag.p, fr.name_end) != 0 || emit(z, ins, k) != 0 ||
         emit(z, fr.tag.p + fr.name_end, fr.tag.len - fr.name_end) != 0 ||
-        emit(z, kc_buf_str(&fr.body), fr.body.len) != 0)
+        emit(z, body, keep) != 0)
+        rc = -1;
+    else if (retext && (emit(z, error_names[VALUE_ERROR],
+                             strlen(error_names[VALUE_ERROR])) != 0 ||
+                        emit(z, body + fr.p_end, fr.body.len - fr.p_end) != 0))
         rc = -1;
     kc_buf_free(&fr.tag);
     kc_buf_free(&fr.body);
@@ -870,17 +914,16 @@ static int on_end(struct freezer *z, const char *tag, size_t n,
             z->ss_depth = -1;
         }
     }
+    struct frame *fr = z->nframes ? &z->frames[z->nframes - 1] : NULL;
+    if (fr && level == fr->p_depth) {
+        fr->p_depth = -1;
+        fr->p_done = 1;
+        fr->p_end = fr->body.len;
+    }
     if (emit(z, tag, n) != 0)
         return -1;
-    if (z->nframes > 0) {
-        struct frame *fr = &z->frames[z->nframes - 1];
-        if (level == fr->p_depth) {
-            fr->p_depth = -1;
-            fr->p_done = 1;
-        } else if (level == fr->depth) {
-            return close_frame(z);
-        }
-    }
+    if (fr && level == fr->depth)
+        return close_frame(z);
     return 0;
 }
 

@@ -131,12 +131,12 @@ static void test_calls(void)
 static void test_error_formula(void)
 {
     static const char *const e[][2] = {
-        {"#DIV/0!", "of:=#DIV/0!"}, {"#NUM!", "of:=#NUM!"},
-        {"#VALUE!", "of:=#VALUE!"}, {"#N/A", "of:=#N/A"},
-        {"#NAME?", "of:=#NAME?"},   {"#REF!", "of:=#REF!"},
-        {"#NULL!", "of:=#NULL!"},   {"Err:511", "of:=#VALUE!"},
-        {"Err:502", "of:=#VALUE!"}, {"", "of:=#VALUE!"},
-        {" #N/A\n", "of:=#N/A"},    {"#div/0!", "of:=#VALUE!"}};
+        {"#DIV/0!", "of:=1/0"},           {"#NUM!", "of:=ASIN(2)"},
+        {"#VALUE!", "of:=\"#VALUE!\"+0"}, {"#N/A", "of:=NA()"},
+        {"#NAME?", "of:=#NAME?"},         {"#REF!", "of:=INDIRECT(\"\")"},
+        {"#NULL!", "of:=#NULL!"},         {"Err:511", "of:=\"#VALUE!\"+0"},
+        {"Err:502", "of:=\"#VALUE!\"+0"}, {"", "of:=\"#VALUE!\"+0"},
+        {" #N/A\n", "of:=NA()"},          {"#div/0!", "of:=\"#VALUE!\"+0"}};
     for (size_t i = 0; i < sizeof e / sizeof *e; i++)
         CHECK(strcmp(kc_freeze_error_formula(e[i][0], strlen(e[i][0])),
                      e[i][1]) == 0);
@@ -225,15 +225,19 @@ static void test_errors(void)
                         ERRCELL(K "CERTRATE()", "Err:511")
                             ERRCELL("IF(1;SQRT(-1);" K "YOY(1;2))", "Err:502"))
                 TAIL,
-        HEAD SHEET ROW(FROZEN("#DIV/0!", "#DIV/0!") FROZEN("#NUM!", "#NUM!")
-                           FROZEN("#VALUE!", "#VALUE!") FROZEN("#N/A", "#N/A"))
-            ROW(FROZEN("#NAME?", "#NAME?") FROZEN("#REF!", "#REF!")
-                    FROZEN("#NULL!", "#NULL!") FROZEN("#VALUE!", "Err:511")
-                        FROZEN("#VALUE!", "Err:502")) TAIL);
+        HEAD SHEET ROW(FROZEN("1/0", "#DIV/0!") FROZEN("ASIN(2)", "#NUM!")
+                           FROZEN("&quot;#VALUE!&quot;+0", "#VALUE!")
+                               FROZEN("NA()", "#N/A"))
+            ROW(FROZEN("#NAME?", "#NAME?") FROZEN(
+                "INDIRECT(&quot;&quot;)", "#REF!") FROZEN("#NULL!", "#NULL!")
+                    FROZEN("&quot;#VALUE!&quot;+0", "#VALUE!")
+                        FROZEN("&quot;#VALUE!&quot;+0", "#VALUE!")) TAIL);
     CHECK_EQ_INT(st.cells_frozen, 9);
     CHECK_EQ_INT(st.errors_frozen, 9);
     /* the error is read from the cell's own first paragraph, not from a
-     * comment; an error cell without text and an empty one: #VALUE! */
+     * comment; an error cell without text and an empty one: #VALUE!;
+     * plain text that is no standard error (Err:511) becomes #VALUE! (not
+     * text with markup in it) */
     st = FREEZE(
         HEAD SHEET ROW(
             "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
@@ -243,17 +247,35 @@ static void test_errors(void)
             "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
             "calcext:value-type=\"error\"><text:p/></table:table-cell>"
             "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
-            "calcext:value-type=\"error\"/>") TAIL,
+            "calcext:value-type=\"error\"/>"
+            "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
+            "calcext:value-type=\"error\"><text:p>Err&#58;511</text:p><text:p>x"
+            "</text:p></table:table-cell>"
+            "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
+            "calcext:value-type=\"error\"><text:p>Err:<text:span>511"
+            "</text:span></text:p></table:table-cell>"
+            "<table:table-cell table:formula=\"of:=" K "YOY(1;0)\" "
+            "calcext:value-type=\"error\"><text:p></text:p></table:table-cell>")
+            TAIL,
         HEAD SHEET ROW(
-            "<table:table-cell table:formula=\"of:=#DIV/0!\" "
+            "<table:table-cell table:formula=\"of:=1/0\" "
             "calcext:value-type=\"error\"><office:annotation><text:p>#NUM!"
             "</text:p></office:annotation><text:p><text:span>#DIV/0!"
             "</text:span></text:p><text:p>#N/A</text:p></table:table-cell>"
-            "<table:table-cell table:formula=\"of:=#VALUE!\" "
+            "<table:table-cell table:formula=\"of:=&quot;#VALUE!&quot;+0\" "
             "calcext:value-type=\"error\"><text:p/></table:table-cell>"
-            "<table:table-cell table:formula=\"of:=#VALUE!\" "
-            "calcext:value-type=\"error\"/>") TAIL);
-    CHECK_EQ_INT(st.errors_frozen, 3);
+            "<table:table-cell table:formula=\"of:=&quot;#VALUE!&quot;+0\" "
+            "calcext:value-type=\"error\"/>"
+            "<table:table-cell table:formula=\"of:=&quot;#VALUE!&quot;+0\" "
+            "calcext:value-type=\"error\"><text:p>#VALUE!</text:p><text:p>x"
+            "</text:p></table:table-cell>"
+            "<table:table-cell table:formula=\"of:=&quot;#VALUE!&quot;+0\" "
+            "calcext:value-type=\"error\"><text:p>Err:<text:span>511"
+            "</text:span></text:p></table:table-cell>"
+            "<table:table-cell table:formula=\"of:=&quot;#VALUE!&quot;+0\" "
+            "calcext:value-type=\"error\"><text:p>#VALUE!</text:p>"
+            "</table:table-cell>") TAIL);
+    CHECK_EQ_INT(st.errors_frozen, 6);
     /* a native formula's error stays as it is */
     FREEZE(HEAD SHEET ROW(ERRCELL("1/0", "#DIV/0!")) TAIL, NULL);
 }
@@ -292,7 +314,7 @@ static void test_arrays(void)
             "</table:table-cell><table:table-cell office:value-type=\"float\" "
             "office:value=\"0.97\" calcext:value-type=\"float\"><text:p>0.97"
             "</text:p></table:table-cell><table:table-cell table:formula="
-            "\"of:=#N/A\" office:value-type="
+            "\"of:=NA()\" office:value-type="
             "\"string\" office:string-value=\"\" calcext:value-type=\"error\">"
             "<text:p>#N/A</text:p></table:table-cell>"
             "<table:table-cell table:number-matrix-columns-spanned=\"1\" "
@@ -351,17 +373,19 @@ static void test_arrays(void)
         HEAD SHEET
         "<table:table-row table:number-rows-repeated=\"1\"/>"
         "<table:table-row-group>" ROW(
-            "<table:table-cell/><table:table-cell table:formula=\"of:=#NUM!\" "
+            "<table:table-cell/><table:table-cell "
+            "table:formula=\"of:=ASIN(2)\" "
             "calcext:value-type=\"error\"><text:p>#NUM!</text:p>"
-            "</table:table-cell><table:table-cell table:formula=\"of:=#NUM!\" "
+            "</table:table-cell><table:table-cell "
+            "table:formula=\"of:=ASIN(2)\" "
             "calcext:value-type=\"error\">"
             "<text:p>#NUM!</text:p></table:table-cell>") "<table:table-row "
                                                          "table:number-rows-"
                                                          "repeated=\"2\">"
                                                          "<table:table-cell/"
                                                          "><table:table-cell "
-                                                         "table:formula=\"of:=#"
-                                                         "NUM!\" "
+                                                         "table:formula=\"of:="
+                                                         "ASIN(2)\" "
                                                          "calcext:value-type="
                                                          "\"error\" "
                                                          "table:number-columns-"
@@ -591,7 +615,7 @@ static void test_files(void)
     snprintf(bad, sizeof bad, "%s/bad.fods", dir);
     snprintf(sub, sizeof sub, "%s/missing/out.fods", dir);
     const char *doc = HEAD SHEET ROW(ERRCELL(K "YOY(1;0)", "#DIV/0!")) TAIL;
-    const char *want = HEAD SHEET ROW(FROZEN("#DIV/0!", "#DIV/0!")) TAIL;
+    const char *want = HEAD SHEET ROW(FROZEN("1/0", "#DIV/0!")) TAIL;
     CHECK_EQ_INT(write_file(in, doc), 0);
     struct kc_freeze_stats st;
     char err[512] = "";
