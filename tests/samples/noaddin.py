@@ -363,3 +363,62 @@ def check_csv(report, sheets, name):
     report.check(not blamed, "%s: the analyst blamed, '—' or #NAME?: %s"
                  % (name, blamed[:6]))
     return not bad and not blamed
+
+
+# --- LibreOffice's default for ODF files: never recalculate on load --------
+
+def office_never_recalc(office_module):
+    """An Office (no extension) whose profile keeps cached results on load,
+    as LibreOffice does by default for ODF files (ODFRecalcMode 1), unlike
+    the test profile (0, always)."""
+    xcu = office_module.LOCALE_XCU
+    office_module.LOCALE_XCU = xcu.replace(
+        '"ODFRecalcMode" oor:op="fuse"><value>0<',
+        '"ODFRecalcMode" oor:op="fuse"><value>1<')
+    assert office_module.LOCALE_XCU != xcu
+    try:
+        return office_module.Office(None, install=False)
+    finally:
+        office_module.LOCALE_XCU = xcu
+
+
+def write_stale_probe(office, path, out):
+    """A copy of PATH, recalculated with the add-in, whose probe is not
+    volatile: the control of check_never_recalc."""
+    doc = office.load(path)
+    try:
+        sh = doc.Sheets.getByName(L.ADDIN_SHEET)
+        sh.unprotect("")
+        sh.getCellRangeByName(L.ADDIN_CELL).setFormula(
+            "=ISNUMBER(CERTRATE(1;2))")
+        sh.protect("")
+        doc.calculateAll()
+        doc.storeToURL(uno.systemPathToFileUrl(out),
+                       (prop("FilterName", "calc8"),))
+    finally:
+        doc.close(True)
+
+
+def check_never_recalc(report, office, books, stale):
+    """Opened as saved, without any recalculation asked for: the volatile
+    probe is recomputed on load and so is every cell that depends on it.
+    STALE (a non-volatile probe) must fail the same checks."""
+    for path in books:
+        doc = office.load(path)
+        try:
+            check_without_addin(report, doc, os.path.basename(path) +
+                                " (no add-in, opened without recalculation)",
+                                colours=False)
+        finally:
+            doc.close(True)
+    if stale:
+        doc = office.load(stale)
+        try:
+            quiet = type(report)(quiet=True)
+            check_without_addin(quiet, doc, "stale", colours=False)
+            report.check(quiet.failed > 0, "never-recalc control: with a "
+                         "probe that is not volatile the cached 'add-in "
+                         "present' stays and the checks fail (%d failures)"
+                         % quiet.failed)
+        finally:
+            doc.close(True)

@@ -21,8 +21,11 @@ checks
   - then, in a second headless LibreOffice WITHOUT the extension, what a
     recipient without the add-in sees (tests/samples/noaddin.py): every
     add-in cell and every guard says "需要 kpicalc 扩展 / needs the kpicalc
-    add-in", nothing blames the analyst; and, when Gnumeric is installed,
-    the same through .xlsx and `ssconvert --recalc`.
+    add-in", nothing blames the analyst; the same for two workbooks opened
+    as saved, without recalculation (LibreOffice's default for ODF: the
+    volatile probe is recomputed on load; a control with a non-volatile
+    probe fails); and, when Gnumeric is installed, the same through .xlsx
+    and `ssconvert --recalc`.
 KPICALC_SAMPLES_DIR=DIR checks the workbooks of DIR (laid out as samples/)
 instead of samples/, e.g. an older version of them.
 Ends with "samples: N passed, N failed"; exits non-zero on any failure.
@@ -44,6 +47,7 @@ sys.path.insert(0, os.path.join(ROOT, "samples"))
 import traceback  # noqa: E402
 
 import uno  # noqa: E402,F401
+import office as office_module  # noqa: E402
 from office import Office, prop  # noqa: E402
 from testkit import Report, parse_args  # noqa: E402
 
@@ -529,12 +533,15 @@ def main(argv):
     oxt, only = parse_args(argv)
     report = Report()
     tmp = tempfile.mkdtemp(prefix="kpicalc-samples-")
+    stale = os.path.join(tmp, "stale-probe.ods")
     groups = [("docs", lambda o: check_docs(report)),
               ("template", lambda o: check_template(report, o)),
               ("dongchen", lambda o: check_dongchen(report, o)),
               ("county", lambda o: check_county(report, o)),
               ("controls", lambda o: check_controls(report, o)),
-              ("gnumeric", lambda o: gnumeric_addin_xlsx(report, o, tmp))]
+              ("gnumeric", lambda o: gnumeric_addin_xlsx(report, o, tmp)),
+              ("norecalc-stale", lambda o: noaddin.write_stale_probe(
+                  o, DONGCHEN, stale))]
     # what a recipient without the add-in sees: a second office, no
     # extension installed
     bare = [("noaddin-call", lambda o: noaddin.raw_call(report, o)),
@@ -551,6 +558,12 @@ def main(argv):
         if any(not only or only in n for n, _f in bare):
             with Office(oxt, install=False) as office:
                 run(report, bare, office, only)
+        # LibreOffice's default for ODF: cached results kept on load
+        if not only or only in "norecalc":
+            with noaddin.office_never_recalc(office_module) as office:
+                run(report, [("norecalc", lambda o: noaddin.check_never_recalc(
+                    report, o, [DONGCHEN] + COUNTY[:1],
+                    stale if os.path.exists(stale) else None))], office, None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("samples: %d passed, %d failed" % (report.passed, report.failed))
