@@ -49,7 +49,8 @@ def open_zip(path):
     except Exception as e:  # BadZipFile, zlib.error, EOFError, OSError...
         raise Unreadable('%s: not a whole ZIP: %s' % (path, e))
     if bad is not None:
-        raise Unreadable('%s: ZIP member %s has a bad CRC' % (path, bad))
+        raise Unreadable('%s: ZIP member %s does not read back (bad CRC, or its '
+                         'local header unlike the central directory)' % (path, bad))
     return z
 
 
