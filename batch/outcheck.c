@@ -737,6 +737,9 @@ static int zo_begin(void *ctx, const struct kc_zip_member *m, char *err,
     int shown = (int)(m->name_len < 100 ? m->name_len : 100);
     snprintf(z->part, sizeof z->part, "%.*s", shown, m->name);
     z->is_mimetype = z->is_content = 0;
+    if (m->encrypted)
+        return failf(err, errsz, "member %s is encrypted", z->part);
+
     if (!z->xlsx) {
         if (m->local_offset == 0) { /* R3 */
             if (!name_is(m, "mimetype"))

@@ -551,9 +551,9 @@ static int read_member(struct archive *a, uint64_t i,
     const char *name = (const char *)mb->name;
     struct feed f = {NULL, 0, "", z.crc32(0, NULL, 0)};
     if (vis) {
-        struct kc_zip_member km = {name,     mb->nlen,   (unsigned long)i,
-                                   mb->loff, mb->method, mb->csize,
-                                   mb->usize};
+        struct kc_zip_member km = {
+            name,       mb->nlen,  (unsigned long)i, mb->loff,
+            mb->method, mb->csize, mb->usize,        (int)(mb->flags & 1)};
         int want = vis->begin ? vis->begin(vis->ctx, &km, a->err, a->errsz) : 1;
         if (want < 0)
             return -1;

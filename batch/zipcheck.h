@@ -74,6 +74,7 @@ struct kc_zip_member {
     unsigned long long local_offset; /* of its local header */
     int method;                      /* 0 stored, 8 deflated */
     unsigned long long csize, usize;
+    int encrypted; /* its data is not read: no data, no end */
 };
 
 /* Called while the archive's members are read, in central directory order,
@@ -81,7 +82,8 @@ struct kc_zip_member {
  * 0, or -1 with a reason in ERR to fail the check. */
 struct kc_zip_visitor {
     void *ctx;
-    /* before a member's data: 1 to be given its data, 0 not, -1 fail */
+    /* before a member's data: 1 to be given its data, 0 not, -1 fail
+     * (an encrypted member gets neither data nor end) */
     int (*begin)(void *ctx, const struct kc_zip_member *m, char *err,
                  size_t errsz);
     /* the next N bytes of its inflated data (pieces of at most 64 KiB:

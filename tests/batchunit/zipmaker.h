@@ -29,7 +29,7 @@ struct zm_buf {
     size_t len, cap;
 };
 
-static void zm_put(struct zm_buf *b, const void *p, size_t n)
+static inline void zm_put(struct zm_buf *b, const void *p, size_t n)
 {
     if (b->len + n > b->cap) {
         b->cap = (b->len + n) * 2 + 256;
@@ -41,25 +41,25 @@ static void zm_put(struct zm_buf *b, const void *p, size_t n)
     b->len += n;
 }
 
-static void zm_16(struct zm_buf *b, uint32_t v)
+static inline void zm_16(struct zm_buf *b, uint32_t v)
 {
     unsigned char x[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
     zm_put(b, x, 2);
 }
 
-static void zm_32(struct zm_buf *b, uint32_t v)
+static inline void zm_32(struct zm_buf *b, uint32_t v)
 {
     zm_16(b, v & 0xFFFF);
     zm_16(b, v >> 16);
 }
 
-static void zm_64(struct zm_buf *b, uint64_t v)
+static inline void zm_64(struct zm_buf *b, uint64_t v)
 {
     zm_32(b, (uint32_t)v);
     zm_32(b, (uint32_t)(v >> 32));
 }
 
-static void *zm_zlib(const char *sym)
+static inline void *zm_zlib(const char *sym)
 {
     static void *h;
     if (!h)
@@ -68,7 +68,7 @@ static void *zm_zlib(const char *sym)
 }
 
 /* Raw deflate of N bytes at P: malloc'd, length in *OUT. */
-static unsigned char *zm_deflate(const void *p, size_t n, size_t *out)
+static inline unsigned char *zm_deflate(const void *p, size_t n, size_t *out)
 {
     int (*compress2)(unsigned char *, unsigned long *, const unsigned char *,
                      unsigned long, int);
@@ -87,7 +87,7 @@ static unsigned char *zm_deflate(const void *p, size_t n, size_t *out)
     return z;
 }
 
-static unsigned long zm_crc(const void *p, size_t n)
+static inline unsigned long zm_crc(const void *p, size_t n)
 {
     unsigned long (*crc32)(unsigned long, const unsigned char *, unsigned);
     *(void **)&crc32 = zm_zlib("crc32");
@@ -97,8 +97,8 @@ static unsigned long zm_crc(const void *p, size_t n)
 }
 
 /* Builds an archive of the N members: malloc'd, length in *LEN. */
-static unsigned char *zm_build(const struct zm_member *mem, int n,
-                               const struct zm_opts *o, size_t *len)
+static inline unsigned char *zm_build(const struct zm_member *mem, int n,
+                                      const struct zm_opts *o, size_t *len)
 {
     struct zm_buf b = {NULL, 0, 0}, cd = {NULL, 0, 0};
     for (int i = 0; i < n; i++) {
@@ -205,7 +205,7 @@ static unsigned char *zm_build(const struct zm_member *mem, int n,
 }
 
 /* Reads a fixture of tests/batchunit/fixtures: malloc'd, or NULL. */
-static unsigned char *zm_fixture(const char *name, size_t *len)
+static inline unsigned char *zm_fixture(const char *name, size_t *len)
 {
     char path[512];
     snprintf(path, sizeof path, "tests/batchunit/fixtures/%s", name);
@@ -225,7 +225,7 @@ static unsigned char *zm_fixture(const char *name, size_t *len)
     return p;
 }
 
-static unsigned char *zm_copy(const unsigned char *p, size_t n)
+static inline unsigned char *zm_copy(const unsigned char *p, size_t n)
 {
     unsigned char *c = malloc(n ? n : 1);
     if (!c)
@@ -235,8 +235,8 @@ static unsigned char *zm_copy(const unsigned char *p, size_t n)
 }
 
 /* The offset of the first NEEDLE (N bytes) at or after FROM, or -1. */
-static long zm_find(const unsigned char *p, size_t len, size_t from,
-                    const void *needle, size_t n)
+static inline long zm_find(const unsigned char *p, size_t len, size_t from,
+                           const void *needle, size_t n)
 {
     for (size_t i = from; i + n <= len; i++)
         if (memcmp(p + i, needle, n) == 0)
@@ -245,7 +245,8 @@ static long zm_find(const unsigned char *p, size_t len, size_t from,
 }
 
 /* The offset of the local header of member NAME, or -1. */
-static long zm_local(const unsigned char *p, size_t len, const char *name)
+static inline long zm_local(const unsigned char *p, size_t len,
+                            const char *name)
 {
     size_t n = strlen(name);
     for (long i = 0; (i = zm_find(p, len, (size_t)i, "PK\3\4", 4)) >= 0; i++) {
@@ -258,7 +259,8 @@ static long zm_local(const unsigned char *p, size_t len, const char *name)
 }
 
 /* The offset of the central directory entry of member NAME, or -1. */
-static long zm_central(const unsigned char *p, size_t len, const char *name)
+static inline long zm_central(const unsigned char *p, size_t len,
+                              const char *name)
 {
     size_t n = strlen(name);
     for (long i = 0; (i = zm_find(p, len, (size_t)i, "PK\1\2", 4)) >= 0; i++) {
@@ -271,7 +273,7 @@ static long zm_central(const unsigned char *p, size_t len, const char *name)
 }
 
 /* The offset of member NAME's data (after its local header), or -1. */
-static long zm_data(const unsigned char *p, size_t len, const char *name)
+static inline long zm_data(const unsigned char *p, size_t len, const char *name)
 {
     long l = zm_local(p, len, name);
     if (l < 0)
@@ -280,7 +282,7 @@ static long zm_data(const unsigned char *p, size_t len, const char *name)
 }
 
 /* Whether MSG contains WANT; prints it when not. */
-static int zm_says(const char *msg, const char *want)
+static inline int zm_says(const char *msg, const char *want)
 {
     if (strstr(msg, want))
         return 1;
