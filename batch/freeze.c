@@ -84,6 +84,7 @@ long kc_freeze_count_calls(const char *f, size_t n)
 static const char *const error_names[] = {
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"};
 #define VALUE_ERROR 2
+#define NAME_ERROR 4
 
 /* The index in error_names of the error shown as TEXT[0..n) (white space
  * around ignored), or -1 for any other text (Err:502, ...). */
@@ -853,6 +854,10 @@ static int close_frame(struct freezer *z)
 {
     struct frame fr = z->frames[--z->nframes];
     const char *text = kc_buf_str(&fr.text);
+    /* an add-in call that reads #NAME? with the add-in loaded: a function
+     * this add-in does not know */
+    if (error_lookup(text, fr.text.len) == NAME_ERROR)
+        z->st.name_errors += fr.count;
     char ins[64] = " table:formula=\"";
     size_t k = strlen(ins);
     for (const char *f = kc_freeze_error_formula(text, fr.text.len);

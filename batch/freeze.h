@@ -44,6 +44,8 @@ struct kc_freeze_stats {
     long calls_outside; /* kpicalc calls left outside cells (formula,
                            condition, expression and calcext:value
                            attributes of other elements) */
+    long name_errors;   /* of the frozen errors, those showing #NAME?: with
+                           the add-in loaded, a function it does not know */
 };
 
 /* Freezes the .fods IN into OUT (written to a temporary file beside OUT,

@@ -674,8 +674,19 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
     if (rc == 0) {
         res->error_cells = sres.error_cells;
         struct kc_freeze_stats fs;
-        if (kc_freeze_fods(*fods, NULL, &fs, err, sizeof err) == 0)
-            res->addin_cells = (long)fs.cells_frozen;
+        if (kc_freeze_fods(*fods, NULL, &fs, err, sizeof err) == 0) {
+            res->addin_cells = fs.cells_frozen + fs.calls_outside;
+            /* the probe showed the add-in answering: a call that still
+             * reads #NAME? names a function this add-in does not have */
+            if (fs.name_errors > 0) {
+                snprintf(msg, msgsz,
+                         "%ld cell%s call kpicalc functions this add-in "
+                         "does not know (they read #NAME?): was the "
+                         "workbook made with a newer kpicalc?",
+                         fs.name_errors, fs.name_errors == 1 ? "" : "s");
+                rc = -1;
+            }
+        }
     }
     if (kc.notes.len > 0)
         kc_buf_adds(notes, kc_buf_str(&kc.notes));
@@ -688,7 +699,8 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
 /* Step 5: the portable copy: the scanned export with every add-in cell
  * frozen to its value (freeze.c), opened in place of the workbook. */
 static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
-                         struct wdoc *doc, char *msg, size_t msgsz)
+                         struct wdoc *doc, struct kc_buf *notes, char *msg,
+                         size_t msgsz)
 {
     char err[1024];
     char *frozen = kc_path_join(cfg->scratch, "portable.fods");
@@ -700,6 +712,15 @@ static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
     else if (kc_freeze_fods(fods, frozen, &fs, err, sizeof err) != 0)
         snprintf(msg, msgsz, "cannot make the portable copy: %s", err);
     else {
+        if (fs.calls_outside > 0) {
+            char note[256];
+            snprintf(note, sizeof note,
+                     "%s%ld kpicalc calls outside cells (validations, "
+                     "conditional formats, names) stay in the portable "
+                     "files and show #NAME? without kpicalc",
+                     notes->len ? "; " : "", fs.calls_outside);
+            kc_buf_adds(notes, note);
+        }
         doc_close(doc);
         rc = doc_open(doc, frozen, url, NULL, msg, msgsz);
     }
@@ -803,7 +824,7 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
             goto out;
         }
     }
-    if (j->portable && make_portable(cfg, fods, &doc, msg, msgsz) != 0)
+    if (j->portable && make_portable(cfg, fods, &doc, notes, msg, msgsz) != 0)
         goto out;
     if (save_outputs(j, &doc, msg, msgsz) != 0)
         goto out;

@@ -234,6 +234,8 @@ static void test_errors(void)
                         FROZEN("&quot;#VALUE!&quot;+0", "#VALUE!")) TAIL);
     CHECK_EQ_INT(st.cells_frozen, 9);
     CHECK_EQ_INT(st.errors_frozen, 9);
+    /* one of them reads #NAME?: a function the add-in does not know */
+    CHECK_EQ_INT(st.name_errors, 1);
     /* the error is read from the cell's own first paragraph, not from a
      * comment; an error cell without text and an empty one: #VALUE!;
      * plain text that is no standard error (Err:511) becomes #VALUE! (not
@@ -276,6 +278,7 @@ static void test_errors(void)
             "calcext:value-type=\"error\"><text:p>#VALUE!</text:p>"
             "</table:table-cell>") TAIL);
     CHECK_EQ_INT(st.errors_frozen, 6);
+    CHECK_EQ_INT(st.name_errors, 0);
     /* a native formula's error stays as it is */
     FREEZE(HEAD SHEET ROW(ERRCELL("1/0", "#DIV/0!")) TAIL, NULL);
 }
