@@ -599,7 +599,7 @@ int kc_zip_scan(const unsigned char *buf, size_t len,
                 const struct kc_zip_visitor *vis, struct kc_zip_info *info,
                 char *err, size_t errsz)
 {
-    struct kc_zip_info ignored;
+    struct kc_zip_info ignored = {0, 0};
     info = info ? info : &ignored;
     memset(info, 0, sizeof *info);
     struct kc_zip_limits lim = {KC_ZIP_MAX_TOTAL, KC_ZIP_RATIO_ABOVE,
