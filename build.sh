@@ -220,6 +220,7 @@ cmd_test() {
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
+    run_suite "platform: install without user namespaces" tests/platform/test_profile_install.sh
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
