@@ -157,6 +157,14 @@ def fixed_column_keys(path):
         ('message', '4', '消息', 'message'), ('certrate', '31/34', '持证率', 'rate')])])
 
 
+def unknown_function(path):
+    """A KPI sheet calling a kpicalc function that does not exist (#NAME?
+    with the add-in installed) beside a real one."""
+    MF.fods(path, [MF.kpi_sheet([
+        ('certrate', 'ORG.KPICALC.KPICALC.CERTRATE(31;34)', '持证率', 'certification rate'),
+        ('future', 'ORG.KPICALC.KPICALC.NOSUCHRATE(1;2)', '未来', 'a later version\'s')])])
+
+
 def small_good(path):
     """A tiny good workbook: 31/34 on its KPI sheet."""
     MF.fods(path, [MF.kpi_sheet([('certrate', '31/34', '持证率', 'certification rate')])])
