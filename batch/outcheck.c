@@ -206,6 +206,38 @@ static int grow_add(char **b, size_t *len, size_t *cap, size_t max, uint32_t c)
     return 0;
 }
 
+/* Appends the N bytes at S to the growable buffer, as grow_add. */
+static int grow_bytes(char **b, size_t *len, size_t *cap, size_t max,
+                      const unsigned char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t ncap = *cap ? *cap : 256;
+        while (ncap < *len + n + 1 && ncap < max)
+            ncap *= 2;
+        if (ncap > max)
+            ncap = max;
+        if (*len + n + 1 > ncap)
+            return -1;
+        char *nb = realloc(*b, ncap);
+        if (!nb)
+            return -1;
+        *b = nb;
+        *cap = ncap;
+    }
+    memcpy(*b + *len, s, n);
+    *len += n;
+    return 0;
+}
+
+/* The length of the run of ASCII name characters at P (N bytes). */
+static size_t name_run(const unsigned char *p, size_t n)
+{
+    size_t j = 0;
+    while (j < n && p[j] < 0x80 && is_name_char(p[j]))
+        j++;
+    return j;
+}
+
 /* Where character data goes after markup ends. */
 static int outside(const struct kc_xml *x)
 {
@@ -618,6 +650,38 @@ int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n, char *err,
     for (size_t i = 0; i < n && !x->failed; i++) {
         unsigned b = p[i];
         if (x->need == 0) {
+            if (b < 0x80 && is_name_char(b) &&
+                (x->state == X_STAG_NAME || x->state == X_ATTR_NAME ||
+                 x->state == X_ETAG_NAME)) {
+                /* fast path: the rest of a name */
+                size_t k = name_run(p + i, n - i);
+                int bad;
+                if (x->state == X_STAG_NAME) {
+                    bad = grow_bytes(&x->names, &x->nlen, &x->ncap, MAX_NAMES,
+                                     p + i, k);
+                    if (bad)
+                        xfail(x, "element names too long");
+                } else if (x->state == X_ATTR_NAME) {
+                    bad = grow_bytes(&x->attrs, &x->alen, &x->acap, MAX_ATTRS,
+                                     p + i, k);
+                    if (bad)
+                        xfail(x, "too many attributes");
+                } else {
+                    size_t st = x->starts[x->depth - 1];
+                    size_t e = k < sizeof x->ename - x->elen
+                                   ? k
+                                   : sizeof x->ename - x->elen;
+                    memcpy(x->ename + x->elen, p + i, e);
+                    x->elen += e;
+                    if (x->cmp <= x->nlen - st && k <= x->nlen - st - x->cmp &&
+                        memcmp(x->names + st + x->cmp, p + i, k) == 0)
+                        x->cmp += k;
+                    else
+                        x->cmp = (size_t)-1 / 2; /* can no longer match */
+                }
+                i += k - 1;
+                continue;
+            }
             if (b < 0x80) {
                 /* fast path: plain text and attribute values */
                 if (x->state == X_TEXT && !x->first) {
