@@ -90,8 +90,8 @@ static int fits(unsigned ctx, unsigned k)
 static const char *const leaves[] = {
     "<table:table-cell/>",
     "<table:table-cell table:number-columns-repeated=\"16384\"/>",
-    "<table:table-cell table:number-columns-repeated=\"3\" "
-    "office:value-type=\"float\" office:value=\"7\"/>",
+    ("<table:table-cell table:number-columns-repeated=\"3\" "
+     "office:value-type=\"float\" office:value=\"7\"/>"),
     "<table:covered-table-cell/>",
     "<table:table-row/>",
     "<table:table-row table:number-rows-repeated=\"1048570\"/>",
