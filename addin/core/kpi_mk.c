@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
+#include "kpi_dist.h"
 #include "kpi_option.h"
 #include "kpi_series.h"
 
@@ -279,7 +278,10 @@ kpi_status kpi_mk_test(const double *y, const double *x, size_t n,
     }
     double papprox = 1.0;
     if (z != 0.0) {
-        papprox = 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
+        double q = 0.0;
+        if (kpi_dist_norm_upper(fabs(z), &q) != KPI_OK)
+            return KPI_ENUM; /* z is finite here: not reached */
+        papprox = 2.0 * q;
         if (papprox > 1.0)
             papprox = 1.0;
     }

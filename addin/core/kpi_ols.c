@@ -4,144 +4,28 @@
  * pass, compensated sums), on data scaled by powers of two so that no sum
  * of squares can overflow or underflow: x = x' 2^ex, y = y' 2^ey with
  * |x'|, |y'| < 1. Results are scaled back at the end and must be normal
- * doubles. Student's t tail and quantile are computed here from
- * gsl_sf_beta_inc_e (status checked): gsl_cdf_tdist_Pinv is only good to
- * about 3e-10 for small degrees of freedom and reports no status. */
+ * doubles. Student's t tail and quantile come from kpi_dist
+ * (gsl_cdf_tdist_Pinv is only good to about 3e-10 for small degrees of
+ * freedom and reports no status). */
 #include "kpi_ols.h"
+#include "kpi_dist.h"
 #include "kpi_ksum.h"
 
 #include <float.h>
 #include <math.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_gamma.h>
-
 #include "kpi_series.h"
 
-/* ---- Student's t -------------------------------------------------------- */
+/* ---- Student's t (kpi_dist) --------------------------------------------- */
 
 kpi_status kpi_ols_t_pvalue(double t, double nu, double *p)
 {
-    gsl_sf_result r;
-    double t2;
-    int st;
-    *p = 0;
-    if (isnan(t) || !(nu > 0) || !isfinite(nu))
-        return KPI_ENUM;
-    t = fabs(t);
-    if (isinf(t))
-        return KPI_OK;
-    /* Closed forms (nu = 1 is common: three points). */
-    if (nu == 1) {
-        *p = M_2_PI * atan2(1, t);
-        return KPI_OK;
-    }
-    if (nu == 2) {
-        double s = hypot(M_SQRT2, t); /* 1 - t/s = 2 / (s (s + t)) */
-        *p = (2 / s) / (s + t);
-        return KPI_OK;
-    }
-    t2 = t * t;
-    if (isfinite(t2)) {
-        /* p = 1 - I_w(1/2, nu/2) with w = t^2 / (nu + t^2): w is formed
-         * without cancellation, so this is accurate to ~1e-16 / p. */
-        st = gsl_sf_beta_inc_e(0.5, 0.5 * nu, t2 / (nu + t2), &r);
-        if (st != GSL_SUCCESS || !isfinite(r.val))
-            return KPI_ENUM;
-        if (1 - r.val >= 1e-3) {
-            *p = 1 - r.val > 1 ? 1 : 1 - r.val;
-            return KPI_OK;
-        }
-    }
-    /* Small p: I_x(nu/2, 1/2) with x = nu / (nu + t^2), which carries a
-     * relative error of about nu * 1e-16 from the rounding of x. */
-    st =
-        gsl_sf_beta_inc_e(0.5 * nu, 0.5, isfinite(t2) ? nu / (nu + t2) : 0, &r);
-    if (st == GSL_EUNDRFLW)
-        return KPI_OK; /* below DBL_MIN */
-    if (st != GSL_SUCCESS || !isfinite(r.val))
-        return KPI_ENUM;
-    *p = r.val < 0 ? 0 : r.val > 1 ? 1 : r.val;
-    return KPI_OK;
+    return kpi_dist_t_pvalue2(t, nu, p);
 }
 
-/* Newton on u = ln t for ln p(t) = ln alpha: the two-sided tail is close to
- * a power of t in the tails, so this converges in a few steps for any nu.
- * d ln p / du = -2 t f(t) / p(t), f the density of t. */
 kpi_status kpi_ols_t_critical(double alpha, double nu, double *t)
 {
-    gsl_sf_result lnb;
-    double lo = -INFINITY, hi = INFINITY, u, lnalpha;
-    *t = 0;
-    if (!(alpha > 0 && alpha < 1) || !(nu > 0) || !isfinite(nu))
-        return KPI_ENUM;
-    /* Closed forms: nu = 1, t = cot(pi alpha / 2); nu = 2, from
-     * alpha = 1 - t / sqrt(2 + t^2). */
-    if (nu == 1) {
-        *t = 1 / tan(M_PI_2 * alpha);
-        return isfinite(*t) ? KPI_OK : KPI_ENUM;
-    }
-    if (nu == 2) {
-        *t = (1 - alpha) * sqrt(2 / (alpha * (2 - alpha)));
-        return isfinite(*t) ? KPI_OK : KPI_ENUM;
-    }
-    if (gsl_sf_lnbeta_e(0.5 * nu, 0.5, &lnb) != GSL_SUCCESS)
-        return KPI_ENUM;
-    lnalpha = log(alpha);
-    {
-        /* Cornish-Fisher start from the normal quantile. */
-        double z = gsl_cdf_ugaussian_Qinv(0.5 * alpha);
-        double z3 = z * z * z, z5 = z3 * z * z;
-        double t0 = z + (z3 + z) / (4 * nu) +
-                    (5 * z5 + 16 * z3 + 3 * z) / (96 * nu * nu);
-        if (!(t0 > 0) || !isfinite(t0))
-            t0 = 1;
-        u = log(t0);
-    }
-    for (int it = 0; it < 300; it++) {
-        double tt = exp(u), p, h, du, un, lnf;
-        kpi_status st = kpi_ols_t_pvalue(tt, nu, &p);
-        if (st != KPI_OK)
-            return st;
-        if (p <= 0) { /* far beyond the root: step back */
-            hi = u;
-            u = isfinite(lo) ? 0.5 * (lo + hi) : u - 2;
-            continue;
-        }
-        h = log(p) - lnalpha;
-        if (h == 0) {
-            *t = tt;
-            return KPI_OK;
-        }
-        if (h > 0)
-            lo = u;
-        else
-            hi = u;
-        lnf = -0.5 * (nu + 1) * log1p(tt * tt / nu) - lnb.val - 0.5 * log(nu);
-        du = h / (2 * tt * exp(lnf) / p);
-        /* Converged: the correction is at the rounding level (or at the
-         * noise floor of the tail function after many steps). */
-        if (fabs(du) <= 1e-15 || (it >= 60 && fabs(du) <= 1e-11)) {
-            *t = exp(u + du);
-            return isfinite(*t) ? KPI_OK : KPI_ENUM;
-        }
-        un = u + du;
-        if (!(un > lo && un < hi) || !isfinite(un)) {
-            if (isfinite(lo) && isfinite(hi))
-                un = 0.5 * (lo + hi);
-            else if (isfinite(lo))
-                un = lo + 2;
-            else
-                un = hi - 2;
-        }
-        if ((isfinite(lo) && isfinite(hi) && hi - lo <= 1e-15) || un == u) {
-            *t = exp(un);
-            return isfinite(*t) ? KPI_OK : KPI_ENUM;
-        }
-        u = un;
-    }
-    return KPI_ENUM;
+    return kpi_dist_t_critical2(alpha, nu, t);
 }
 
 /* ---- the fit, in scaled units ------------------------------------------- */
@@ -271,7 +155,7 @@ static kpi_status core_pvalue(const ols_core *c, double *p)
         return KPI_OK;
     }
     se = sqrt(c->rss / nu / c->sxx);
-    return kpi_ols_t_pvalue(c->slope / se, nu, p);
+    return kpi_dist_t_pvalue2(c->slope / se, nu, p);
 }
 
 /* ---- public entry points ------------------------------------------------- */
@@ -370,7 +254,7 @@ kpi_status kpi_ols_forecast(const double *y, const double *x, size_t n,
     yhat = c.ybar + c.slope * (x0 - c.xbar);
     if (bound != 0) {
         double nu = (double)(c.n - 2), t, s, d, h;
-        st = kpi_ols_t_critical(1 - conf, nu, &t);
+        st = kpi_dist_t_critical2(1 - conf, nu, &t);
         if (st != KPI_OK)
             return st;
         s = sqrt(c.rss / nu);

@@ -71,13 +71,8 @@ kpi_status kpi_ols_forecast(const double *y, const double *x, size_t n,
                             double target_x, double conf, int bound,
                             double *out);
 
-/* The two-sided p-value 2 P(T > |t|) of Student's t with nu > 0 degrees
- * of freedom, and its inverse: *t > 0 with 2 P(T > t) = alpha, 0 < alpha < 1.
- * Measured against 30-digit mpmath: relative error <= 4e-14 for nu <= 1000,
- * 6e-13 at nu = 1e4, 3e-11 at nu = 1e6 (GSL's incomplete Beta function
- * takes 1 - x rounded, which costs about nu * 1e-16); p-values below
- * DBL_MIN come back as 0. KPI_ENUM when GSL reports an error. Exposed for
- * other modules. */
+/* Kept for test_ols.c: the same as kpi_dist_t_pvalue2 and
+ * kpi_dist_t_critical2 (kpi_dist.h), where Student's t now lives. */
 kpi_status kpi_ols_t_pvalue(double t, double nu, double *p);
 kpi_status kpi_ols_t_critical(double alpha, double nu, double *t);
 

@@ -1,10 +1,10 @@
 /* kpi_rateci.c - RATECI and RATETEST; see kpi_rateci.h.
  *
  * Numerical notes.
- * - The Beta quantiles are found here (safeguarded Newton on
- *   gsl_sf_beta_inc_e) rather than with gsl_cdf_beta_Pinv: the latter does
- *   not report failure through a status and, in GSL 2.7, does not return at
- *   all for Beta(1e6, 1e6).
+ * - The normal and Beta quantiles and the normal tail come from kpi_dist
+ *   (not gsl_cdf_beta_Pinv, which reports no failure and, in GSL 2.7, does
+ *   not return at all for Beta(1e6, 1e6)); the upper Beta quantile is
+ *   asked for its upper tail alpha/2 directly, not for 1 - alpha/2.
  * - Fisher's p-value normalises the hypergeometric terms by their sum, the
  *   terms being built by the ratio w(a+1)/w(a) from the mode outward, so no
  *   log-factorial of a large count is ever subtracted from another (that
@@ -12,17 +12,12 @@
  *   exponent, so a p-value far below DBL_MIN is still found without
  *   overflow or underflow on the way. */
 #include "kpi_rateci.h"
+#include "kpi_dist.h"
 #include "kpi_ksum.h"
 #include "kpi_option.h"
 
-#include <float.h>
 #include <math.h>
 #include <stddef.h>
-
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_sf_erf.h>
-#include <gsl/gsl_sf_gamma.h>
 
 /* ---- option strings ---------------------------------------------------- */
 
@@ -57,87 +52,6 @@ kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m)
 static int is_count(double v)
 {
     return isfinite(v) && v >= 0 && v <= KPI_RATE_MAX_COUNT && v == floor(v);
-}
-
-/* ---- Beta quantiles ------------------------------------------------------ */
-
-/* Solves I_x(a, b) = target for x in (0, 1), 0 < target < 1, a, b > 0.
- * Safeguarded Newton: every evaluation narrows a bracket [lo, hi] around the
- * root; a step that leaves it is replaced by bisection (geometric while the
- * bracket spans several binary orders, so tiny quantiles are reached fast).
- * KPI_ENUM when GSL reports an error or the iteration does not settle. */
-static kpi_status beta_quantile(double target, double a, double b, double *out)
-{
-    gsl_sf_result lnbeta, r;
-    double lo = 0, hi = 1, x;
-    if (gsl_sf_lnbeta_e(a, b, &lnbeta) != GSL_SUCCESS)
-        return KPI_ENUM;
-
-    /* Start: normal approximation, or the small-x / small-(1-x) power law
-     * I_x ~ x^a / (a B(a, b)) when the former falls outside (0, 1). */
-    {
-        double mean = a / (a + b);
-        double sd = sqrt(mean * (b / (a + b)) / (a + b + 1));
-        double z = gsl_cdf_ugaussian_Pinv(target);
-        x = mean + z * sd;
-        if (!(x > 0 && x < 1)) {
-            if (target < 0.5)
-                x = exp((log(target) + log(a) + lnbeta.val) / a);
-            else
-                x = -expm1((log1p(-target) + log(b) + lnbeta.val) / b);
-            if (!(x > 0 && x < 1))
-                x = mean;
-        }
-    }
-
-    for (int it = 0; it < 400; it++) {
-        double f, xn, step;
-        int st = gsl_sf_beta_inc_e(a, b, x, &r);
-        if (st == GSL_EUNDRFLW)
-            r.val = 0; /* I_x below DBL_MIN: x is far below the root */
-        else if (st != GSL_SUCCESS || !isfinite(r.val))
-            return KPI_ENUM;
-        f = r.val - target;
-        if (f == 0) {
-            *out = x;
-            return KPI_OK;
-        }
-        if (f < 0)
-            lo = x;
-        else
-            hi = x;
-        {
-            double lpdf = (a - 1) * log(x) + (b - 1) * log1p(-x) - lnbeta.val;
-            double pdf = exp(lpdf);
-            step = (pdf > 0 && isfinite(pdf)) ? f / pdf : NAN;
-        }
-        /* Converged: the Newton correction is at the rounding level (or at
-         * the noise floor of I_x after many steps). */
-        if (fabs(step) <= 1e-15 * x || (it >= 60 && fabs(step) <= 1e-11 * x)) {
-            xn = x - step;
-            *out = (xn > 0 && xn < 1) ? xn : x;
-            return KPI_OK;
-        }
-        xn = x - step;
-        if (!(xn > lo && xn < hi)) {
-            if (lo > 0 && hi / lo > 4)
-                xn = sqrt(lo) * sqrt(hi);
-            else if (lo == 0)
-                xn = hi / 16;
-            else if (hi == 1 && (1 - lo) > 1.0 / 16)
-                xn = 0.5 * (lo + hi);
-            else if (hi == 1)
-                xn = 1 - (1 - lo) / 16;
-            else
-                xn = lo + 0.5 * (hi - lo);
-        }
-        if (hi - lo <= 4 * DBL_EPSILON * hi || xn == x) {
-            *out = xn;
-            return KPI_OK;
-        }
-        x = xn;
-    }
-    return KPI_ENUM;
 }
 
 /* ---- RATECI ------------------------------------------------------------- */
@@ -190,22 +104,23 @@ static kpi_status ci_agresti(double x, double n, double z, double *lo,
 }
 
 /* Equal-tailed Beta interval: lower = quantile alpha/2 of Beta(al, bl),
- * upper = quantile 1 - alpha/2 of Beta(au, bu); 0 and 1 at the edges. */
+ * upper = the point with upper tail alpha/2 of Beta(au, bu); 0 and 1 at
+ * the edges. */
 static kpi_status ci_beta(double x, double n, double alpha, double al,
                           double bl, double au, double bu, double *lo,
                           double *hi)
 {
     kpi_status st;
-    if (n > KPI_RATECI_BETA_MAX_TRIALS)
-        return KPI_ENUM;
     if (x == 0) {
         *lo = 0;
-    } else if ((st = beta_quantile(0.5 * alpha, al, bl, lo)) != KPI_OK) {
+    } else if ((st = kpi_dist_beta_quantile(0.5 * alpha, al, bl, lo)) !=
+               KPI_OK) {
         return st;
     }
     if (x == n) {
         *hi = 1;
-    } else if ((st = beta_quantile(1 - 0.5 * alpha, au, bu, hi)) != KPI_OK) {
+    } else if ((st = kpi_dist_beta_upper_quantile(0.5 * alpha, au, bu, hi)) !=
+               KPI_OK) {
         return st;
     }
     return KPI_OK;
@@ -229,8 +144,8 @@ kpi_status kpi_rateci(double x, double n, double conf, kpi_ci_method m,
         return KPI_ENUM;
 
     alpha = 1 - conf;
-    z = gsl_cdf_ugaussian_Qinv(0.5 * alpha);
-    if (!isfinite(z) || z < 0) /* z = 0 when conf < ~1e-16 */
+    /* z = 0 when conf < ~1e-16 (alpha/2 rounds to 1/2) */
+    if (kpi_dist_norm_upper_quantile(0.5 * alpha, &z) != KPI_OK || z < 0)
         return KPI_ENUM;
 
     switch (m) {
@@ -421,8 +336,7 @@ static kpi_status z_p(double x1, double n1, double x2, double n2, double *p)
 {
     double pooled = (x1 + x2) / (n1 + n2);
     double qooled = ((n1 - x1) + (n2 - x2)) / (n1 + n2); /* 1 - pooled */
-    double se, z;
-    gsl_sf_result r;
+    double se, z, q;
     if (x1 + x2 == 0 || x1 + x2 == n1 + n2) {
         *p = 1;
         return KPI_OK;
@@ -431,15 +345,10 @@ static kpi_status z_p(double x1, double n1, double x2, double n2, double *p)
     z = (x1 / n1 - x2 / n2) / se;
     if (!isfinite(z))
         return KPI_ENUM;
-    if (gsl_sf_erfc_e(fabs(z) / M_SQRT2, &r) != GSL_SUCCESS) {
-        /* erfc underflows (|z| > ~38): the p-value is below DBL_MIN. */
-        if (fabs(z) > 30) {
-            *p = 0;
-            return KPI_OK;
-        }
+    /* 2 Q(|z|); below DBL_MIN it is 0 */
+    if (kpi_dist_norm_upper(fabs(z), &q) != KPI_OK)
         return KPI_ENUM;
-    }
-    *p = r.val > 1 ? 1 : r.val < 0 ? 0 : r.val;
+    *p = 2 * q > 1 ? 1 : 2 * q;
     return KPI_OK;
 }
 

@@ -21,12 +21,6 @@
 /* Largest accepted count: 2^53. */
 #define KPI_RATE_MAX_COUNT 9007199254740992.0
 
-/* Largest trials accepted by the Beta-quantile intervals (exact, jeffreys):
- * beyond it GSL's incomplete Beta function (gsl_sf_beta_inc_e) stops
- * converging near the mean (GSL_EMAXITER from about n = 1.5e6 on) and loses
- * accuracy. */
-#define KPI_RATECI_BETA_MAX_TRIALS 1e6
-
 /* Largest n1 + n2 accepted by Fisher's exact test: the p-value sums the
  * hypergeometric terms one by one (O(sqrt(n1 + n2)) of them). */
 #define KPI_RATETEST_FISHER_MAX_TOTAL 1e10
@@ -51,8 +45,9 @@ kpi_status kpi_ci_method_parse(const char *s, kpi_ci_method *m);
 kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m);
 
 /* RATECI: two-sided confidence interval [*lo, *hi] for the rate x / n at
- * confidence conf. 0 <= *lo <= *hi <= 1. exact and jeffreys need
- * n <= KPI_RATECI_BETA_MAX_TRIALS, else KPI_ENUM. */
+ * confidence conf. 0 <= *lo <= *hi <= 1. Every method answers for every
+ * count up to KPI_RATE_MAX_COUNT; exact and jeffreys take their Beta
+ * quantiles from kpi_dist (asymptotic for large counts). */
 kpi_status kpi_rateci(double x, double n, double conf, kpi_ci_method m,
                       double *lo, double *hi);
 

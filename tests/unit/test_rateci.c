@@ -237,8 +237,7 @@ static void test_rateci_bad(void)
         CHECK_EQ_INT(kpi_rateci(1, 10, 0.95, (kpi_ci_method)-1, &lo, &hi),
                      KPI_EVALUE);
     }
-    /* the largest count, 2^53: closed-form methods answer, Beta ones
-     * refuse beyond their limit */
+    /* the largest count, 2^53: every method answers */
     {
         double big = KPI_RATE_MAX_COUNT, lo, hi;
         CHECK_EQ_INT(kpi_rateci(big / 2, big, 0.95, KPI_CI_WILSON, &lo, &hi),
@@ -250,16 +249,72 @@ static void test_rateci_bad(void)
         CHECK(hi == 1 && lo > 0.999999 && lo < 1);
         CHECK_EQ_INT(kpi_rateci(0, big, 0.95, KPI_CI_WILSON, &lo, &hi), KPI_OK);
         CHECK(lo == 0 && hi > 0 && hi < 1e-14);
-        CHECK_EQ_INT(kpi_rateci(1, big, 0.95, KPI_CI_EXACT, &lo, &hi),
-                     KPI_ENUM);
-        CHECK_EQ_INT(kpi_rateci(1, KPI_RATECI_BETA_MAX_TRIALS + 1, 0.95,
-                                KPI_CI_JEFFREYS, &lo, &hi),
-                     KPI_ENUM);
-        CHECK_EQ_INT(kpi_rateci(1, KPI_RATECI_BETA_MAX_TRIALS, 0.95,
-                                KPI_CI_JEFFREYS, &lo, &hi),
+        for (int m = KPI_CI_EXACT; m <= KPI_CI_JEFFREYS; m++) {
+            CHECK_EQ_INT(kpi_rateci(0, big, 0.95, (kpi_ci_method)m, &lo, &hi),
+                         KPI_OK);
+            CHECK(lo == 0 && hi > 0 && hi < 1e-15);
+            CHECK_EQ_INT(kpi_rateci(big, big, 0.95, (kpi_ci_method)m, &lo, &hi),
+                         KPI_OK);
+            CHECK(hi == 1 && lo < 1 && lo > 1 - 1e-15);
+            CHECK_EQ_INT(
+                kpi_rateci(big - 1, big, 0.95, (kpi_ci_method)m, &lo, &hi),
+                KPI_OK);
+            CHECK(lo > 1 - 1e-15 && lo <= hi && hi <= 1);
+        }
+    }
+}
+
+/* Exact and Jeffreys intervals for counts far beyond the 10^6 trials where
+ * GSL's incomplete Beta function stops (issue 14: they were #NUM!). The
+ * references are 50-digit mpmath quantiles (Newton on the Beta tail, found
+ * by quadrature of the density: tests/reference/gen_dist.py's
+ * beta_quantile); the first row is R's qbeta (binom.test) too:
+ * 0.12342256113257584 - 0.12349102255463407 (R's upper limit is 2 ulps
+ * from the 50-digit value). Relative tolerance 1e-14. */
+static void test_rateci_large(void)
+{
+    static const struct {
+        kpi_ci_method m;
+        double x, n, conf, lo, hi;
+    } cases[] = {
+        {KPI_CI_EXACT, 123456789, 1e9, 0.999, 0.12342256113257584,
+         0.1234910225546341},
+        {KPI_CI_JEFFREYS, 123456789, 1e9, 0.999, 0.12342256163251628,
+         0.12349102205457455},
+        {KPI_CI_EXACT, 1500000, 3000000, 0.99, 0.49925625593579714,
+         0.5007437440642029},
+        {KPI_CI_JEFFREYS, 400000, 1000000, 0.95, 0.39904010823104946,
+         0.4009604706291866},
+        {KPI_CI_EXACT, 3, 1e15, 0.95, 6.18672122895602e-16,
+         8.7672730697423e-15},
+        {KPI_CI_JEFFREYS, 3, 1e15, 0.95, 8.449345903386783e-16,
+         8.006382137314639e-15},
+        {KPI_CI_EXACT, 4503599627370496.0, 9007199254740992.0, 0.95,
+         0.4999999896742118, 0.5000000103257882},
+        {KPI_CI_JEFFREYS, 4503599627370496.0, 9007199254740992.0, 0.95,
+         0.49999998967421183, 0.5000000103257881},
+        {KPI_CI_EXACT, 1, 9007199254740992.0, 0.95, 2.8108413357197268e-18,
+         6.185766777620945e-16},
+        {KPI_CI_JEFFREYS, 1, 9007199254740992.0, 0.8, 3.2439294259400015e-17,
+         3.4702177971026164e-16},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double lo = -1, hi = -1, lo2, hi2;
+        int f0 = kpi_test_failed;
+        CHECK_EQ_INT(kpi_rateci(cases[i].x, cases[i].n, cases[i].conf,
+                                cases[i].m, &lo, &hi),
                      KPI_OK);
-        CHECK(0 < lo && lo < 1 / KPI_RATECI_BETA_MAX_TRIALS && lo < hi &&
-              hi < 10 / KPI_RATECI_BETA_MAX_TRIALS);
+        CHECK_CLOSE(lo, cases[i].lo, 1e-14);
+        CHECK_CLOSE(hi, cases[i].hi, 1e-14);
+        /* the mirror image n - x, to a few units in the last place of the
+         * limits near 1 */
+        CHECK_EQ_INT(kpi_rateci(cases[i].n - cases[i].x, cases[i].n,
+                                cases[i].conf, cases[i].m, &lo2, &hi2),
+                     KPI_OK);
+        CHECK_ABS(lo2, 1 - hi, 4.5e-16);
+        CHECK_ABS(hi2, 1 - lo, 4.5e-16);
+        if (kpi_test_failed != f0)
+            fprintf(stderr, "  ^ large case %zu\n", i);
     }
 }
 
@@ -267,7 +322,7 @@ static void test_rateci_bad(void)
  * intervals contain x/n (not asserted for agresti) and widen with conf. */
 static void test_rateci_properties(void)
 {
-    static const double ns[] = {1, 2, 5, 12, 34, 103, 1000, 54321};
+    static const double ns[] = {1, 2, 5, 12, 34, 103, 1000, 54321, 3e6, 1e11};
     static const double confs[] = {0.5, 0.8, 0.95, 0.999};
     for (int m = KPI_CI_WILSON; m <= KPI_CI_AGRESTI; m++)
         for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
@@ -399,6 +454,7 @@ int main(void)
     test_parse();
     test_rateci_bad();
     test_rateci_properties();
+    test_rateci_large();
     test_ratetest_bad();
     test_fisher_large();
     return kpi_test_report("rateci");
