@@ -46,11 +46,13 @@ enum {
     X_COMMENT_D2, /* after "--" */
     X_CDATA_OPEN, /* matching "CDATA[" */
     X_CDATA,
-    X_CDATA_B1, /* after ']' */
-    X_CDATA_B2, /* after "]]" */
-    X_DOCTYPE,  /* matching "DOCTYPE" */
-    X_PI_T0,    /* after "<?" */
-    X_PI_T,     /* a processing instruction's target */
+    X_CDATA_B1,     /* after ']' */
+    X_CDATA_B2,     /* after "]]" */
+    X_DOCTYPE,      /* matching "DOCTYPE" */
+    X_DOCTYPE_BODY, /* its name and external identifier */
+    X_DOCTYPE_Q,    /* a quoted literal in it */
+    X_PI_T0,        /* after "<?" */
+    X_PI_T,         /* a processing instruction's target */
     X_PI_BODY,
     X_PI_Q,     /* after '?' in it */
     X_REF0,     /* after '&' */
@@ -551,9 +553,30 @@ static int step(struct kc_xml *x, uint32_t c)
     case X_DOCTYPE:
         if (c != (uint32_t) "DOCTYPE"[x->match])
             return xfail(x, "bad markup after \"<!\"");
-        if (++x->match == 7)
-            return xfail(x, "a DOCTYPE declaration (refused: its entities "
-                            "can expand without bound)");
+        if (++x->match == 7) {
+            if (x->depth != 0)
+                return xfail(x, "a DOCTYPE declaration inside an element");
+            x->state = X_DOCTYPE_BODY;
+        }
+        return 0;
+    case X_DOCTYPE_BODY:
+        /* a DOCTYPE naming an external DTD, which is never read (as
+         * LibreOffice writes for Basic modules and dialogs), is allowed;
+         * an internal subset, where entities could be declared, is not */
+        if (c == '"' || c == '\'') {
+            x->quote = (int)c;
+            x->state = X_DOCTYPE_Q;
+        } else if (c == '[') {
+            return xfail(x, "a DOCTYPE declaration with an internal subset "
+                            "(refused: its entities can expand without "
+                            "bound)");
+        } else if (c == '>') {
+            x->state = outside(x);
+        }
+        return 0;
+    case X_DOCTYPE_Q:
+        if (c == (uint32_t)x->quote)
+            x->state = X_DOCTYPE_BODY;
         return 0;
     case X_PI_T0:
     case X_PI_T:
