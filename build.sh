@@ -230,7 +230,8 @@ cmd_test() {
 # the rows whose file matches $3, as a table. Fields hold no commas.
 summary_table() {
     awk -F, -v want="$2" -v match_re="$3" '
-        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+        NR == 1 { sub(/^\357\273\277/, "") # the summary starts with a BOM
+                  for (i = 1; i <= NF; i++) col[$i] = i
                   n = split(want, w, ",")
                   for (j = 1; j <= n; j++) printf "%-17s ", w[j]; print ""; next }
         $1 ~ match_re { for (j = 1; j <= n; j++) {
@@ -250,7 +251,8 @@ cmd_demo() {
         --summary "$out/summary.csv"
     echo
     echo "东陈乡 2020 (samples/dongchen-2020.ods, figures of the seed report):"
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; next }
+    awk -F, 'NR == 1 { sub(/^\357\273\277/, "")
+                       for (i = 1; i <= NF; i++) h[i] = $i; next }
         $1 ~ /dongchen/ { for (i = 4; i < NF; i++)
             if ($i != "") printf "  %-18s %s\n", h[i], $i }' "$out/summary.csv"
     echo

@@ -93,22 +93,3 @@ char *kc_buf_take(struct kc_buf *b)
     b->len = b->cap = 0;
     return p;
 }
-
-int kc_buf_json_string(struct kc_buf *b, const char *s)
-{
-    int rc = kc_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : "");
-         *p && rc == 0; p++) {
-        if (*p == '"' || *p == '\\')
-            rc = kc_buf_addc(b, '\\') | kc_buf_addc(b, (char)*p);
-        else if (*p == '\n')
-            rc = kc_buf_adds(b, "\\n");
-        else if (*p == '\t')
-            rc = kc_buf_adds(b, "\\t");
-        else if (*p < 0x20 || *p == 0x7f)
-            rc = kc_buf_addf(b, "\\u%04x", *p);
-        else
-            rc = kc_buf_addc(b, (char)*p);
-    }
-    return rc | kc_buf_addc(b, '"');
-}

@@ -24,9 +24,6 @@ const char *kc_buf_str(const struct kc_buf *b);
 /* Hands over the contents (malloc'd, never NULL unless out of memory). */
 char *kc_buf_take(struct kc_buf *b);
 
-/* Appends S (NULL: "") as a JSON string, quoted and escaped. 0 or -1. */
-int kc_buf_json_string(struct kc_buf *b, const char *s);
-
 /* The UTF-8 byte-order mark, which Excel needs to read a CSV file as
  * UTF-8 (--csv-bom). */
 #define KC_UTF8_BOM "\xef\xbb\xbf"

@@ -8,6 +8,7 @@
 #include "fsutil.h"
 #include "paths.h"
 #include "profile.h"
+#include "text.h"
 #include "zipcheck.h"
 
 #include <errno.h>
@@ -454,7 +455,7 @@ static int post_goto(LibreOfficeKitDocument *doc, const char *target)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"ToPoint\":{\"type\":\"string\",\"value\":");
-    rc |= kc_buf_json_string(&b, target);
+    rc |= kc_json_string(&b, target);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
         post(doc, ".uno:GoToCell", kc_buf_str(&b), 0);
@@ -466,7 +467,7 @@ static int post_enter(LibreOfficeKitDocument *doc, const char *text)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"StringName\":{\"type\":\"string\",\"value\":");
-    rc |= kc_buf_json_string(&b, text);
+    rc |= kc_json_string(&b, text);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
         post(doc, ".uno:EnterString", kc_buf_str(&b), 0);

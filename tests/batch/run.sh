@@ -82,7 +82,7 @@ is_status() { [ "$RC" = "$1" ]; }
 field() {
     "$PY" - "$1" "$2" "$3" <<'EOF'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig')))
 for r in rows:
     if r['file'].endswith(sys.argv[2]):
         print(r.get(sys.argv[3], '<no column>'))
@@ -94,6 +94,8 @@ EOF
 
 field_is() { [ "$(field "$1" "$2" "$3")" = "$4" ]; }
 field_has() { field "$1" "$2" "$3" | grep -qF -- "$4"; }
+
+starts_bom() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ]; }
 
 valid_zip() {
     "$PY" -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); sys.exit(z.testzip() is not None)" "$1"
@@ -195,7 +197,8 @@ S=$OUT/summary.csv
 expect "status 0 (got $RC: $(tail -c 300 "$T/err"))" is_status 0
 expect "summary written" test -s "$S"
 expect "8 rows in the summary" [ "$(($(wc -l <"$S") - 1))" = 8 ]
-expect "header" grep -q '^file,status,error_cells,certrate,adoptrate,lossrate,doubledecline,.*,message$' "$S"
+expect "header" grep -q '^.\?.\?.\?file,status,error_cells,certrate,adoptrate,lossrate,doubledecline,.*,kpi_errors,message' "$S"
+expect "the summary starts with a UTF-8 byte-order mark (Excel on a Chinese Windows)" starts_bom "$S"
 for rel in good sub/stale sub/deeper/stale excel/stale yearly/township-001; do
     expect "$rel.ods mirrored and whole" valid_zip "$OUT/$rel.ods"
     expect "$rel.xlsx mirrored and whole" valid_zip "$OUT/$rel.xlsx"
@@ -208,12 +211,13 @@ expect "a name with spaces, CJK, # and %" field_is "$S" "数据/2024 年报#1 %2
 expect "its outputs mirrored" valid_zip "$OUT/东城区 数据/2024 年报#1 %20.ods"
 expect "good: certrate" field_is "$S" good.fods certrate 0.911764705882353
 expect "good: adoptrate" field_is "$S" good.fods adoptrate 0.961165048543689
-expect "good: an error indicator shows its text" field_is "$S" good.fods lossrate '#DIV/0!'
+expect "good: an error indicator leaves its column empty" field_is "$S" good.fods lossrate ''
+expect "good: ... and shows its text in kpi_errors" field_has "$S" good.fods kpi_errors 'lossrate=#DIV/0!'
 expect "good: a truth value" field_is "$S" good.fods doubledecline TRUE
 expect "good: 2 error cells" field_is "$S" good.fods error_cells 2
 expect "yearly: 60 units" field_is "$S" township-003.fods units 60
 expect "no KPI sheet: a row all the same" field_is "$S" excel/stale.xlsx status ok
-expect "csv shows the displayed text" grep -q '^certrate,0.911764705882353,持证率,certification rate$' "$OUT/good-KPI.csv"
+expect "csv carries the value" grep -q '^certrate,0.911764705882353,持证率,certification rate$' "$OUT/good-KPI.csv"
 expect "no staging folder left" no_leftovers "$OUT"
 (cd "$IN" && find . -type f -exec sha256sum {} + | sort) >"$T/in.after"
 expect "inputs untouched, nothing added beside them" cmp -s "$T/in.before" "$T/in.after"
@@ -342,7 +346,6 @@ mkdir -p "$T/bom/in"
 cp "$FX/good.fods" "$T/bom/in/东城 good.fods"
 kc recalc "$T/bom/in" -o "$T/bom/out" --to csv --csv-bom --summary "$T/bom/out/s.csv"
 expect "status 0" is_status 0
-starts_bom() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ]; }
 expect "the summary starts with the mark" starts_bom "$T/bom/out/s.csv"
 expect "then its header" grep -q '^.\{0,3\}file,status,' "$T/bom/out/s.csv"
 expect "the Chinese file name as UTF-8" grep -q '东城 good.fods,ok' "$T/bom/out/s.csv"
@@ -555,7 +558,7 @@ finish
 start "profiles record the office's version: no graphics self-test at a worker start"
 # LibreOffice 7.4 runs a graphics self-test (and writes its log into the
 # profile) at every start until the profile records the version it ran.
-VERSION=$("$PY" -c "import re, sys; print(re.search(r'<prop oor:name=\"ooSetupVersion\">\\s*<value>([^<]+)<', open(sys.argv[1], encoding='utf-8').read()).group(1))" /usr/lib/libreoffice/share/registry/main.xcd)
+VERSION=$("$PY" -c "import re, sys; print(re.search(r'<prop oor:name=\"ooSetupVersion\">\\s*<value>([^<]+)<', open(sys.argv[1], encoding='utf-8-sig').read()).group(1))" /usr/lib/libreoffice/share/registry/main.xcd)
 for prof in "$XDG_CACHE_HOME"/kpicalc/*/worker-[01]; do
     expect "$(basename "$prof"): the version $VERSION recorded" grep -q "ooSetupLastVersion\" oor:op=\"fuse\"><value>$VERSION<" "$prof/user/registrymodifications.xcu"
     expect "$(basename "$prof"): the self-test never ran" test ! -e "$prof/user/GraphicsRenderTests.log"
