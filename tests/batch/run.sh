@@ -522,6 +522,63 @@ assert len(set(seen)) == len(seen)
 EOF
 finish
 
+start "two runs in separate PID namespaces share one output folder (machines of a job runner)"
+# Each run is PID 1 of its own namespace, so its workers have the same PIDs
+# as the other run's: staging folders named by PID alone were shared and
+# swept from under the other run. Named by host and a random run tag, and
+# kept while their lock is held, they are not.
+if unshare --pid --fork true 2>/dev/null; then
+    "$PY" "$ROOT/tests/batch/make_fixtures.py" yearly 8 "$T/ns/in"
+    mkdir -p "$T/ns/a" "$T/ns/b" "$T/ns/out"
+    for f in "$T/ns/in"/*; do
+        case $(basename "$f") in township-00[1-4]*) mv "$f" "$T/ns/a/" ;; *) mv "$f" "$T/ns/b/" ;; esac
+    done
+    unshare --pid --fork "$KPICALC" recalc -q -j 2 "$T/ns/a" -o "$T/ns/out" --to ods,csv \
+        --summary "$T/ns/sa.csv" >"$T/ns/ea" 2>&1 &
+    PA=$!
+    unshare --pid --fork "$KPICALC" recalc -q -j 2 "$T/ns/b" -o "$T/ns/out" --to ods,csv \
+        --summary "$T/ns/sb.csv" >"$T/ns/eb" 2>&1 &
+    PB=$!
+    wait $PA
+    RA=$?
+    wait $PB
+    RB=$?
+    expect "run A: status 0" [ $RA = 0 ]
+    expect "run B: status 0" [ $RB = 0 ]
+    expect "every workbook ok" [ "$(cat "$T/ns/sa.csv" "$T/ns/sb.csv" | grep -c ',ok,')" = 8 ]
+    expect "eight whole outputs" [ "$(ls "$T/ns/out"/*.ods | wc -l)" = 8 ]
+    for f in "$T/ns/out"/*.ods; do
+        expect "$(basename "$f") whole" valid_zip "$f"
+    done
+    expect "no LibreOffice temporary file published" [ -z "$(find "$T/ns/out" -name 'lu*.tmp')" ]
+    expect "no staging folder left" no_leftovers "$T/ns/out"
+    # a live staging folder of another host is never swept; a dead one is
+    mkdir -p "$T/ns/live"
+    "$PY" - "$T/ns/live/.kpicalc-otherhost-0123456789abcdef-7.tmp" <<'EOF' &
+import fcntl, os, sys, time
+os.mkdir(sys.argv[1] + '.new')
+fd = os.open(sys.argv[1] + '.new/.lock', os.O_CREAT | os.O_RDWR, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.rename(sys.argv[1] + '.new', sys.argv[1])
+time.sleep(60)
+EOF
+    HOLDER=$!
+    for i in $(seq 50); do [ -d "$T/ns/live/.kpicalc-otherhost-0123456789abcdef-7.tmp" ] && break; sleep 0.1; done
+    mkdir -p "$T/ns/live/.kpicalc-otherhost-fedcba9876543210-8.tmp"
+    : >"$T/ns/live/.kpicalc-otherhost-fedcba9876543210-8.tmp/.lock"
+    cp "$T/ns/a/township-001.fods" "$T/ns/one.fods"
+    kc recalc -q -j 1 "$T/ns/one.fods" -o "$T/ns/live"
+    expect "a run beside them: status 0" is_status 0
+    expect "the live folder of another run is kept" [ -d "$T/ns/live/.kpicalc-otherhost-0123456789abcdef-7.tmp" ]
+    expect "a dead one (its lock free) is swept" [ ! -e "$T/ns/live/.kpicalc-otherhost-fedcba9876543210-8.tmp" ]
+    kill $HOLDER 2>/dev/null
+    wait $HOLDER 2>/dev/null
+    finish
+else
+    CURRENT=
+    skip "two runs in separate PID namespaces" "unshare --pid is not permitted here (needs CAP_SYS_ADMIN)"
+fi
+
 start "workers restart after --max-docs-per-worker workbooks"
 kc recalc "$T/four" -j 1 --max-docs-per-worker 1 --summary "$T/recycle.csv"
 expect "status 0" is_status 0
