@@ -47,6 +47,7 @@ import time
 import traceback
 import zipfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in tests/ or samples/
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(HERE, 'outputs'))
@@ -417,7 +418,8 @@ def g_samples(tmp):
         check(kpi_value(xl, 'certrate').value == as_text, 'dongchen .xlsx: 持证率 = 31/34')
         xs = R.read_xls(os.path.join(out, 'dongchen-2020.xls'))
         check(kpi_value(xs, 'certrate').value == exact,
-              'dongchen .xls: 持证率 is the double 31/34 itself', repr(kpi_value(xs, 'certrate')))
+              'dongchen .xls: 持证率 is the double 31/34 itself',
+              repr(kpi_value(xs, 'certrate')))
         kcsv = R.read_csv(os.path.join(out, 'dongchen-2020-KPI.csv'))
         shown = [kcsv.get((r, 1)) for r in range(60) if kcsv.get((r, 0)) == 'certrate']
         check(shown == ['%.15g' % exact], 'dongchen CSV: 持证率 is %.15g (not the 91.2%% shown)'
@@ -454,7 +456,8 @@ def g_inplace(tmp):
         print('  --in-place run %d over %d workbooks: %.1f s' % (n, len(files), run.secs))
         check(run.rc == 0, 'in-place run %d: exit 0' % n, 'exit %d: %s' % (run.rc, run.tail()))
         expect = sorted(list(files) + [f + '.bak' for f in files])
-        check(sorted(os.listdir(d)) == expect, 'in-place run %d: FILE and FILE.bak, nothing else' % n,
+        check(sorted(os.listdir(d)) == expect,
+              'in-place run %d: FILE and FILE.bak, nothing else' % n,
               ' '.join(sorted(set(os.listdir(d)) ^ set(expect))))
         for f, stem in sorted(files.items()):
             p = os.path.join(d, f)
@@ -536,7 +539,8 @@ def g_damaged(tmp):
     d = os.path.join(tmp, 'g4', 'in')
     kinds = damaged_set(tmp, d)
     out = os.path.join(tmp, 'g4', 'out')
-    run = kc('recalc', d, '-o', out, '--to', 'ods,xlsx,csv', '--summary', os.path.join(out, 's.json'))
+    run = kc('recalc', d, '-o', out, '--to', 'ods,xlsx,csv',
+             '--summary', os.path.join(out, 's.json'))
     print('  -o run over %d damaged inputs: %.1f s' % (len(kinds), run.secs))
     check(run.rc == 1, 'damaged: exit 1', 'exit %d' % run.rc)
     rows, why = load_summary(os.path.join(out, 's.json'))
@@ -884,7 +888,8 @@ def g_portable(tmp):
                   % (name, len(native)), '%d lost, e.g. %s' % (len(lost), lost[:3]))
             compare_values(ref, book, list(ref), '%s portable .ods: every sheet\'s values' % name,
                            texts=True)
-            check(protected_sheets(base + '.ods') == protected_sheets(os.path.join(g1, stem + '.ods')),
+            check(protected_sheets(base + '.ods')
+                  == protected_sheets(os.path.join(g1, stem + '.ods')),
                   '%s portable .ods: the same sheets protected' % name)
         # .xlsx
         book = whole(base + '.xlsx', '%s portable .xlsx reads back whole' % name)
@@ -996,7 +1001,8 @@ def g_names(tmp):
 
 # ---- main ------------------------------------------------------------------------------
 
-GROUPS = [('0 readers', g_readers), ('1 samples', g_samples), ('2 in-place', g_inplace), ('3 new-year', g_newyear),
+GROUPS = [('0 readers', g_readers), ('1 samples', g_samples), ('2 in-place', g_inplace),
+          ('3 new-year', g_newyear),
           ('4 damaged', g_damaged), ('5 xls-limit', g_xlslimit), ('6 usage', g_usage),
           ('7 dead-addin', g_deadaddin), ('8 portable', g_portable), ('9 names', g_names)]
 
