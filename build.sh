@@ -21,8 +21,10 @@ PY=/usr/bin/python3 # Debian's Python: it has python3-uno (tests only)
 # dpkg-dev: apt-get source gsl (the add-in's static GSL, ensure_gsl_source)
 BUILD_PKGS=(gcc make zip libgsl-dev libreoffice-calc libreoffice-dev
     libreofficekit-dev dpkg-dev)
+# the read-back suite's readers that are not LibreOffice: openpyxl, xlrd,
+# Gnumeric's ssconvert, poppler; patchelf makes its broken add-in
 TEST_PKGS=(python3-uno cppcheck clang-format libreoffice-l10n-zh-cn
-    poppler-utils)
+    poppler-utils python3-openpyxl python3-xlrd gnumeric patchelf)
 # bench: python3-uno (bench_calc.py), python3-scipy (bench_trend_scipy.py).
 # python3-statsmodels is used by no benchmark: it is kept for regenerating
 # tests/reference (gen_rateci_ols.py, which also needs python3-mpmath).
@@ -219,6 +221,7 @@ cmd_test() {
     run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
+    run_suite "outputs read back" "$PY" tests/batch/outputs.py
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
     run_suite "platform: install without user namespaces" tests/platform/test_profile_install.sh
     echo "$PASSED passed, $FAILED failed"

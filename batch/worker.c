@@ -574,6 +574,15 @@ static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
         snprintf(msg, msgsz, "corrupt file: %s", err);
         return -1;
     }
+    char ext[16];
+    kc_extension(path, ext, sizeof ext);
+    if (*zip == 1 && strcmp(ext, "xlsx") == 0 && !zinfo->ooxml_workbook) {
+        /* the workbook part is what holds the sheets */
+        snprintf(msg, msgsz,
+                 "corrupt file: an .xlsx package without "
+                 "xl/workbook.xml");
+        return -1;
+    }
     return 0;
 }
 
