@@ -1,6 +1,7 @@
 /* kpicalc: the command line. "kpicalc recalc" recalculates, exports and
  * summarises workbooks with LibreOffice (through LibreOfficeKit). */
 #include "buf.h"
+#include "child.h"
 #include "cli.h"
 #include "fsutil.h"
 #include "newyear.h"
@@ -414,11 +415,6 @@ static int check_outdir(const struct options *o)
 
 static volatile sig_atomic_t stop_requested;
 
-static void on_signal(int sig)
-{
-    stop_requested = sig;
-}
-
 struct run {
     struct options *o;
     struct kc_result *results;
@@ -765,13 +761,7 @@ static int recalc(struct options *o)
     }
     int pool_failed = 0;
     if (run_tmp) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
+        kc_child_on_signals(&stop_requested);
         signal(SIGPIPE, SIG_IGN);
         struct kc_pool_cfg cfg = {
             .workers = workers,

@@ -1,4 +1,5 @@
 /* kpicalc new-year: rolls a kpicalc yearly workbook to the next year. */
+#include "child.h"
 #include "cli.h"
 #include "newyear.h"
 
@@ -819,11 +820,6 @@ out:
 
 static volatile sig_atomic_t interrupted;
 
-static void on_signal(int sig)
-{
-    interrupted = sig;
-}
-
 /* The extension: --extension, $KPICALC_OXT, else kpicalc.oxt beside the
  * executable (as for kpicalc recalc). */
 static char *find_oxt(const char *given)
@@ -978,13 +974,22 @@ int kpicalc_new_year_main(int argc, char **argv)
                     scratch, kc_lo_program(), profile.url, year};
     fflush(stdout);
     fflush(stderr);
-    pid_t pid = fork();
+    /* SIGINT, SIGTERM and SIGHUP end the office (its whole process
+     * group) and remove the scratch copy; a SIGKILL of kpicalc kills the
+     * office with it (child.h), so it never writes OUT later */
+    kc_child_on_signals(&interrupted);
+    pid_t pid = kc_child_spawn();
     if (pid < 0) {
         fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
         goto done;
     }
     if (pid == 0) {
-        setpgid(0, 0);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        /* LibreOffice's own temporary files go into the scratch folder,
+         * which the parent removes whatever happens to the office */
+        setenv("TMPDIR", scratch, 1);
         int rc = roll(&j, err, sizeof err);
         if (rc != 0)
             fprintf(stderr, "%s: %s\n", prog, err);
@@ -993,38 +998,25 @@ int kpicalc_new_year_main(int argc, char **argv)
         /* without office->destroy: slow, and nothing needs it */
         _exit(rc == 0 ? 0 : 1);
     }
-    setpgid(pid, pid);
-    struct sigaction sa = {0}, old_int, old_term;
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    double start = kc_now();
     int wstatus = 0;
-    for (;;) {
-        pid_t w = waitpid(pid, &wstatus, WNOHANG);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            fprintf(stderr, "%s: waitpid: %s\n", prog, strerror(errno));
-            break;
-        }
-        if (interrupted || kc_now() - start > timeout) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            waitpid(pid, &wstatus, 0);
-            if (interrupted)
-                fprintf(stderr, "%s: interrupted\n", prog);
-            else
-                fprintf(stderr, "%s: LibreOffice took more than %.0f s\n", prog,
-                        timeout);
-            wstatus = -1;
-            break;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    switch (kc_child_wait(pid, timeout, &interrupted, &wstatus)) {
+    case KC_CHILD_EXITED:
+        break;
+    case KC_CHILD_STOPPED:
+        fprintf(stderr, "%s: interrupted\n", prog);
+        wstatus = -1;
+        break;
+    case KC_CHILD_TIMEOUT:
+        fprintf(stderr, "%s: LibreOffice took more than %.0f s\n", prog,
+                timeout);
+        wstatus = -1;
+        break;
+    case KC_CHILD_ERROR:
+        fprintf(stderr, "%s: waitpid: %s\n", prog, strerror(errno));
+        kc_child_kill(pid);
+        wstatus = -1;
+        break;
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     if (wstatus != -1 && WIFEXITED(wstatus))
         status = WEXITSTATUS(wstatus) == 0 ? 0 : 1;
     else if (wstatus != -1 && WIFSIGNALED(wstatus))
@@ -1044,7 +1036,11 @@ done:
     free(out_dir);
     free(abs_out);
     free(abs_in);
-    if (interrupted)
-        return 130;
+    if (interrupted) {
+        /* die of the signal, as a shell expects (as recalc does) */
+        int sig = interrupted;
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     return status;
 }

@@ -1,6 +1,8 @@
 /* The worker processes and the parent's side of their protocol. */
 #include "pool.h"
 
+#include "child.h"
+
 #include "buf.h"
 #include "fsutil.h"
 #include "proto.h"
@@ -13,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,8 +158,7 @@ static int spawn(struct pool *p, int slot)
         close(jp[1]);
         return -1;
     }
-    pid_t parent = getpid();
-    pid_t pid = fork();
+    pid_t pid = kc_child_spawn();
     if (pid < 0) {
         close(jp[0]);
         close(jp[1]);
@@ -168,10 +168,6 @@ static int spawn(struct pool *p, int slot)
     }
     if (pid == 0) {
         /* the worker: its own process group, killed with its parent */
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(1);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
@@ -194,7 +190,6 @@ static int spawn(struct pool *p, int slot)
                                    cfg->run_tag};
         kc_worker_run(&wc, jp[0], rp[1]);
     }
-    setpgid(pid, pid);
     close(jp[0]);
     close(rp[1]);
     fcntl(rp[0], F_SETFL, O_NONBLOCK);
@@ -234,13 +229,7 @@ static void clean_after(struct pool *p, int slot, pid_t pid, size_t job)
  * wait status. */
 static int kill_worker(struct worker *w)
 {
-    int status = 0;
-    if (w->pid > 0) {
-        kill(-w->pid, SIGKILL);
-        kill(w->pid, SIGKILL);
-        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-            ;
-    }
+    int status = kc_child_kill(w->pid);
     if (w->job_fd >= 0)
         close(w->job_fd);
     if (w->res_fd >= 0)

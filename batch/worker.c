@@ -933,6 +933,9 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
     }
+    /* LibreOffice's own temporary files go into the scratch folder, which
+     * the parent removes when the worker ends or is killed */
+    setenv("TMPDIR", cfg->scratch, 1);
     office = lok_init_2(cfg->lo_program, cfg->profile_url);
     if (!office) {
         struct kc_buf b = {0};

@@ -253,4 +253,39 @@ check "  ... and writes nothing" [ ! -e "$TMP/plain2.ods" ]
 "$KPICALC" new-year "$SRC" -o "$TMP/x.xlsx" >/dev/null 2>&1
 check "OUT other than .ods/.fods is a usage error" [ $? -eq 2 ]
 
+# The office dies with kpicalc (issue 13): a SIGKILL of the parent while the
+# office works leaves no process behind and no OUT written later; SIGHUP
+# ends the run by that signal, with no OUT and no scratch copy left.
+for sig in KILL HUP; do
+    mkdir -p "$TMP/o-$sig/tmp"
+    TMPDIR=$TMP/o-$sig/tmp "$KPICALC" new-year "$SRC" -o "$TMP/o-$sig/orphan.ods" \
+        >"$TMP/log-$sig" 2>&1 &
+    pid=$!
+    # wait until the office is at work (its child exists), then the signal
+    for _ in $(seq 100); do
+        pgrep -P "$pid" >/dev/null && break
+        sleep 0.1
+    done
+    child=$(pgrep -P "$pid" | head -1)
+    sleep 1
+    kill -s "$sig" "$pid"
+    wait "$pid" 2>/dev/null
+    st=$?
+    for _ in $(seq 50); do
+        [ -n "$child" ] && kill -0 "$child" 2>/dev/null || break
+        sleep 0.1
+    done
+    check "SIG$sig: the office (pid $child) is gone with kpicalc" \
+        sh -c "[ -n '$child' ] && ! kill -0 '$child' 2>/dev/null"
+    sleep 2 # an orphan would finish and rename its file now
+    check "SIG$sig: no OUT written, now or later" [ ! -e "$TMP/o-$sig/orphan.ods" ]
+    if [ "$sig" = HUP ]; then
+        check "SIGHUP: kpicalc dies of SIGHUP (status $st)" [ "$st" -eq 129 ]
+        check "SIGHUP: no scratch copy left ($(ls -A "$TMP/o-HUP/tmp"))" \
+            [ -z "$(ls -A "$TMP/o-HUP/tmp")" ]
+        check "SIGHUP: no staged OUT left ($(ls -A "$TMP/o-HUP"))" \
+            [ "$(ls -A "$TMP/o-HUP")" = tmp ]
+    fi
+done
+
 finish
