@@ -44,6 +44,7 @@ struct options {
     const char *profile_dir;
     int quiet;
     int csv_bom;
+    int csv_raw;
     int portable;
     char **paths;
     int npaths;
@@ -106,11 +107,18 @@ static void usage_recalc(FILE *f)
             "                          who open the files in Excel, WPS or "
             "a LibreOffice\n"
             "                          without kpicalc\n"
-            "      --csv-bom           start CSV files (outputs and summary) "
-            "with a\n"
-            "                          UTF-8 byte-order mark, which Excel "
-            "needs to show\n"
-            "                          Chinese text\n"
+            "      --csv-bom           start the per-sheet CSV files with a "
+            "UTF-8\n"
+            "                          byte-order mark, which Excel needs "
+            "to show\n"
+            "                          Chinese text (a CSV summary always "
+            "has one)\n"
+            "      --csv-raw           write CSV text that starts with = + - "
+            "@ as it\n"
+            "                          is (by default it gets a leading ', "
+            "so that a\n"
+            "                          spreadsheet does not run it as a "
+            "formula)\n"
             "  -j, --jobs N            worker processes (default: the number "
             "of cores)\n"
             "      --shard K/N         process only the K-th (1..N) of N "
@@ -196,6 +204,7 @@ enum {
     OPT_EXTENSION,
     OPT_PROFILE_DIR,
     OPT_CSV_BOM,
+    OPT_CSV_RAW,
     OPT_PORTABLE
 };
 
@@ -216,6 +225,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         {"extension", required_argument, NULL, OPT_EXTENSION},
         {"profile-dir", required_argument, NULL, OPT_PROFILE_DIR},
         {"csv-bom", no_argument, NULL, OPT_CSV_BOM},
+        {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
         {"portable", no_argument, NULL, OPT_PORTABLE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -310,6 +320,9 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             break;
         case OPT_CSV_BOM:
             o->csv_bom = 1;
+            break;
+        case OPT_CSV_RAW:
+            o->csv_raw = 1;
             break;
         case OPT_PORTABLE:
             o->portable = 1;
@@ -432,7 +445,7 @@ static void write_summary(struct run *r, int final)
         return;
     char err[512];
     if (kc_summary_write(r->o->summary, r->files, r->results, r->n,
-                         r->o->csv_bom, err, sizeof err) != 0) {
+                         r->o->csv_raw, err, sizeof err) != 0) {
         if (final) {
             char line[1200];
             snprintf(line, sizeof line, "kpicalc: summary: cannot write %s: %s",
@@ -771,6 +784,7 @@ static int recalc(struct options *o)
             .retries = o->retries,
             .scan = o->summary != NULL,
             .csv_bom = o->csv_bom,
+            .csv_raw = o->csv_raw,
             .portable = o->portable,
             .lo_program = lo,
             .profiles = profiles,

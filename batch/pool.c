@@ -399,9 +399,10 @@ static int assign(struct pool *p, int slot)
     kc_rec_fieldf(&b, "%zu", job);
     kc_rec_field(&b, j->input);
     /* flags: s scan the cells, b byte-order mark in CSV outputs,
-     * p portable outputs */
-    kc_rec_fieldf(&b, "%s%s%s", p->cfg->scan ? "s" : "",
-                  p->cfg->csv_bom ? "b" : "", p->cfg->portable ? "p" : "");
+     * p portable outputs, r raw CSV text */
+    kc_rec_fieldf(&b, "%s%s%s%s", p->cfg->scan ? "s" : "",
+                  p->cfg->csv_bom ? "b" : "", p->cfg->portable ? "p" : "",
+                  p->cfg->csv_raw ? "r" : "");
     kc_rec_field(&b, j->backup ? j->backup : "");
     for (int i = 0; i < j->nout; i++) {
         kc_rec_field(&b, j->fmt[i]);

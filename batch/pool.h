@@ -8,7 +8,8 @@
  * Records (see proto.h), parent to worker:
  *   JOB id input flags backup [format final]...   (at most KC_MAX_OUTPUTS
  *   outputs; flags: s scan the cells, b a byte-order mark in CSV files,
- *   p portable outputs: add-in results frozen to values)
+ *   p portable outputs: add-in results frozen to values, r CSV text kept
+ *   raw even where it starts like a formula)
  * worker to parent:
  *   READY | FATAL message [permanent]   (permanent: a new worker would fail
  *   the same way, e.g. the add-in does not answer)
@@ -55,6 +56,7 @@ struct kc_pool_cfg {
     int retries;     /* extra attempts after a worker crash */
     int scan;        /* read indicators and count error cells */
     int csv_bom;     /* CSV outputs start with a UTF-8 byte-order mark */
+    int csv_raw;     /* CSV text that starts like a formula kept as is */
     int portable;    /* workbook outputs carry add-in results as values */
     const char *lo_program;
     struct kc_profile *profiles; /* one per worker */

@@ -82,15 +82,18 @@ static const char *office_version(const char *lo_program)
     return state > 0 ? version : NULL;
 }
 
-int kc_profile_apply_settings(const char *dir, const char *lo_program,
-                              char *err, size_t errsz)
+/* Writes the settings into the profile DIR; ONLY_VERSION: the office's
+ * version alone (for the start that installs the extension, whose macro
+ * the other settings would block). */
+static int write_settings(const char *dir, const char *lo_program,
+                          int only_version, char *err, size_t errsz)
 {
     /* LibreOffice 7.4 runs its graphics self-test (about 0.7 s) at every
      * start until the profile records the version it last ran: a worker
      * never saves its settings, so kpicalc records it here. */
     struct setting all[sizeof settings / sizeof *settings + 1];
-    size_t nall = sizeof settings / sizeof *settings;
-    memcpy(all, settings, sizeof settings);
+    size_t nall = only_version ? 0 : sizeof settings / sizeof *settings;
+    memcpy(all, settings, nall * sizeof *settings);
     const char *version = lo_program ? office_version(lo_program) : NULL;
     if (version)
         all[nall++] = (struct setting){"/org.openoffice.Setup/Product",
@@ -145,6 +148,12 @@ int kc_profile_apply_settings(const char *dir, const char *lo_program,
     free(old);
     free(path);
     return rc;
+}
+
+int kc_profile_apply_settings(const char *dir, const char *lo_program,
+                              char *err, size_t errsz)
+{
+    return write_settings(dir, lo_program, 0, err, errsz);
 }
 
 int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
@@ -428,7 +437,10 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
                  status, log);
         goto out;
     }
-    if (cfg->oxt && install_extension(cfg, tmp, log, err, errsz) != 0)
+    /* the version first, so that the installing start runs no graphics
+     * self-test either */
+    if (write_settings(tmp, cfg->lo_program, 1, err, errsz) != 0 ||
+        (cfg->oxt && install_extension(cfg, tmp, log, err, errsz) != 0))
         goto out;
     if (kc_profile_apply_settings(tmp, cfg->lo_program, err, errsz) != 0)
         goto out;

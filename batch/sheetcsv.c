@@ -33,6 +33,11 @@ int kc_csv_field(struct kc_buf *b, const char *field)
     return kc_buf_addc(b, '"');
 }
 
+int kc_csv_formula_like(const char *text)
+{
+    return text && *text && strchr("=+-@\t\r", *text) != NULL;
+}
+
 const char *kc_csv_cell_text(const struct kc_cell *cell)
 {
     const char *v = cell->value ? cell->value : "";
@@ -93,7 +98,18 @@ static int on_cell(void *ctx, long row, long col, const struct kc_cell *cell)
     }
     w->cells[w->n].row = row;
     w->cells[w->n].col = col;
-    if (!(w->cells[w->n].text = strdup(text))) {
+    /* text that a spreadsheet would run as a formula (=, +, -, @, tab,
+     * CR first) is kept as text with a leading apostrophe, as OWASP
+     * recommends; numbers, dates and truth values are never text here */
+    int guard = !w->raw && kc_csv_formula_like(text) &&
+                (cell->type == KC_CELL_STRING || cell->type == KC_CELL_ERROR ||
+                 text == cell->text);
+    char *copy = guard ? malloc(strlen(text) + 2) : strdup(text);
+    if (copy && guard) {
+        copy[0] = '\'';
+        strcpy(copy + 1, text);
+    }
+    if (!(w->cells[w->n].text = copy)) {
         snprintf(w->err, sizeof w->err, "out of memory");
         return -1;
     }

@@ -27,6 +27,7 @@ struct kc_csv_writer {
     size_t n, cap;
     int files; /* files written so far */
     int bom;   /* start each file with a UTF-8 byte-order mark */
+    int raw;   /* keep text that starts like a formula as it is */
     char err[512];
     /* the file names given so far (case-folded set) */
     struct kc_strset used;
@@ -44,6 +45,10 @@ const char *kc_csv_writer_last_name(const struct kc_csv_writer *w);
 
 /* What CSV carries for CELL (see above): a pointer into CELL or a static
  * string; "" for nothing. */
+/* 1 when TEXT starts with a character that makes a spreadsheet read a
+ * CSV field as a formula (=, +, -, @, tab, CR): CSV injection. */
+int kc_csv_formula_like(const char *text);
+
 const char *kc_csv_cell_text(const struct kc_cell *cell);
 
 /* Appends FIELD to B as one CSV field (quoted when it holds a comma, a

@@ -135,28 +135,33 @@ static void row_clear(struct table *t, const struct kc_result *r)
     }
 }
 
-/* One CSV field of S, with invalid UTF-8 replaced. */
-static int csv_text(struct kc_buf *b, struct kc_buf *tmp, const char *s)
+/* One CSV field of the text S, with invalid UTF-8 replaced; unless RAW,
+ * a text that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * first: CSV injection) gets a leading apostrophe, as OWASP recommends. */
+static int csv_text(struct kc_buf *b, struct kc_buf *tmp, const char *s,
+                    int raw)
 {
     kc_buf_clear(tmp);
     const char *p = s ? s : "";
-    if (kc_utf8_add(tmp, p, strlen(p)) != 0)
+    if ((!raw && kc_csv_formula_like(p) && kc_buf_addc(tmp, '\'') != 0) ||
+        kc_utf8_add(tmp, p, strlen(p)) != 0)
         return -1;
     return kc_csv_field(b, kc_buf_str(tmp));
 }
 
 static int write_csv(struct kc_buf *b, const char *const *files,
-                     const struct kc_result *results, size_t n, struct table *t)
+                     const struct kc_result *results, size_t n, struct table *t,
+                     int raw)
 {
     struct kc_buf tmp = {0}, errs = {0};
     int rc = kc_buf_adds(b, KC_UTF8_BOM "file,status,error_cells");
     for (size_t k = 0; k < t->n; k++)
-        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, t->cols[k]);
+        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, t->cols[k], raw);
     rc |= kc_buf_adds(b, ",kpi_errors,message\n");
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct kc_result *r = &results[i];
         row_fill(t, r);
-        rc |= csv_text(b, &tmp, files[i]);
+        rc |= csv_text(b, &tmp, files[i], raw);
         rc |= kc_buf_addf(b, ",%s,", status_of(r));
         if (r->state == KC_OK && r->error_cells >= 0)
             rc |= kc_buf_addf(b, "%ld", r->error_cells);
@@ -171,10 +176,12 @@ static int write_csv(struct kc_buf *b, const char *const *files,
                       kc_buf_adds(&errs, t->cols[k]) | kc_buf_addc(&errs, '=') |
                       kc_buf_adds(&errs, kp->value);
             else if (kp->type != KC_KPI_EMPTY)
-                rc |= csv_text(b, &tmp, kp->value);
+                /* numbers, dates and truth values are values, not text */
+                rc |= csv_text(b, &tmp, kp->value,
+                               raw || kp->type != KC_KPI_STRING);
         }
-        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, kc_buf_str(&errs));
-        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, r->message);
+        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, kc_buf_str(&errs), raw);
+        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, r->message, raw);
         rc |= kc_buf_addc(b, '\n');
         row_clear(t, r);
     }
@@ -237,8 +244,8 @@ static int write_json(struct kc_buf *b, const char *const *files,
 }
 
 int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
-                      const struct kc_result *results, size_t n, char *err,
-                      size_t errsz)
+                      const struct kc_result *results, size_t n, int raw,
+                      char *err, size_t errsz)
 {
     if ((fmt != 'c' && fmt != 'j') || (n && (!files || !results))) {
         snprintf(err, errsz, "the summary must be a .csv or .json file");
@@ -247,7 +254,7 @@ int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
     struct table t;
     int rc = table_make(&t, results, n);
     if (rc == 0)
-        rc = fmt == 'c' ? write_csv(out, files, results, n, &t)
+        rc = fmt == 'c' ? write_csv(out, files, results, n, &t, raw)
                         : write_json(out, files, results, n, &t);
     table_free(&t);
     if (rc != 0)
@@ -362,17 +369,16 @@ static int write_checked(const char *path, const char *dir, const char *data,
 }
 
 int kc_summary_write(const char *path, const char *const *files,
-                     const struct kc_result *results, size_t n, int bom,
+                     const struct kc_result *results, size_t n, int raw,
                      char *err, size_t errsz)
 {
-    (void)bom; /* a CSV summary always starts with a byte-order mark */
     int fmt = path ? kc_summary_format(path) : 0;
     if (!fmt) {
         snprintf(err, errsz, "the summary must be a .csv or .json file");
         return -1;
     }
     struct kc_buf b = {0};
-    if (kc_summary_render(&b, fmt, files, results, n, err, errsz) != 0) {
+    if (kc_summary_render(&b, fmt, files, results, n, raw, err, errsz) != 0) {
         kc_buf_free(&b);
         return -1;
     }

@@ -32,10 +32,12 @@ struct kc_buf;
 int kc_summary_format(const char *path);
 
 /* Appends to OUT the summary of N workbooks (FILES[i] and RESULTS[i]) in
- * format FMT ('c' or 'j'). 0, or -1 with a message in ERR. */
+ * format FMT ('c' or 'j'). In CSV, a text field that starts like a formula
+ * (=, +, -, @, tab, CR) gets a leading apostrophe unless RAW (CSV
+ * injection: Excel would run it). 0, or -1 with a message in ERR. */
 int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
-                      const struct kc_result *results, size_t n, char *err,
-                      size_t errsz);
+                      const struct kc_result *results, size_t n, int raw,
+                      char *err, size_t errsz);
 
 /* Writes the summary of N workbooks to PATH (its format by its
  * extension), creating its folder if needed. The text goes to a new
@@ -44,9 +46,10 @@ int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
  * one. 0, or -1 with "cannot write PATH: <reason>" in ERR (a folder that
  * cannot be made, a full disk, a short write, a failed flush, read-back
  * or rename); the temporary file is then removed.
- * BOM is ignored (a CSV summary always has one); it stays for callers. */
+ * A CSV summary always starts with a byte-order mark; RAW as for
+ * kc_summary_render. */
 int kc_summary_write(const char *path, const char *const *files,
-                     const struct kc_result *results, size_t n, int bom,
+                     const struct kc_result *results, size_t n, int raw,
                      char *err, size_t errsz);
 
 #endif

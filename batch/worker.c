@@ -341,7 +341,7 @@ struct output {
 
 struct job {
     const char *id, *input, *backup;
-    int scan, bom, portable;
+    int scan, bom, portable, raw;
     struct output out[KC_MAX_OUTPUTS];
     int nout;
 };
@@ -667,6 +667,7 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
     kc_csv_writer_init(&csv, want_csv >= 0 ? j->out[want_csv].stage : "",
                        stem ? stem : "", &csv_sink);
     csv.bom = j->bom;
+    csv.raw = j->raw;
     struct fanout fan = {{j->scan ? &kpi_sink : NULL,
                           want_csv >= 0 ? &csv_sink : NULL, &ext_sink}};
     fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
@@ -892,6 +893,7 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
                     .scan = strchr(f[3], 's') != NULL,
                     .bom = strchr(f[3], 'b') != NULL,
                     .portable = strchr(f[3], 'p') != NULL,
+                    .raw = strchr(f[3], 'r') != NULL,
                     .backup = *f[4] ? f[4] : NULL};
     for (int i = 5; i + 1 < n && j.nout < KC_MAX_OUTPUTS; i += 2) {
         j.out[j.nout].fmt = f[i];

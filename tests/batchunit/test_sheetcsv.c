@@ -68,109 +68,142 @@ static void test_cells(void)
 {
     static const char doc[] = HEAD
         "<table:table table:name=\"data\">"
-        "<table:table-row>" CELL("office:value-type=\"string\"", "name") CELL("office:value-type=\"string\"", "rate") CELL(
-            "office:value-type=\"string\"",
-            "note") "</table:table-row>"
-                    "<table:table-row>" CELL(
-                        "office:value-type=\"string\"",
-                        "\xe4\xb8\x9c\xe9\x99\x88") CELL("office:value-type="
-                                                         "\"percentage\" "
-                                                         "office:value=\"0."
-                                                         "911764705882353\"",
-                                                         "91.2%")
-                        CELL(
+        "<table:table-row>" CELL("office:value-type=\"string\"", "name")
+            CELL("office:value-type=\"string\"", "rate") CELL(
+                "office:value-type=\"string\"",
+                "note") "</table:table-row>"
+                        "<table:table-row>" CELL(
                             "office:value-type=\"string\"",
-                            "a, \"quoted\" one") "</table:table-row>"
-                                                 "<table:table-row "
-                                                 "table:number-rows-repeated="
-                                                 "\"2\"/>"
-                                                 "<table:table-row>" CELL(
-                                                     "office:value-type="
-                                                     "\"currency\" "
-                                                     "office:value=\"1234.5\"",
-                                                     "\xc2\xa5"
-                                                     "1,234.50") CELL("office:"
-                                                                      "value-"
-                                                                      "type="
-                                                                      "\"float"
-                                                                      "\" "
-                                                                      "office:"
-                                                                      "value="
-                                                                      "\"-1E-"
-                                                                      "05\"",
-                                                                      "-0."
-                                                                      "00001")
-                                                     CELL(
+                            "\xe4\xb8\x9c\xe9\x99\x88") CELL("office:value-"
+                                                             "type="
+                                                             "\"percentage\" "
+                                                             "office:value=\"0."
+                                                             "911764705882353"
+                                                             "\"",
+                                                             "91.2%")
+                            CELL(
+                                "office:value-type=\"string\"",
+                                "a, \"quoted\" one") "</table:table-row>"
+                                                     "<table:table-row "
+                                                     "table:number-rows-"
+                                                     "repeated="
+                                                     "\"2\"/>"
+                                                     "<table:table-row>" CELL(
                                                          "office:value-type="
-                                                         "\"string\"",
-                                                         "two<text:line-break/"
-                                                         ">lines") "</"
-                                                                   "table:"
-                                                                   "table-row>"
-                                                                   "<table:"
-                                                                   "table-"
-                                                                   "row>" CELL(
-                                                                       "office:"
-                                                                       "value-"
-                                                                       "type="
-                                                                       "\"date"
-                                                                       "\" "
-                                                                       "office:"
-                                                                       "date-"
-                                                                       "value="
-                                                                       "\"2020-"
-                                                                       "12-"
-                                                                       "31T10:"
-                                                                       "30:"
-                                                                       "00\"",
-                                                                       "12/31/"
-                                                                       "20 "
-                                                                       "10:30") CELL("office:value-type=\"time\" "
-                                                                                     "office:time-value=\"PT10H30M00S\"",
-                                                                                     "10:30:00")
-                                                                       CELL(
+                                                         "\"currency\" "
+                                                         "office:value=\"1234."
+                                                         "5\"",
+                                                         "\xc2\xa5"
+                                                         "1,234.50") CELL("offi"
+                                                                          "ce:"
+                                                                          "valu"
+                                                                          "e-"
+                                                                          "type"
+                                                                          "="
+                                                                          "\"fl"
+                                                                          "oat"
+                                                                          "\" "
+                                                                          "offi"
+                                                                          "ce:"
+                                                                          "valu"
+                                                                          "e="
+                                                                          "\"-"
+                                                                          "1E-"
+                                                                          "05"
+                                                                          "\"",
+                                                                          "-0."
+                                                                          "0000"
+                                                                          "1")
+                                                         CELL(
+                                                             "office:value-"
+                                                             "type="
+                                                             "\"string\"",
+                                                             "two<text:line-"
+                                                             "break/"
+                                                             ">lines") "</"
+                                                                       "table:"
+                                                                       "table-"
+                                                                       "row>"
+                                                                       "<table:"
+                                                                       "table-"
+                                                                       "row"
+                                                                       ">" CELL(
                                                                            "off"
                                                                            "ice"
-                                                                           ":va"
-                                                                           "lue"
-                                                                           "-ty"
-                                                                           "pe="
-                                                                           "\"b"
-                                                                           "ool"
-                                                                           "ean"
+                                                                           ":"
+                                                                           "val"
+                                                                           "ue-"
+                                                                           "typ"
+                                                                           "e="
+                                                                           "\"d"
+                                                                           "ate"
                                                                            "\" "
                                                                            "off"
                                                                            "ice"
-                                                                           ":bo"
-                                                                           "ole"
-                                                                           "an-"
+                                                                           ":"
+                                                                           "dat"
+                                                                           "e-"
                                                                            "val"
                                                                            "ue="
-                                                                           "\"f"
-                                                                           "als"
-                                                                           "e"
+                                                                           "\"2"
+                                                                           "020"
+                                                                           "-"
+                                                                           "12-"
+                                                                           "31T"
+                                                                           "10:"
+                                                                           "30:"
+                                                                           "00"
                                                                            "\"",
-                                                                           "FAL"
-                                                                           "SE") "</table:table-row>"
-                                                                                 "<table:table-row>" CELL(
-                                                                                     "office:value-type=\"float\" "
-                                                                                     "calcext:value-type=\"error\" "
-                                                                                     "office:value=\"0\"",
-                                                                                     "#DIV/0!") CELL("office:value-type=\"float\" office:value=\".5\"",
-                                                                                                     "0.5 shown")
-                                                                                     CELL(
-                                                                                         "office:value-type=\"string\"",
-                                                                                         " padded") "</table:table-row>"
-                                                                                                    "<table:table-row>"
-                                                                                                    "<table:table-cell table:number-columns-repeated=\"2\"/>" CELL(
-                                                                                                        "office:value-type=\"string\"",
-                                                                                                        "cr&#13;lf")
-                                                                                                        CELL(
-                                                                                                            "",
-                                                                                                            "") "<table:table-cell table:number-columns-repeated=\"5\"/>"
-                                                                                                                "</table:table-row>"
-                                                                                                                "<table:table-row table:number-rows-repeated=\"100\"/>"
-                                                                                                                "</table:table>" TAIL;
+                                                                           "12/"
+                                                                           "31/"
+                                                                           "20 "
+                                                                           "10:"
+                                                                           "30") CELL("office:value-type=\"time\" "
+                                                                                      "office:time-value=\"PT10H30M00S\"",
+                                                                                      "10:30:00")
+                                                                           CELL(
+                                                                               "off"
+                                                                               "ice"
+                                                                               ":va"
+                                                                               "lue"
+                                                                               "-ty"
+                                                                               "pe="
+                                                                               "\"b"
+                                                                               "ool"
+                                                                               "ean"
+                                                                               "\" "
+                                                                               "off"
+                                                                               "ice"
+                                                                               ":bo"
+                                                                               "ole"
+                                                                               "an-"
+                                                                               "val"
+                                                                               "ue="
+                                                                               "\"f"
+                                                                               "als"
+                                                                               "e"
+                                                                               "\"",
+                                                                               "FAL"
+                                                                               "SE") "</table:table-row>"
+                                                                                     "<table:table-row>" CELL(
+                                                                                         "office:value-type=\"float\" "
+                                                                                         "calcext:value-type=\"error\" "
+                                                                                         "office:value=\"0\"",
+                                                                                         "#DIV/0!") CELL("office:value-type=\"float\" office:value=\".5\"",
+                                                                                                         "0.5 shown")
+                                                                                         CELL(
+                                                                                             "office:value-type=\"string\"",
+                                                                                             " padded") "</table:table-row>"
+                                                                                                        "<table:table-row>"
+                                                                                                        "<table:table-cell table:number-columns-repeated=\"2\"/>" CELL(
+                                                                                                            "office:value-type=\"string\"",
+                                                                                                            "cr&#13;lf")
+                                                                                                            CELL(
+                                                                                                                "",
+                                                                                                                "") "<table:table-cell table:number-columns-repeated=\"5\"/>"
+                                                                                                                    "</table:table-row>"
+                                                                                                                    "<table:table-row table:number-rows-repeated=\"100\"/>"
+                                                                                                                    "</table:table>" TAIL;
     struct kc_csv_writer w;
     char err[512];
     CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, err, sizeof err), 0);
@@ -340,6 +373,41 @@ static void test_write_fails(void)
     free(dir);
 }
 
+/* CSV injection: text that starts like a formula gets an apostrophe, a
+ * number never; --csv-raw keeps the text as it is. */
+static void test_injection(void)
+{
+    static const char doc[] =
+        HEAD "<table:table table:name=\"s\"><table:table-row>" CELL(
+            "office:value-type=\"string\"", "=HYPERLINK(\"http://x\")")
+            CELL("office:value-type=\"string\"",
+                 "+1") CELL("office:value-type=\"string\"", "@SUM(A1)")
+                CELL("office:value-type=\"string\"", "-x") CELL(
+                    "office:value-type=\"float\" office:value=\"-1.5\"", "-1.5")
+                    CELL("office:value-type=\"string\"",
+                         "a=b") "</table:table-row></table:table>" TAIL;
+    struct kc_csv_writer w;
+    char err[256];
+    CHECK_EQ_INT(to_csv(doc, "inj", 0, &w, err, sizeof err), 0);
+    CHECK(file_is("inj-s.csv",
+                  "\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'@SUM(A1),'-x,-1.5,"
+                  "a=b\n"));
+    kc_csv_writer_free(&w);
+    struct kc_sheet_sink sink;
+    kc_csv_writer_init(&w, tmpdir, "raw", &sink);
+    w.raw = 1;
+    struct kc_scan_result res;
+    CHECK_EQ_INT(
+        kc_fods_scan_mem(doc, strlen(doc), &sink, &res, err, sizeof err), 0);
+    CHECK(
+        file_is("raw-s.csv",
+                "\"=HYPERLINK(\"\"http://x\"\")\",+1,@SUM(A1),-x,-1.5,a=b\n"));
+    kc_csv_writer_free(&w);
+    CHECK(kc_csv_formula_like("=1") && kc_csv_formula_like("\t") &&
+          !kc_csv_formula_like("") && !kc_csv_formula_like(NULL) &&
+          !kc_csv_formula_like("1="));
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -350,6 +418,7 @@ int main(void)
     test_cell_text();
     test_names();
     test_write_fails();
+    test_injection();
     kc_rmtree(tmpdir);
     return kpi_test_report("batch sheetcsv");
 }

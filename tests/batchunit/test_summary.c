@@ -269,7 +269,7 @@ static char *render(int fmt, const char *const *files,
 {
     struct kc_buf b = {0};
     char err[256];
-    if (kc_summary_render(&b, fmt, files, r, n, err, sizeof err) != 0) {
+    if (kc_summary_render(&b, fmt, files, r, n, 0, err, sizeof err) != 0) {
         kc_buf_free(&b);
         return NULL;
     }
@@ -354,8 +354,10 @@ static void test_formats(void)
     /* a bad format, missing arrays */
     struct kc_buf b = {0};
     char err[128];
-    CHECK_EQ_INT(kc_summary_render(&b, 'x', files, r, 3, err, sizeof err), -1);
-    CHECK_EQ_INT(kc_summary_render(&b, 'c', NULL, r, 3, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_summary_render(&b, 'x', files, r, 3, 0, err, sizeof err),
+                 -1);
+    CHECK_EQ_INT(kc_summary_render(&b, 'c', NULL, r, 3, 0, err, sizeof err),
+                 -1);
     kc_buf_free(&b);
     results_free(r, 3);
 }
@@ -579,6 +581,36 @@ static void test_write(void)
     results_free(r, 1);
 }
 
+/* CSV injection: a text field that starts like a formula gets an
+ * apostrophe in the CSV summary (file, text indicator, message), numbers
+ * never; RAW keeps them; JSON is not a spreadsheet and is unchanged. */
+static void test_injection(void)
+{
+    struct kc_result r[1];
+    const char *files[1] = {"=cmd|' /C calc'!A0.ods"};
+    result(&r[0], KC_OK, 0, "@note");
+    kc_kpi_add(&r[0].kpis, "unit", "+evil", KC_KPI_STRING);
+    kc_kpi_add(&r[0].kpis, "slope", "-1.5", KC_KPI_NUMBER);
+    char *csv = render('c', files, r, 1);
+    CHECK(same(csv, "\xef\xbb\xbf"
+                    "file,status,error_cells,unit,slope,kpi_errors,message\n"
+                    "'=cmd|' /C calc'!A0.ods,ok,0,'+evil,-1.5,,'@note\n"));
+    free(csv);
+    struct kc_buf b = {0};
+    char err[256];
+    CHECK_EQ_INT(kc_summary_render(&b, 'c', files, r, 1, 1, err, sizeof err),
+                 0);
+    CHECK(same(kc_buf_str(&b),
+               "\xef\xbb\xbf"
+               "file,status,error_cells,unit,slope,kpi_errors,message\n"
+               "=cmd|' /C calc'!A0.ods,ok,0,+evil,-1.5,,@note\n"));
+    kc_buf_free(&b);
+    char *json = render('j', files, r, 1);
+    CHECK(json && strstr(json, "\"+evil\"") && strstr(json, "\"=cmd|"));
+    free(json);
+    results_free(r, 1);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -591,6 +623,7 @@ int main(void)
     test_invalid_utf8();
     test_many_keys();
     test_write();
+    test_injection();
     kc_rmtree(tmpdir);
     return kpi_test_report("batch summary");
 }
