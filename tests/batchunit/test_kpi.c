@@ -107,31 +107,50 @@ static void test_sheet(void)
                                                           "text:p>12/31/20"
                                                           "</text:p></"
                                                           "table:table-cell>")
-                                                 ROW(S("name") S("\xe4\xb8\x9c"
-                                                                 "\xe9\x99\x88"
-                                                                 "\xe4\xb9"
-                                                                 "\xa1")) ROW(S(
-                                                     "nothing")) ROW(S("a b")
-                                                                         S("1"))
-                                                     ROW(S("certrate") S("secon"
-                                                                         "d")) ROW(
-                                                         "<table:table-cell/"
-                                                         ">" S(
-                                                             "no key")) "<table"
-                                                                        ":table"
-                                                                        "-row "
-                                                                        "table:"
-                                                                        "number"
-                                                                        "-rows-"
-                                                                        "repeat"
-                                                                        "ed="
-                                                                        "\"3\"/"
-                                                                        ">" ROW(S("late") S(
-                                                                            "o"
-                                                                            "k")) "</table:table>"
-                                                                                  "<table:table table:name=\"KPI\">" HEADER
-                                                                                      ROW(S("other") S(
-                                                                                          "1")) "</table:table>" TAIL;
+                                                 ROW(S("name") S(
+                                                     "\xe4\xb8\x9c"
+                                                     "\xe9\x99\x88"
+                                                     "\xe4\xb9"
+                                                     "\xa1")) ROW(S("nothing"))
+                                                     ROW(S("a b") S("1")) ROW(
+                                                         S("certrate") S("secon"
+                                                                         "d"))
+                                                         ROW("<table:table-"
+                                                             "cell/"
+                                                             ">" S(
+                                                                 "no key")) "<t"
+                                                                            "ab"
+                                                                            "le"
+                                                                            ":t"
+                                                                            "ab"
+                                                                            "le"
+                                                                            "-r"
+                                                                            "ow"
+                                                                            " "
+                                                                            "ta"
+                                                                            "bl"
+                                                                            "e:"
+                                                                            "nu"
+                                                                            "mb"
+                                                                            "er"
+                                                                            "-r"
+                                                                            "ow"
+                                                                            "s-"
+                                                                            "re"
+                                                                            "pe"
+                                                                            "at"
+                                                                            "ed"
+                                                                            "="
+                                                                            "\""
+                                                                            "3"
+                                                                            "\""
+                                                                            "/"
+                                                                            ">" ROW(S("late") S(
+                                                                                "o"
+                                                                                "k")) "</table:table>"
+                                                                                      "<table:table table:name=\"KPI\">" HEADER
+                                                                                          ROW(S("other") S(
+                                                                                              "1")) "</table:table>" TAIL;
     struct kc_kpi_list l = {0};
     struct kc_buf notes = {0};
     CHECK_EQ_INT(collect(doc, sizeof doc - 1, &l, &notes), 0);
