@@ -576,8 +576,10 @@ static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
     }
     char ext[16];
     kc_extension(path, ext, sizeof ext);
-    if (*zip == 1 && strcmp(ext, "xlsx") == 0 && !zinfo->ooxml_workbook) {
-        /* the workbook part is what holds the sheets */
+    if (*zip == 1 && strcmp(ext, "xlsx") == 0 && !zinfo->ooxml_workbook &&
+        !zinfo->odf_spreadsheet) {
+        /* the workbook part is what holds the sheets (an ODF spreadsheet
+         * named .xlsx is still opened for what it is) */
         snprintf(msg, msgsz,
                  "corrupt file: an .xlsx package without "
                  "xl/workbook.xml");
