@@ -30,7 +30,7 @@ typedef struct kpi_param_desc {
 
 typedef struct kpi_function_desc {
     const char *name;    /* IDL method and display name, e.g. CERTRATE */
-    const char *section; /* heading of FUNCTIONS.md it belongs to */
+    const char *section; /* heading of docs/spec.md it belongs to */
     const char *help_en;
     const char *help_zh;
     const char *example;        /* a formula and its result, for the docs */

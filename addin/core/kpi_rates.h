@@ -1,6 +1,6 @@
 /* kpi_rates.h - rates and changes of the yearly report: certification and
  * adoption rates, the litigation loss rate, year-on-year change, compound
- * growth and the "double decline" check (FUNCTIONS.md, "Rates and changes").
+ * growth and the "double decline" check (docs/spec.md, "Rates and changes").
  *
  * Counts must be whole numbers >= 0 and a part may not exceed its whole
  * (KPI_ENUM); a zero denominator is KPI_EDIV0. Results are always finite. */

@@ -3,7 +3,7 @@
  * The core never aborts and never prints: each entry point validates its
  * arguments first and returns one of these codes; results travel through
  * out-parameters (the GSL convention). The add-in maps them to the
- * spreadsheet errors of shared/spec/FUNCTIONS.md. */
+ * spreadsheet errors of docs/spec.md. */
 #ifndef KPI_STATUS_H
 #define KPI_STATUS_H
 

@@ -1,5 +1,5 @@
 /* kpi_funcs.h - the spreadsheet functions: one entry point per function of
- * shared/spec/FUNCTIONS.md, all of one signature so that the catalogue
+ * docs/spec.md, all of one signature so that the catalogue
  * (formulas/catalogue.c) can list them in one table.
  *
  * An entry point checks its arguments, calls the statistics core and fills

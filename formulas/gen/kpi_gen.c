@@ -173,7 +173,7 @@ static void write_md(FILE *f)
           "# kpicalc function reference / 函数参考\n\n"
           "Arguments are separated by `;` (Calc's default). Optional "
           "arguments are in [brackets]; an empty argument counts as "
-          "missing. Errors: see shared/spec/FUNCTIONS.md (`#DIV/0!`, "
+          "missing. Errors: see docs/spec.md (`#DIV/0!`, "
           "`#NUM!`, `#VALUE!`; a required argument left out gives "
           "`Err:511`).\n",
           f);
