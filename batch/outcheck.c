@@ -185,30 +185,9 @@ static size_t put_utf8(char *u, uint32_t c)
     return 4;
 }
 
-/* Appends code point C to the growable buffer *B (LEN, CAP), at most MAX
- * bytes: 0 or -1. */
-static int grow_add(char **b, size_t *len, size_t *cap, size_t max, uint32_t c)
-{
-    char u[4];
-    size_t k = put_utf8(u, c);
-    if (*len + k + 1 > *cap) {
-        size_t ncap = *cap ? *cap * 2 : 256;
-        if (ncap > max)
-            ncap = max;
-        if (*len + k + 1 > ncap)
-            return -1;
-        char *nb = realloc(*b, ncap);
-        if (!nb)
-            return -1;
-        *b = nb;
-        *cap = ncap;
-    }
-    memcpy(*b + *len, u, k);
-    *len += k;
-    return 0;
-}
-
-/* Appends the N bytes at S to the growable buffer, as grow_add. */
+/* Appends the N bytes at S to the growable buffer *B (of *LEN bytes in
+ * *CAP, at most MAX), NUL-terminable; -1 when it would pass MAX or memory
+ * is out. */
 static int grow_bytes(char **b, size_t *len, size_t *cap, size_t max,
                       const unsigned char *s, size_t n)
 {
@@ -229,6 +208,15 @@ static int grow_bytes(char **b, size_t *len, size_t *cap, size_t max,
     memcpy(*b + *len, s, n);
     *len += n;
     return 0;
+}
+
+/* Appends code point C to the growable buffer *B (LEN, CAP), at most MAX
+ * bytes: 0 or -1. */
+static int grow_add(char **b, size_t *len, size_t *cap, size_t max, uint32_t c)
+{
+    char u[4];
+    size_t k = put_utf8(u, c);
+    return grow_bytes(b, len, cap, max, (const unsigned char *)u, k);
 }
 
 /* The length of the run of ASCII name characters at P (N bytes). */
