@@ -213,23 +213,32 @@ static double beta_factor(double a, double b, double x, double y, double lam)
     double s = a + b, ta = -lam / a, tb = lam / b, pw = 1;
     double e = 0.5 * log(a / s * b) - LN_SQRT_2PI + stirling_mu(s) -
                stirling_mu(a) - stirling_mu(b);
-    if (ta >= -0.5)
+    /* pow only where its result is a normal double not far below 1e-300
+     * (and exp(lambda) cannot overflow); else the logarithm, whose
+     * rounding costs a |ln(x s/a)| eps relative */
+    if (ta >= -0.5) {
         e -= a * rlog1(ta);
-    else if (lam < 600) {
-        e += lam;
-        pw *= pow(x * (s / a), a);
     } else {
-        e -= -lam - a * (log(x) + log(s / a));
+        double lr = log(x) + log(s / a);
+        if (lam < 600 && a * lr > -690) {
+            e += lam;
+            pw *= pow(x * (s / a), a);
+        } else {
+            e += lam + a * lr;
+        }
     }
-    if (tb >= -0.5)
+    if (tb >= -0.5) {
         e -= b * rlog1(tb);
-    else if (-lam < 600) {
-        e -= lam;
-        pw *= pow(y * (s / b), b);
     } else {
-        e -= lam - b * (log(y) + log(s / b));
+        double lr = log(y) + log(s / b);
+        if (-lam < 600 && b * lr > -690) {
+            e -= lam;
+            pw *= pow(y * (s / b), b);
+        } else {
+            e += -lam + b * lr;
+        }
     }
-    return exp(e) * pw;
+    return pw == 0 ? 0 : exp(e) * pw;
 }
 
 #define CF_MAXIT 100000
