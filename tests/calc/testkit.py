@@ -57,6 +57,20 @@ def parse_args(argv):
     return oxt, only
 
 
+def run_in(report, groups, office, only=None):
+    """Calls each fn(OFFICE) of GROUPS whose name contains ONLY (all when
+    None); a group that raises prints its traceback and counts as one
+    failure "NAME: raised"."""
+    for name, fn in groups:
+        if only and only not in name:
+            continue
+        try:
+            fn(office)
+        except Exception:
+            traceback.print_exc()
+            report.check(False, "%s: raised" % name)
+
+
 def run_groups(label, report, groups, oxt, only=None):
     """The runners' main loop: in one Office with OXT installed, call each
     fn(office) of GROUPS, a list of (name, fn), whose name contains ONLY (all
@@ -66,13 +80,6 @@ def run_groups(label, report, groups, oxt, only=None):
     passed, else 0."""
     from office import Office
     with Office(oxt) as office:
-        for name, fn in groups:
-            if only and only not in name:
-                continue
-            try:
-                fn(office)
-            except Exception:
-                traceback.print_exc()
-                report.check(False, "%s: raised" % name)
+        run_in(report, groups, office, only)
     print("%s: %d passed, %d failed" % (label, report.passed, report.failed))
     return 1 if report.failed or report.passed == 0 else 0

@@ -44,12 +44,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "calc"))
 sys.path.insert(0, os.path.join(ROOT, "samples"))
 
-import traceback  # noqa: E402
 
 import uno  # noqa: E402,F401
 import office as office_module  # noqa: E402
 from office import Office, prop  # noqa: E402
-from testkit import Report, parse_args  # noqa: E402
+from testkit import Report, parse_args, run_in as run  # noqa: E402
 
 import layout as L  # noqa: E402
 import noaddin  # noqa: E402
@@ -516,17 +515,6 @@ def gnumeric_noaddin_xlsx(report, office, tmp):
         noaddin.check_csv(report, noaddin.ssconvert_sheets(xlsx, recalc=True),
                           "%s xlsx (written without the add-in), ssconvert "
                           "--recalc" % name)
-
-
-def run(report, groups, office, only):
-    for name, fn in groups:
-        if only and only not in name:
-            continue
-        try:
-            fn(office)
-        except Exception:
-            traceback.print_exc()
-            report.check(False, "%s: raised" % name)
 
 
 def main(argv):
