@@ -1,6 +1,8 @@
 /* The check of kpicalc's outputs (rules R1-R19 in outcheck.h). */
 #include "outcheck.h"
 
+#include "formats.h"
+
 #include "zipcheck.h"
 
 #include <stdarg.h>
@@ -1640,30 +1642,28 @@ static int check_csv(const unsigned char *m, size_t size, char *err,
 int kc_output_check_mem(const unsigned char *buf, size_t len, const char *fmt,
                         char *err, size_t errsz)
 {
-    static const char *const fmts[] = {"ods", "xlsx", "fods",
-                                       "xls", "pdf",  "csv"};
-    int f = -1;
-    for (int i = 0; fmt && i < 6; i++)
-        if (strcasecmp(fmt, fmts[i]) == 0)
-            f = i;
-    if (f < 0)
+    const struct kc_format *f = kc_format_find(fmt);
+    if (!f)
         return failf(err, errsz, "unknown output format %s",
                      fmt ? fmt : "(none)");
-    if (len == 0)
-        return f == 5 ? 0 : failf(err, errsz, "empty file"); /* R1 */
-    switch (f) {
-    case 0:
-    case 1:
-        return check_zipped(buf, len, f == 1, err, errsz);
-    case 2:
+    if (len == 0) /* R1 */
+        return (f->flags & KC_FMT_MAY_BE_EMPTY)
+                   ? 0
+                   : failf(err, errsz, "empty file");
+    switch (f->check) {
+    case KC_CHECK_ODS:
+    case KC_CHECK_XLSX:
+        return check_zipped(buf, len, f->check == KC_CHECK_XLSX, err, errsz);
+    case KC_CHECK_FODS:
         return check_fods(buf, len, err, errsz);
-    case 3:
+    case KC_CHECK_XLS:
         return check_xls(buf, len, err, errsz);
-    case 4:
+    case KC_CHECK_PDF:
         return check_pdf(buf, len, err, errsz);
-    default:
+    case KC_CHECK_CSV:
         return check_csv(buf, len, err, errsz);
     }
+    return failf(err, errsz, "no check for output format %s", f->name);
 }
 
 int kc_output_check(const char *path, const char *fmt, char *err, size_t errsz)
