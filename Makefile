@@ -104,8 +104,9 @@ $(GSL_STATIC)/lib/libgsl.a: $(COMPAT_H)
 	rm -rf $(B)/gsl-build
 
 # The catalogue generator: writes the IDL, the CalcAddIns.xcu and the docs.
-$(B)/kpi-gen: formulas/gen/kpi_gen.c $(LIB_SRC) $(HDRS) | $(B)
-	$(CC) $(CFLAGS_COMMON) -o $@ formulas/gen/kpi_gen.c $(LIB_SRC) $(GSL_LIBS)
+# It reads the descriptive catalogue only: no statistics, no GSL.
+$(B)/kpi-gen: formulas/gen/kpi_gen.c formulas/catalogue.c formulas/catalogue.h | $(B)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iformulas -o $@ formulas/gen/kpi_gen.c formulas/catalogue.c
 
 # Unit tests: built with AddressSanitizer and UBSan, one program each.
 $(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests

@@ -1,22 +1,45 @@
 /* catalogue.c - the function catalogue; see catalogue.h.
  *
- * To add a function: write its entry point in addin/funcs/, add a row here,
- * rebuild. The IDL, the CalcAddIns.xcu and the reference docs follow. */
+ * To add a function: write its core routine (addin/core/) and its wrapper
+ * (addin/funcs/funcs_*.c), add a row here and its entry point to
+ * addin/funcs/kpi_bindings.c, rebuild. The IDL, the CalcAddIns.xcu and the
+ * reference docs follow; the binder applies what a row says.
+ *
+ * A row: name, section, help (en, zh), example formula, its result,
+ * number of parameters, then one macro per parameter:
+ *   REQ(KIND, name, name_zh, help_en, help_zh)       required
+ *   OPT(KIND, default, name, ...)                    optional number-like
+ *   OPTION("default", name, ...)                     optional text option
+ *   YEARS(name, ...)                                 optional years (1..n)
+ *   VAR(KIND, name, ...)                             repeated, last only
+ * KIND is COUNT, NUMBER, RATE, LEVEL, FLAG, BOUND, OPTION, SERIES or YEARS
+ * (catalogue.h). A help text never states the default: kpi-gen appends
+ * it from the row ("Default: 0.95."), and refuses a help with "default". */
 #include "catalogue.h"
 
 #include <string.h>
 
-#define REQ(n, nz, he, hz)                                                     \
+#define PARAM(n, nz, he, hz, k)                                                \
+    .name = n, .name_zh = nz, .help_en = he, .help_zh = hz, .kind = KPI_KIND_##k
+#define REQ(k, n, nz, he, hz)                                                  \
     {                                                                          \
-        n, nz, he, hz, 0, 0                                                    \
+        PARAM(n, nz, he, hz, k)                                                \
     }
-#define OPT(n, nz, he, hz)                                                     \
+#define OPT(k, d, n, nz, he, hz)                                               \
     {                                                                          \
-        n, nz, he, hz, 1, 0                                                    \
+        PARAM(n, nz, he, hz, k), .optional = 1, .dflt = (d)                    \
     }
-#define VAR(n, nz, he, hz)                                                     \
+#define OPTION(d, n, nz, he, hz)                                               \
     {                                                                          \
-        n, nz, he, hz, 1, 1                                                    \
+        PARAM(n, nz, he, hz, OPTION), .optional = 1, .dflt_text = (d)          \
+    }
+#define YEARS(n, nz, he, hz)                                                   \
+    {                                                                          \
+        PARAM(n, nz, he, hz, YEARS), .optional = 1                             \
+    }
+#define VAR(k, n, nz, he, hz)                                                  \
+    {                                                                          \
+        PARAM(n, nz, he, hz, k), .optional = 1, .varargs = 1                   \
     }
 
 #define S_RATES "Rates and changes"
@@ -34,11 +57,10 @@ const kpi_function_desc kpi_catalogue[] = {
      "处理区域。",
      "=CERTRATE(31;34)",
      "0.9118 (91.2%)",
-     kpi_fn_certrate,
      2,
-     {REQ("certified", "已持证人数", "Officers who hold a certificate.",
+     {REQ(COUNT, "certified", "已持证人数", "Officers who hold a certificate.",
           "已持有执法证件的人数。"),
-      REQ("required", "应持证人数",
+      REQ(COUNT, "required", "应持证人数",
           "Officers who must hold a certificate (the denominator).",
           "应当持证的执法人员人数（分母）。")}},
 
@@ -50,10 +72,10 @@ const kpi_function_desc kpi_catalogue[] = {
      "元素处理区域。",
      "=ADOPTRATE(99;103)",
      "0.9612 (96.1%)",
-     kpi_fn_adoptrate,
      2,
-     {REQ("adopted", "采纳意见数", "Opinions adopted.", "被采纳的意见条数。"),
-      REQ("given", "反馈意见数", "Opinions given (the denominator).",
+     {REQ(COUNT, "adopted", "采纳意见数", "Opinions adopted.",
+          "被采纳的意见条数。"),
+      REQ(COUNT, "given", "反馈意见数", "Opinions given (the denominator).",
           "反馈的审查意见条数（分母）。")}},
 
     {"LOSSRATE",
@@ -65,13 +87,12 @@ const kpi_function_desc kpi_catalogue[] = {
      "复议等成对给出。每一对中败诉数不得超过审结数。",
      "=LOSSRATE(1;8;0;4)",
      "0.0833 (8.3%)",
-     kpi_fn_lossrate,
      3,
-     {REQ("lost", "败诉数", "Cases lost of the first kind.",
+     {REQ(COUNT, "lost", "败诉数", "Cases lost of the first kind.",
           "第一类案件的败诉（败议）数。"),
-      REQ("concluded", "审结数", "Cases concluded of the first kind.",
+      REQ(COUNT, "concluded", "审结数", "Cases concluded of the first kind.",
           "第一类案件的审结数。"),
-      VAR("more", "更多",
+      VAR(COUNT, "more", "更多",
           "Further pairs: lost, concluded, lost, concluded, ...",
           "更多成对数据：败诉数、审结数、败诉数、审结数……")}},
 
@@ -81,10 +102,10 @@ const kpi_function_desc kpi_catalogue[] = {
      "同比变化：（本年 − 上年）÷ |上年|。",
      "=YOY(12;9)",
      "-0.25 (-25%)",
-     kpi_fn_yoy,
      2,
-     {REQ("previous", "上年值", "Last year's figure.", "上一年的数值。"),
-      REQ("current", "本年值", "This year's figure.", "本年的数值。")}},
+     {REQ(NUMBER, "previous", "上年值", "Last year's figure.",
+          "上一年的数值。"),
+      REQ(NUMBER, "current", "本年值", "This year's figure.", "本年的数值。")}},
 
     {"CAGR",
      S_RATES,
@@ -92,13 +113,12 @@ const kpi_function_desc kpi_catalogue[] = {
      "年均复合增长率：（末值 ÷ 初值）^(1 ÷ 期数) − 1。",
      "=CAGR(120;173;5)",
      "0.0759 (7.6%)",
-     kpi_fn_cagr,
      3,
-     {REQ("first", "初值", "The figure of the first year (> 0).",
+     {REQ(NUMBER, "first", "初值", "The figure of the first year (> 0).",
           "起始年份的数值（须大于 0）。"),
-      REQ("last", "末值", "The figure of the last year (>= 0).",
+      REQ(NUMBER, "last", "末值", "The figure of the last year (>= 0).",
           "末尾年份的数值（不小于 0）。"),
-      REQ("periods", "期数", "Number of years between them (> 0).",
+      REQ(NUMBER, "periods", "期数", "Number of years between them (> 0).",
           "两者相隔的年数（须大于 0）。")}},
 
     {"DOUBLEDECLINE",
@@ -108,95 +128,87 @@ const kpi_function_desc kpi_catalogue[] = {
      "“双下降”检查：行政争议发案量和败诉率均比上年下降时为 TRUE（1）。",
      "=DOUBLEDECLINE(5;3;0.2;0)",
      "1 (TRUE)",
-     kpi_fn_doubledecline,
      5,
-     {REQ("cases_prev", "上年发案量", "Disputes last year.",
+     {REQ(COUNT, "cases_prev", "上年发案量", "Disputes last year.",
           "上一年的行政争议发案量。"),
-      REQ("cases_cur", "本年发案量", "Disputes this year.",
+      REQ(COUNT, "cases_cur", "本年发案量", "Disputes this year.",
           "本年的行政争议发案量。"),
-      REQ("rate_prev", "上年败诉率", "Loss rate last year (0 to 1).",
+      REQ(RATE, "rate_prev", "上年败诉率", "Loss rate last year (0 to 1).",
           "上一年的败诉率（0 到 1）。"),
-      REQ("rate_cur", "本年败诉率", "Loss rate this year (0 to 1).",
+      REQ(RATE, "rate_cur", "本年败诉率", "Loss rate this year (0 to 1).",
           "本年的败诉率（0 到 1）。"),
-      OPT("zero_holds", "零值视为下降",
-          "TRUE: a figure that was 0 and stays 0 counts as fallen. Default "
-          "FALSE (strict).",
-          "为 TRUE 时，上年为 0 且本年仍为 0 的指标视为下降；默认 FALSE"
-          "（严格）。")}},
+      OPT(FLAG, 0, "zero_holds", "零值视为下降",
+          "TRUE: a figure that was 0 and stays 0 counts as fallen; FALSE: "
+          "strict.",
+          "为 TRUE 时，上年为 0 且本年仍为 0 的指标视为下降；为 FALSE 时"
+          "严格比较。")}},
 
     {"RATECI",
      S_CI,
      "Confidence interval of a rate x/n: a 1x2 array {lower, upper}. Methods: "
-     "\"wilson\" (default), \"exact\" (Clopper-Pearson), \"jeffreys\", "
-     "\"agresti\" (Agresti-Coull). With ranges of counts, one row per element.",
-     "比率 x/n 的置信区间：返回 1×2 数组 {下限, "
-     "上限}。方法：\"wilson\"（默认）、"
+     "\"wilson\", \"exact\" (Clopper-Pearson), \"jeffreys\", \"agresti\" "
+     "(Agresti-Coull). With ranges of counts, one row per element.",
+     "比率 x/n 的置信区间：返回 1×2 数组 {下限, 上限}。方法：\"wilson\"、"
      "\"exact\"（Clopper-Pearson 精确法）、\"jeffreys\"、\"agresti\"（Agresti-"
      "Coull）。计数为区域时，每个元素一行。",
      "=INDEX(RATECI(31;34);1;1)",
-     "0.7703 (lower limit, Wilson 95%)",
-     kpi_fn_rateci,
+     "0.7704 (lower limit, Wilson 95%)",
      4,
-     {REQ("successes", "成功数", "Successes, e.g. officers certified.",
+     {REQ(COUNT, "successes", "成功数", "Successes, e.g. officers certified.",
           "成功次数，如已持证人数。"),
-      REQ("trials", "总数", "Trials, e.g. officers who must be certified.",
+      REQ(COUNT, "trials", "总数",
+          "Trials, e.g. officers who must be certified.",
           "试验总数，如应持证人数。"),
-      OPT("confidence", "置信水平", "Confidence level in (0, 1); default 0.95.",
-          "置信水平，介于 0 和 1 之间；默认 0.95。"),
-      OPT("method", "方法",
-          "\"wilson\" (default), \"exact\", \"jeffreys\" or \"agresti\".",
-          "\"wilson\"（默认）、\"exact\"、\"jeffreys\" 或 \"agresti\"。")}},
+      OPT(LEVEL, 0.95, "confidence", "置信水平", "Confidence level in (0, 1).",
+          "置信水平，介于 0 和 1 之间。"),
+      OPTION("wilson", "method", "方法",
+             "\"wilson\", \"exact\", \"jeffreys\" or \"agresti\".",
+             "\"wilson\"、\"exact\"、\"jeffreys\" 或 \"agresti\"。")}},
 
     {"RATETEST",
      S_CI,
      "Two-sided p-value that two rates x1/n1 and x2/n2 differ: Fisher's exact "
-     "test (\"fisher\", default) or the pooled two-proportion z test (\"z\").",
-     "两个比率 x1/n1 与 x2/n2 是否不同的双侧 p 值：Fisher "
-     "精确检验（\"fisher\"，"
-     "默认）或合并的两比例 z 检验（\"z\"）。",
+     "test (\"fisher\") or the pooled two-proportion z test (\"z\").",
+     "两个比率 x1/n1 与 x2/n2 是否不同的双侧 p 值：Fisher 精确检验"
+     "（\"fisher\"）或合并的两比例 z 检验（\"z\"）。",
      "=RATETEST(2;12;0;10)",
      "0.4805 (no evidence of a difference)",
-     kpi_fn_ratetest,
      5,
-     {REQ("x1", "x1", "Successes in the first group (e.g. last year).",
+     {REQ(COUNT, "x1", "x1", "Successes in the first group (e.g. last year).",
           "第一组的成功数（如上年）。"),
-      REQ("n1", "n1", "Trials in the first group.", "第一组的总数。"),
-      REQ("x2", "x2", "Successes in the second group (e.g. this year).",
+      REQ(COUNT, "n1", "n1", "Trials in the first group.", "第一组的总数。"),
+      REQ(COUNT, "x2", "x2", "Successes in the second group (e.g. this year).",
           "第二组的成功数（如本年）。"),
-      REQ("n2", "n2", "Trials in the second group.", "第二组的总数。"),
-      OPT("method", "方法", "\"fisher\" (default) or \"z\".",
-          "\"fisher\"（默认）或 \"z\"。")}},
+      REQ(COUNT, "n2", "n2", "Trials in the second group.", "第二组的总数。"),
+      OPTION("fisher", "method", "方法", "\"fisher\" or \"z\".",
+             "\"fisher\" 或 \"z\"。")}},
 
     {"TRENDSLOPE",
      S_OLS,
      "Linear trend: the least-squares slope per year of a series. Empty or "
-     "text cells are skipped; years default to 1, 2, ..., n.",
-     "线性趋势：序列按年的最小二乘斜率。空单元格或文本跳过；年份缺省为 1, 2, "
-     "…, "
-     "n。",
+     "text cells are skipped; without years the figures are 1, 2, ..., n "
+     "years apart.",
+     "线性趋势：序列按年的最小二乘斜率。空单元格或文本跳过；不给年份时按 1, "
+     "2, …, n 计。",
      "=TRENDSLOPE({5;4;4;3;2};{2016;2017;2018;2019;2020})",
      "-0.7 per year",
-     kpi_fn_trendslope,
      2,
-     {REQ("values", "数值", "The yearly figures (a row or a column).",
+     {REQ(SERIES, "values", "数值", "The yearly figures (a row or a column).",
           "各年数值（一行或一列）。"),
-      OPT("years", "年份", "The years of the figures; default 1, 2, ..., n.",
-          "各数值对应的年份；默认 1, 2, …, n。")}},
+      YEARS("years", "年份", "The years of the figures.",
+            "各数值对应的年份。")}},
 
     {"TRENDPVALUE",
      S_OLS,
      "Two-sided p-value of the linear trend's slope (t test, n - 2 degrees of "
      "freedom); 0 for a perfect line, 1 for a constant series; needs 3 points.",
-     "线性趋势斜率的双侧 p 值（t 检验，自由度 n − 2）；完全共线为 "
-     "0，常数序列为 "
-     "1；至少需要 3 个点。",
+     "线性趋势斜率的双侧 p 值（t 检验，自由度 n − 2）；完全共线为 0，常数序列"
+     "为 1；至少需要 3 个点。",
      "=TRENDPVALUE({5;4;4;3;2};{2016;2017;2018;2019;2020})",
      "0.0048",
-     kpi_fn_trendpvalue,
      2,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      OPT("years", "年份", "The years; default 1, 2, ..., n.",
-          "年份；默认 1, 2, …, n。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years.", "年份。")}},
 
     {"TRENDFORECAST",
      S_OLS,
@@ -206,16 +218,17 @@ const kpi_function_desc kpi_catalogue[] = {
      "下限或上限。",
      "=TRENDFORECAST({5;4;4;3;2};{2016;2017;2018;2019;2020};2021)",
      "1.3 (fitted value for 2021)",
-     kpi_fn_trendforecast,
      5,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      REQ("years", "年份", "The years of the figures.", "各数值对应的年份。"),
-      REQ("target_year", "目标年份", "The year to forecast.", "要预测的年份。"),
-      OPT("confidence", "置信水平", "Confidence level; default 0.95.",
-          "置信水平；默认 0.95。"),
-      OPT("bound", "界限",
-          "0 (default): fitted value; -1: lower limit; 1: upper limit.",
-          "0（默认）：拟合值；−1：下限；1：上限。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years of the figures (may be left empty).",
+            "各数值对应的年份（可留空）。"),
+      REQ(NUMBER, "target_year", "目标年份", "The year to forecast.",
+          "要预测的年份。"),
+      OPT(LEVEL, 0.95, "confidence", "置信水平", "Confidence level.",
+          "置信水平。"),
+      OPT(BOUND, 0, "bound", "界限",
+          "0: fitted value; -1: lower limit; 1: upper limit.",
+          "0：拟合值；−1：下限；1：上限。")}},
 
     {"TRENDSTATS",
      S_OLS,
@@ -225,31 +238,26 @@ const kpi_function_desc kpi_catalogue[] = {
      "p 值, n}。",
      "=INDEX(TRENDSTATS({5;4;4;3;2});1;5)",
      "0.9423 (R²)",
-     kpi_fn_trendstats,
      2,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      OPT("years", "年份", "The years; default 1, 2, ..., n.",
-          "年份；默认 1, 2, …, n。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years.", "年份。")}},
 
     {"MKTEST",
      S_MK,
-     "Mann-Kendall trend test, after ordering by year. output \"p\" (default): "
+     "Mann-Kendall trend test, after ordering by year. output \"p\": "
      "two-sided p-value, exact for n <= 50 without ties; \"papprox\", \"s\", "
      "\"var\", \"z\", \"tau\".",
-     "Mann-Kendall 趋势检验（先按年份排序）。output 为 \"p\"（默认）：双侧 p "
-     "值，"
+     "Mann-Kendall 趋势检验（先按年份排序）。output 为 \"p\"：双侧 p 值，"
      "n ≤ 50 且无结时为精确值；也可为 \"papprox\"、\"s\"、\"var\"、\"z\"、"
      "\"tau\"。",
      "=MKTEST({30;25;27;20;18;15;12})",
      "0.0028 (exact)",
-     kpi_fn_mktest,
      3,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      OPT("years", "年份", "The years (distinct); default 1, 2, ..., n.",
-          "年份（不得重复）；默认 1, 2, …, n。"),
-      OPT("output", "输出",
-          "\"p\" (default), \"papprox\", \"s\", \"var\", \"z\" or \"tau\".",
-          "\"p\"（默认）、\"papprox\"、\"s\"、\"var\"、\"z\" 或 \"tau\"。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years (distinct).", "年份（不得重复）。"),
+      OPTION("p", "output", "输出",
+             "\"p\", \"papprox\", \"s\", \"var\", \"z\" or \"tau\".",
+             "\"p\"、\"papprox\"、\"s\"、\"var\"、\"z\" 或 \"tau\"。")}},
 
     {"SENSLOPE",
      S_MK,
@@ -258,33 +266,28 @@ const kpi_function_desc kpi_catalogue[] = {
      "Theil-Sen 斜率：两两斜率的中位数；bound 为 −1 或 1 时给出 Sen 置信限。",
      "=SENSLOPE({30;25;27;20;18;15;12})",
      "-3 per year",
-     kpi_fn_senslope,
      4,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      OPT("years", "年份", "The years; default 1, 2, ..., n.",
-          "年份；默认 1, 2, …, n。"),
-      OPT("confidence", "置信水平", "Confidence level; default 0.95.",
-          "置信水平；默认 0.95。"),
-      OPT("bound", "界限",
-          "0 (default): the slope; -1: lower limit; 1: upper limit.",
-          "0（默认）：斜率；−1：下限；1：上限。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years.", "年份。"),
+      OPT(LEVEL, 0.95, "confidence", "置信水平", "Confidence level.",
+          "置信水平。"),
+      OPT(BOUND, 0, "bound", "界限",
+          "0: the slope; -1: lower limit; 1: upper limit.",
+          "0：斜率；−1：下限；1：上限。")}},
 
     {"TRENDDIR",
      S_MK,
      "Trend direction: 1 rising, -1 falling, 0 no significant trend (the sign "
      "of Mann-Kendall's S when its p-value is below alpha).",
      "趋势方向：1 上升，−1 下降，0 无显著趋势（Mann-Kendall 检验 p 值小于 "
-     "alpha "
-     "时取 S 的符号）。",
+     "alpha 时取 S 的符号）。",
      "=TRENDDIR({30;25;27;20;18;15;12})",
      "-1 (falling)",
-     kpi_fn_trenddir,
      3,
-     {REQ("values", "数值", "The yearly figures.", "各年数值。"),
-      OPT("years", "年份", "The years (distinct); default 1, 2, ..., n.",
-          "年份（不得重复）；默认 1, 2, …, n。"),
-      OPT("alpha", "显著性水平", "Significance level; default 0.05.",
-          "显著性水平；默认 0.05。")}},
+     {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
+      YEARS("years", "年份", "The years (distinct).", "年份（不得重复）。"),
+      OPT(LEVEL, 0.05, "alpha", "显著性水平", "Significance level.",
+          "显著性水平。")}},
 };
 
 const size_t kpi_catalogue_count =
@@ -297,4 +300,29 @@ const kpi_function_desc *kpi_catalogue_find(const char *name, size_t len)
             memcmp(kpi_catalogue[i].name, name, len) == 0)
             return &kpi_catalogue[i];
     return NULL;
+}
+
+const char *kpi_param_kind_name(kpi_param_kind kind)
+{
+    switch (kind) {
+    case KPI_KIND_COUNT:
+        return "count";
+    case KPI_KIND_NUMBER:
+        return "number";
+    case KPI_KIND_RATE:
+        return "rate";
+    case KPI_KIND_LEVEL:
+        return "level";
+    case KPI_KIND_FLAG:
+        return "flag";
+    case KPI_KIND_BOUND:
+        return "bound";
+    case KPI_KIND_OPTION:
+        return "option";
+    case KPI_KIND_SERIES:
+        return "series";
+    case KPI_KIND_YEARS:
+        return "years";
+    }
+    return "?";
 }

@@ -31,9 +31,9 @@ kpi_status kpi_fn_mktest(const kpi_arg *args, size_t nargs, kpi_result *out)
 /* SENSLOPE(values [; years [; confidence [; bound]]]) */
 kpi_status kpi_fn_senslope(const kpi_arg *args, size_t nargs, kpi_result *out)
 {
-    double conf = 0.95, v = 0;
+    double conf = 0, v = 0;
     int bound = 0;
-    kpi_status st = kpi_arg_number(kpi_arg_at(args, nargs, 2), 1, 0.95, &conf);
+    kpi_status st = kpi_arg_scalar(kpi_arg_at(args, nargs, 2), &conf);
     if (st == KPI_OK)
         st = kpi_arg_bound(kpi_arg_at(args, nargs, 3), &bound);
     kpi_series_args s = {0};
@@ -50,8 +50,8 @@ kpi_status kpi_fn_senslope(const kpi_arg *args, size_t nargs, kpi_result *out)
 /* TRENDDIR(values [; years [; alpha]]) */
 kpi_status kpi_fn_trenddir(const kpi_arg *args, size_t nargs, kpi_result *out)
 {
-    double alpha = 0.05, v = 0;
-    kpi_status st = kpi_arg_number(kpi_arg_at(args, nargs, 2), 1, 0.05, &alpha);
+    double alpha = 0, v = 0;
+    kpi_status st = kpi_arg_scalar(kpi_arg_at(args, nargs, 2), &alpha);
     kpi_series_args s = {0};
     if (st == KPI_OK)
         st = kpi_series_args_read(kpi_arg_at(args, nargs, 0),

@@ -39,11 +39,11 @@ kpi_status kpi_fn_trendpvalue(const kpi_arg *args, size_t nargs,
 kpi_status kpi_fn_trendforecast(const kpi_arg *args, size_t nargs,
                                 kpi_result *out)
 {
-    double target = 0, conf = 0.95, v = 0;
+    double target = 0, conf = 0, v = 0;
     int bound = 0;
-    kpi_status st = kpi_arg_number(kpi_arg_at(args, nargs, 2), 0, 0, &target);
+    kpi_status st = kpi_arg_scalar(kpi_arg_at(args, nargs, 2), &target);
     if (st == KPI_OK)
-        st = kpi_arg_number(kpi_arg_at(args, nargs, 3), 1, 0.95, &conf);
+        st = kpi_arg_scalar(kpi_arg_at(args, nargs, 3), &conf);
     if (st == KPI_OK)
         st = kpi_arg_bound(kpi_arg_at(args, nargs, 4), &bound);
     kpi_series_args s = {0};

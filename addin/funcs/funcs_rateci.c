@@ -13,11 +13,10 @@ kpi_status kpi_fn_rateci(const kpi_arg *args, size_t nargs, kpi_result *out)
     size_t rows = cx > cn ? cx : cn;
     if (rows == 0)
         rows = 1;
-    double conf = 0.95;
+    double conf = 0;
     kpi_ci_method method = KPI_CI_WILSON;
     const char *opt = NULL;
-    kpi_status common =
-        kpi_arg_number(kpi_arg_at(args, nargs, 2), 1, 0.95, &conf);
+    kpi_status common = kpi_arg_scalar(kpi_arg_at(args, nargs, 2), &conf);
     if (common == KPI_OK)
         common = kpi_arg_option(kpi_arg_at(args, nargs, 3), &opt);
     if (common == KPI_OK)
@@ -51,7 +50,7 @@ kpi_status kpi_fn_ratetest(const kpi_arg *args, size_t nargs, kpi_result *out)
     const char *opt = NULL;
     kpi_status st = KPI_OK;
     for (size_t i = 0; i < 4 && st == KPI_OK; i++)
-        st = kpi_arg_number(kpi_arg_at(args, nargs, i), 0, 0, &v[i]);
+        st = kpi_arg_scalar(kpi_arg_at(args, nargs, i), &v[i]);
     if (st == KPI_OK)
         st = kpi_arg_option(kpi_arg_at(args, nargs, 4), &opt);
     if (st == KPI_OK)

@@ -41,13 +41,10 @@ static kpi_status el_lossrate(const double *x, size_t k, const void *ctx,
 
 kpi_status kpi_fn_lossrate(const kpi_arg *args, size_t nargs, kpi_result *out)
 {
-    /* Trailing missing arguments (LOSSRATE(a;b;;)) do not count as pairs. */
-    while (nargs > 2 && args[nargs - 1].missing)
-        nargs--;
+    /* The binder has dropped trailing repeats left out (LOSSRATE(a;b;;)). */
     if (nargs % 2 != 0)
         return kpi_fn_scalar(KPI_EVALUE, 0, out);
-    kpi_elementwise_spec spec = {nargs < 2 ? 2 : nargs, nargs < 2 ? 2 : nargs,
-                                 NULL};
+    kpi_elementwise_spec spec = {nargs, nargs, NULL};
     return kpi_elementwise(args, nargs, &spec, el_lossrate, NULL, out);
 }
 
@@ -89,7 +86,6 @@ static kpi_status el_doubledecline(const double *x, size_t k, const void *ctx,
 kpi_status kpi_fn_doubledecline(const kpi_arg *args, size_t nargs,
                                 kpi_result *out)
 {
-    static const double dflt[5] = {0, 0, 0, 0, 0}; /* zero_holds FALSE */
-    static const kpi_elementwise_spec spec = {5, 4, dflt};
+    static const kpi_elementwise_spec spec = {5, 5, NULL};
     return kpi_elementwise(args, nargs, &spec, el_doubledecline, NULL, out);
 }

@@ -39,7 +39,7 @@ kpi_status kpi_series_args_read(const kpi_arg *values, const kpi_arg *years,
 kpi_status kpi_arg_bound(const kpi_arg *a, int *bound)
 {
     double b = 0;
-    kpi_status st = kpi_arg_number(a, 1, 0, &b);
+    kpi_status st = kpi_arg_scalar(a, &b);
     if (st != KPI_OK)
         return st;
     if (b != -1 && b != 0 && b != 1)

@@ -18,8 +18,8 @@ kpi_status kpi_series_args_read(const kpi_arg *values, const kpi_arg *years,
                                 int years_required, kpi_series_args *s);
 void kpi_series_args_free(kpi_series_args *s);
 
-/* An optional bound argument: missing gives 0; it must be -1, 0 or 1 (else
- * KPI_ENUM). */
+/* A bound argument: -1, 0 or 1 (else KPI_ENUM); missing is KPI_EMISSING
+ * (the binder has put its default in). */
 kpi_status kpi_arg_bound(const kpi_arg *a, int *bound);
 
 #endif

@@ -114,6 +114,11 @@ kpi_status kpi_arg_number(const kpi_arg *a, int optional, double dflt,
     return kpi_arg_element(a, 0, out);
 }
 
+kpi_status kpi_arg_scalar(const kpi_arg *a, double *out)
+{
+    return kpi_arg_number(a, 0, 0, out);
+}
+
 kpi_status kpi_arg_option(const kpi_arg *a, const char **out)
 {
     *out = NULL;

@@ -60,9 +60,13 @@ const kpi_arg *kpi_arg_at(const kpi_arg *args, size_t nargs, size_t i);
 /* Number of cells of an argument (0 when missing). */
 size_t kpi_arg_count(const kpi_arg *a);
 
-/* A single number: a missing argument gives dflt when optional (else
- * KPI_EMISSING); text, or a range of more than one cell, is KPI_EVALUE; an
- * empty cell is 0, as Calc passes it. */
+/* A single number of a bound argument (kpi_bind.h: defaults are already
+ * in): missing is KPI_EMISSING; text, or a range of more than one cell, is
+ * KPI_EVALUE; an empty cell is 0, as Calc passes it. */
+kpi_status kpi_arg_scalar(const kpi_arg *a, double *out);
+
+/* kpi_arg_scalar, but a missing argument gives dflt when optional. For
+ * callers outside the binder only; entry points use kpi_arg_scalar. */
 kpi_status kpi_arg_number(const kpi_arg *a, int optional, double dflt,
                           double *out);
 
@@ -83,7 +87,9 @@ kpi_status kpi_arg_series(const kpi_arg *a, double **out, size_t *n);
  * every argument that is a range must have the shape of the others (else the
  * result is one #VALUE!); single values are repeated. fn gets the k numbers
  * of one element (empty cells as 0; a text cell, or a missing required
- * argument, is that element's #VALUE! / Err:511 before fn is called). */
+ * argument, is that element's #VALUE! / Err:511 before fn is called).
+ * Entry points pass bound arguments (all present): nrequired = k and dflt
+ * NULL; dflt serves callers outside the binder. */
 typedef kpi_status (*kpi_elementwise_fn)(const double *x, size_t k,
                                          const void *ctx, double *out);
 

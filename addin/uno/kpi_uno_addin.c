@@ -4,11 +4,13 @@
  * Its position in the interface (after XInterface's three members) is its
  * row in the catalogue, because the IDL is generated from the catalogue in
  * order; the name is checked too, so a stale types file can never call the
- * wrong function. The arguments are converted, the function's entry point
- * runs, and the result goes back as an any. */
+ * wrong function. The arguments are converted, kpi_call binds them to the
+ * catalogue row (Err:511, defaults) and runs the function's entry point,
+ * and the result goes back as an any. */
 #include "kpi_uno_addin.h"
 
 #include "catalogue.h"
+#include "kpi_funcs.h"
 #include "kpi_uno_convert.h"
 
 #define XINTERFACE_MEMBERS 3
@@ -36,7 +38,7 @@ static void call_function(const kpi_function_desc *fn, uno_Any *ret,
         return;
     }
     kpi_result result = {0, 0, NULL};
-    if (fn->impl(call.args, call.nargs, &result) == KPI_OK)
+    if (kpi_call(fn, call.args, call.nargs, &result) == KPI_OK)
         kpi_uno_any_from_result(ret, &result);
     else
         kpi_uno_any_from_error(ret, KPI_ENOMEM);
