@@ -96,7 +96,7 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
         return -1;
     }
     char *dir = kc_dirname(path);
-    size_t n = strlen(path) + 64;
+    size_t n = strlen(path) + 96;
     char *tmp = malloc(n);
     if (!dir || !tmp) {
         free(dir);
@@ -104,9 +104,23 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
         snprintf(err, errsz, "out of memory");
         return -1;
     }
-    snprintf(tmp, n, "%s/.%s.kpicalc-%ld.tmp", dir, kc_basename(path),
-             (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* a new file of a name nobody can guess, never one found there (a
+     * symbolic link planted in a shared folder is not followed) */
+    int fd = -1;
+    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
+        unsigned char r[8];
+        unsigned long long x = 0;
+        if (getrandom(r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+            memcpy(&x, r, sizeof x);
+        else
+            x = (unsigned long long)(kc_now() * 1e9) + (unsigned)attempt;
+        snprintf(tmp, n, "%s/.%s.kpicalc-%ld-%016llx.tmp", dir,
+                 kc_basename(path), (long)getpid(), x);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
         free(dir);

@@ -95,12 +95,69 @@ static int cmp_str(const void *a, const void *b)
 
 struct walk {
     struct kc_inputs *out;
+    int follow;   /* KC_DISCOVER_FOLLOW_LINKS */
+    char **roots; /* the input folders, resolved */
+    int nroots;
     int have_exclude;
     dev_t ex_dev;
     ino_t ex_ino;
     char *err;
     size_t errsz;
 };
+
+/* 1 when the resolved path REAL lies in one of the input folders. */
+static int inside_roots(const struct walk *w, const char *real)
+{
+    for (int i = 0; i < w->nroots; i++) {
+        size_t n = strlen(w->roots[i]);
+        if (strncmp(real, w->roots[i], n) == 0 &&
+            (real[n] == '/' || (n == 1 && w->roots[i][0] == '/')))
+            return 1;
+    }
+    return 0;
+}
+
+/* A symbolic link with a workbook's name in an input folder: followed when
+ * it leads to a file inside the input folders (or anywhere with
+ * KC_DISCOVER_FOLLOW_LINKS); else kept as an input with its reason, as is
+ * a dangling or looping link. A link to a folder is not followed. */
+static int walk_link(struct walk *w, const char *path, const char *rel)
+{
+    char *real = realpath(path, NULL);
+    struct stat st;
+    char why[256];
+    const char *error = NULL;
+    if (!real) {
+        if (errno == ENOENT)
+            error = "a dangling symbolic link (what it points to does not "
+                    "exist)";
+        else if (errno == ELOOP)
+            error = "a symbolic link loop";
+        else {
+            snprintf(why, sizeof why, "cannot follow the symbolic link: %s",
+                     strerror(errno));
+            error = why;
+        }
+    } else if (stat(real, &st) != 0) {
+        snprintf(why, sizeof why, "cannot follow the symbolic link: %s",
+                 strerror(errno));
+        error = why;
+    } else if (S_ISDIR(st.st_mode)) {
+        free(real); /* links to folders are not followed */
+        return 0;
+    } else if (!S_ISREG(st.st_mode)) {
+        error = "a symbolic link to something that is not a regular file";
+    } else if (!w->follow && !inside_roots(w, real)) {
+        error = "a symbolic link leading outside the input folders (not "
+                "followed; --follow-symlinks follows it)";
+    }
+    int rc = error ? push(w->out, path, rel, error, 0, 0)
+                   : push(w->out, path, rel, NULL, st.st_dev, st.st_ino);
+    free(real);
+    if (rc != 0)
+        snprintf(w->err, w->errsz, "out of memory");
+    return rc;
+}
 
 static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
 {
@@ -151,12 +208,14 @@ static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
             rc = -1;
         } else if (lstat(path, &lst) != 0) {
             /* vanished while we looked: ignore */
+        } else if (S_ISLNK(lst.st_mode) && kc_is_spreadsheet_name(names[i])) {
+            rc = walk_link(w, path, sub);
         } else if (S_ISDIR(lst.st_mode)) {
             if (!(w->have_exclude && lst.st_dev == w->ex_dev &&
                   lst.st_ino == w->ex_ino))
                 rc = walk_dir(w, path, sub, depth + 1);
-        } else if (kc_is_spreadsheet_name(names[i]) && stat(path, &st) == 0 &&
-                   S_ISREG(st.st_mode)) {
+        } else if (kc_is_spreadsheet_name(names[i]) && S_ISREG(lst.st_mode) &&
+                   stat(path, &st) == 0) {
             if (push(w->out, path, sub, NULL, st.st_dev, st.st_ino) != 0) {
                 snprintf(w->err, w->errsz, "out of memory");
                 rc = -1;
@@ -199,11 +258,39 @@ static void drop_duplicates(struct kc_inputs *in)
 int kc_discover(char *const *args, int nargs, const char *exclude,
                 struct kc_inputs *out, char *err, size_t errsz)
 {
+    return kc_discover_ex(args, nargs, exclude, 0, out, err, errsz);
+}
+
+static void free_roots(char **roots, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(roots[i]);
+    free(roots);
+}
+
+int kc_discover_ex(char *const *args, int nargs, const char *exclude, int flags,
+                   struct kc_inputs *out, char *err, size_t errsz)
+{
     if (!args || nargs < 0 || !out) {
         snprintf(err, errsz, "invalid arguments");
         return -1;
     }
-    struct walk w = {.out = out, .err = err, .errsz = errsz};
+    struct walk w = {.out = out,
+                     .follow = (flags & KC_DISCOVER_FOLLOW_LINKS) != 0,
+                     .err = err,
+                     .errsz = errsz};
+    w.roots = calloc((size_t)nargs + 1, sizeof *w.roots);
+    if (!w.roots) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < nargs; i++) {
+        struct stat rs;
+        if (args[i] && *args[i] && stat(args[i], &rs) == 0 &&
+            S_ISDIR(rs.st_mode) &&
+            (w.roots[w.nroots] = realpath(args[i], NULL)))
+            w.nroots++;
+    }
     struct stat xs;
     if (exclude && stat(exclude, &xs) == 0 && S_ISDIR(xs.st_mode)) {
         w.have_exclude = 1;
@@ -221,8 +308,10 @@ int kc_discover(char *const *args, int nargs, const char *exclude,
             snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
             rc = push(out, a, kc_basename(a), msg, 0, 0);
         } else if (S_ISDIR(st.st_mode)) {
-            if (walk_dir(&w, a, "", 0) != 0)
+            if (walk_dir(&w, a, "", 0) != 0) {
+                free_roots(w.roots, w.nroots);
                 return -1;
+            }
         } else if (S_ISREG(st.st_mode)) {
             rc = push(out, a, kc_basename(a), NULL, st.st_dev, st.st_ino);
         } else {
@@ -231,9 +320,11 @@ int kc_discover(char *const *args, int nargs, const char *exclude,
         }
         if (rc != 0) {
             snprintf(err, errsz, "out of memory");
+            free_roots(w.roots, w.nroots);
             return -1;
         }
     }
+    free_roots(w.roots, w.nroots);
     drop_duplicates(out);
     return 0;
 }

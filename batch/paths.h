@@ -29,6 +29,17 @@ struct kc_inputs {
 int kc_discover(char *const *args, int nargs, const char *exclude,
                 struct kc_inputs *out, char *err, size_t errsz);
 
+/* kc_discover with FLAGS. Symbolic links with a workbook's name found in a
+ * folder: one that leads to a regular file inside the input folders (as
+ * resolved) is followed; one that leads outside them is kept with the
+ * error "a symbolic link leading outside the input folders ..." unless
+ * FLAGS has KC_DISCOVER_FOLLOW_LINKS; a dangling link and a link loop are
+ * kept with their error (reported, never skipped silently); a link to a
+ * folder is not followed. A path given in ARGS is taken as given. */
+#define KC_DISCOVER_FOLLOW_LINKS 1
+int kc_discover_ex(char *const *args, int nargs, const char *exclude, int flags,
+                   struct kc_inputs *out, char *err, size_t errsz);
+
 void kc_inputs_free(struct kc_inputs *in);
 
 /* 1 when NAME ends in a spreadsheet extension (any case), else 0. */

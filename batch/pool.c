@@ -185,9 +185,12 @@ static int spawn(struct pool *p, int slot)
         close_fds_except(jp[0], rp[1]);
         char scratch[4096];
         scratch_dir(cfg, slot, getpid(), scratch, sizeof scratch);
-        struct kc_worker_cfg wc = {cfg->lo_program, cfg->profiles[slot].url,
-                                   cfg->profiles[slot].dir, scratch,
-                                   cfg->run_tag};
+        struct kc_worker_cfg wc = {cfg->lo_program,
+                                   cfg->profiles[slot].url,
+                                   cfg->profiles[slot].dir,
+                                   scratch,
+                                   cfg->run_tag,
+                                   cfg->max_output};
         kc_worker_run(&wc, jp[0], rp[1]);
     }
     close(jp[0]);
@@ -449,6 +452,29 @@ static void on_deadline(struct pool *p, int slot)
     }
 }
 
+/* The memory watcher: a worker past the limit while it works is killed
+ * with its process group, and its workbook fails. */
+static void watch_memory(struct pool *p, int slot)
+{
+    struct worker *w = &p->w[slot];
+    if (p->cfg->mem_limit_kb <= 0 || w->state != W_BUSY)
+        return;
+    long kb = worker_kb(w->pid, 0);
+    if (kb <= p->cfg->mem_limit_kb)
+        return;
+    pid_t pid = w->pid;
+    size_t job = w->job;
+    note_peak(p, pid);
+    kill_worker(w);
+    clean_after(p, slot, pid, job);
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "memory limit: LibreOffice used %ld MB working on it, over the "
+             "limit of %ld MB (--memory-limit); it was stopped",
+             kb / 1024, p->cfg->mem_limit_kb / 1024);
+    lost_job(p, job, msg, 0);
+}
+
 int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
                 struct kc_result *results, size_t n,
                 struct kc_pool_stats *stats, char *err, size_t errsz)
@@ -522,7 +548,7 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
             break;
         if (active == 0 && p.head == p.tail)
             break;
-        double now = kc_now(), wait = 0.25;
+        double now = kc_now(), wait = cfg->mem_limit_kb > 0 ? 0.1 : 0.25;
         int np = 0;
         int slot_of[1024];
         for (int s = 0; s < cfg->workers && np < 1024; s++) {
@@ -552,6 +578,8 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
             struct worker *w = &p.w[s];
             if (w->state != W_NONE && w->state != W_IDLE && now > w->deadline)
                 on_deadline(&p, s);
+            else
+                watch_memory(&p, s);
         }
         if (cfg->on_result)
             cfg->on_result(cfg->ctx, (size_t)-1); /* a tick */

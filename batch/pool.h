@@ -3,7 +3,10 @@
  * workbooks, enforces a timeout per workbook (the worker is killed and
  * replaced), replaces a worker that dies (the workbook is retried once on
  * a fresh worker, then failed), and restarts each worker after a number of
- * workbooks or when it grows too big, so memory stays flat.
+ * workbooks or when it grows too big, so memory stays flat. While a
+ * worker works, the parent reads its resident memory every 100 ms and
+ * kills its process group when it passes the memory limit: the workbook
+ * fails with "memory limit" (not retried: it would do the same again).
  *
  * Records (see proto.h), parent to worker:
  *   JOB id input flags backup [format final]...   (at most KC_MAX_OUTPUTS
@@ -50,14 +53,18 @@ struct kc_result {
 
 struct kc_pool_cfg {
     int workers;
-    double timeout;  /* seconds per workbook */
-    int max_docs;    /* workbooks per worker before a restart */
-    long max_rss_kb; /* restart a worker that grew beyond this */
-    int retries;     /* extra attempts after a worker crash */
-    int scan;        /* read indicators and count error cells */
-    int csv_bom;     /* CSV outputs start with a UTF-8 byte-order mark */
-    int csv_raw;     /* CSV text that starts like a formula kept as is */
-    int portable;    /* workbook outputs carry add-in results as values */
+    double timeout;       /* seconds per workbook */
+    int max_docs;         /* workbooks per worker before a restart */
+    long max_rss_kb;      /* restart a worker that grew beyond this */
+    long mem_limit_kb;    /* kill a worker that passes this while it works
+                             (its workbook fails: "memory limit"); 0: none */
+    long long max_output; /* no file a worker writes may reach this many
+                             bytes (0: no limit) */
+    int retries;          /* extra attempts after a worker crash */
+    int scan;             /* read indicators and count error cells */
+    int csv_bom;          /* CSV outputs start with a UTF-8 byte-order mark */
+    int csv_raw;          /* CSV text that starts like a formula kept as is */
+    int portable;         /* workbook outputs carry add-in results as values */
     const char *lo_program;
     struct kc_profile *profiles; /* one per worker */
     const char *run_tmp;         /* private folder for this run */

@@ -2,6 +2,7 @@
 #include "profile.h"
 
 #include "buf.h"
+#include "child.h"
 #include "fsutil.h"
 #include "version.h"
 
@@ -207,16 +208,17 @@ int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
 }
 
 /* Runs ARGV with HOME set to HOME_DIR, output appended to LOG; waits at
- * most BUILD_TIMEOUT seconds. Returns the exit status (or 128+signal),
- * -1 when it could not start. */
+ * most BUILD_TIMEOUT seconds. The office runs as a child of child.c (its
+ * own process group, killed whole at the deadline, dying with kpicalc).
+ * Returns the exit status (or 128+signal), -1 when it could not start. */
 static int run(char *const argv[], const char *home_dir, const char *log)
 {
-    pid_t pid = fork();
+    pid_t pid = kc_child_spawn();
     if (pid < 0)
         return -1;
     if (pid == 0) {
         int null = open("/dev/null", O_RDONLY);
-        int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
         if (null >= 0)
             dup2(null, 0);
         if (out >= 0) {
@@ -228,22 +230,16 @@ static int run(char *const argv[], const char *home_dir, const char *log)
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    double deadline = kc_now() + BUILD_TIMEOUT;
-    for (;;) {
-        int status;
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status)
-                                     : 128 + WTERMSIG(status);
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (kc_now() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return 128 + SIGKILL;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    int status = 0;
+    switch (kc_child_wait(pid, BUILD_TIMEOUT, NULL, &status)) {
+    case KC_CHILD_EXITED:
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    case KC_CHILD_TIMEOUT:
+    case KC_CHILD_STOPPED:
+        return 128 + SIGKILL;
+    default:
+        kc_child_kill(pid);
+        return -1;
     }
 }
 
@@ -472,6 +468,63 @@ out:
     return rc;
 }
 
+int kc_profile_check_dir(const char *dir, char *err, size_t errsz)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        snprintf(err, errsz, "profile folder %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz,
+                 "profile folder %s is %s: refused (kpicalc runs LibreOffice "
+                 "and its extension from it)",
+                 dir, S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder");
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        snprintf(err, errsz,
+                 "profile folder %s belongs to another user (uid %ld): "
+                 "refused (kpicalc runs LibreOffice and its extension from "
+                 "it; use a folder of your own, see --profile-dir)",
+                 dir, (long)st.st_uid);
+        return -1;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(err, errsz,
+                 "profile folder %s is writable by other users (mode %03o): "
+                 "refused (kpicalc runs LibreOffice and its extension from "
+                 "it; chmod go-w it or use another folder)",
+                 dir, (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
+    /* a parent that anyone may write to and that is not sticky lets anyone
+     * replace the folder itself */
+    char *parent = kc_dirname(dir);
+    int rc = 0;
+    if (parent && lstat(parent, &st) == 0 && (st.st_mode & S_IWOTH) &&
+        !(st.st_mode & S_ISVTX)) {
+        snprintf(err, errsz,
+                 "profile folder %s is in %s, which everyone may write to "
+                 "and which is not sticky: refused",
+                 dir, parent);
+        rc = -1;
+    }
+    free(parent);
+    return rc;
+}
+
+/* Makes DIR (mode 700) when it is missing, then checks it. */
+static int safe_dir(const char *dir, char *err, size_t errsz)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errsz, "cannot create folder %s: %s", dir,
+                 strerror(errno));
+        return -1;
+    }
+    return kc_profile_check_dir(dir, err, errsz);
+}
+
 int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
                        struct kc_profile *p, char *err, size_t errsz)
 {
@@ -481,7 +534,18 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
         snprintf(err, errsz, "invalid arguments");
         return -1;
     }
-    if (kc_mkdirs(base, 0755, err, errsz) != 0)
+    /* the folder of all kpicalc profiles (--profile-dir or the cache's
+     * kpicalc/), its parents made if missing, then it and BASE in it:
+     * ours, and writable by nobody else */
+    char *root = kc_dirname(base);
+    char *grand = root ? kc_dirname(root) : NULL;
+    int ok = root && grand && kc_mkdirs(grand, 0700, err, errsz) == 0 &&
+             safe_dir(root, err, errsz) == 0 && safe_dir(base, err, errsz) == 0;
+    if (!root || !grand)
+        snprintf(err, errsz, "out of memory");
+    free(root);
+    free(grand);
+    if (!ok)
         return -1;
     for (int k = 0; k < MAX_SLOTS; k++) {
         char name[64];
@@ -491,7 +555,8 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
             snprintf(err, errsz, "out of memory");
             return -1;
         }
-        int fd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        int fd =
+            open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0) {
             snprintf(err, errsz, "cannot open %s: %s", lockpath,
                      strerror(errno));
@@ -518,6 +583,11 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
         }
         int ok = access(marker, F_OK) == 0;
         free(marker);
+        if (ok && kc_profile_check_dir(dir, err, errsz) != 0) {
+            free(dir);
+            close(fd);
+            return -1;
+        }
         if (!ok && build(cfg, base, dir, err, errsz) != 0) {
             free(dir);
             close(fd);

@@ -38,6 +38,14 @@ int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
 int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
                        struct kc_profile *p, char *err, size_t errsz);
 
+/* 0 when DIR is a folder (not a symbolic link) of this user that no other
+ * user may write to, in a parent that is not writable by everyone unless
+ * it is sticky (/tmp); -1 with the reason in ERR. Every folder of a
+ * profile's path that kpicalc makes or uses (the --profile-dir folder or
+ * the cache's kpicalc/, its <version>-<hash>/ and each worker-<k>/) must
+ * pass: LibreOffice and the extension run from there. */
+int kc_profile_check_dir(const char *dir, char *err, size_t errsz);
+
 /* Unlocks and forgets P. */
 void kc_profile_release(struct kc_profile *p);
 

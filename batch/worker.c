@@ -6,6 +6,7 @@
 #include "freeze.h"
 #include "fsutil.h"
 #include "kpi.h"
+#include "linkcheck.h"
 #include "outcheck.h"
 #include "paths.h"
 #include "pool.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +46,13 @@
 #define MAX_FIELDS 64
 
 static LibreOfficeKit *office;
+static volatile sig_atomic_t file_size_hit; /* a write passed the limit */
+
+static void on_file_size(int sig)
+{
+    (void)sig;
+    file_size_hit = 1;
+}
 static int password_asked;
 static int uno_ready; /* workbooks can be opened without a view */
 
@@ -546,8 +555,13 @@ static int publish(struct output *o, const char *backup, char *msg,
     return rc;
 }
 
-/* Step 1: the input is a readable, non-empty regular file, and a ZIP is
- * whole (LibreOffice would "repair" a damaged one into a blank workbook). */
+/* Step 1: the input is a readable, non-empty regular file, and its bytes
+ * are a kind kpicalc checks before LibreOffice sees it: a ZIP archive that
+ * is whole (LibreOffice would "repair" a damaged one into a blank
+ * workbook) and flat ODF, both without links to anything outside
+ * themselves (linkcheck.h), or an OLE2 Excel workbook. Other bytes (HTML,
+ * RTF, text, a Word file) would go to LibreOffice's type detection, which
+ * opens them and fetches what they link to: they are refused. */
 static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
                        char *msg, size_t msgsz)
 {
@@ -569,11 +583,45 @@ static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
         snprintf(msg, msgsz, "corrupt file: it is empty (0 bytes)");
         return -1;
     }
-    *zip = kc_is_zip(path);
-    if (*zip == 1 && kc_zip_check(path, zinfo, err, sizeof err) != 0) {
-        snprintf(msg, msgsz, "corrupt file: %s", err);
+    const unsigned char *m;
+    size_t len;
+    if (kc_map_file(path, &m, &len, err, sizeof err) != 0) {
+        snprintf(msg, msgsz, "%s", err);
         return -1;
     }
+    enum kc_sniff_class cls = kc_sniff_class(m, len);
+    int rc = 0, linked = 0;
+    *zip = cls == KC_SNIFF_ZIP;
+    if (cls == KC_SNIFF_ZIP) {
+        if (kc_links_check_zip(m, len, NULL, zinfo, &linked, err, sizeof err) !=
+            0) {
+            snprintf(msg, msgsz, "%s%s", linked ? "" : "corrupt file: ", err);
+            rc = -1;
+        }
+    } else if (cls == KC_SNIFF_FLAT_ODF) {
+        if (kc_links_check_xml((const char *)m, len, KC_LINK_XML, err,
+                               sizeof err) != 0) {
+            snprintf(msg, msgsz, "%s", err);
+            rc = -1;
+        }
+    } else if (cls == KC_SNIFF_OLE2) {
+        static const char not_excel[] = "not an Excel workbook";
+        if (kc_output_check_mem(m, len, "xls", err, sizeof err) != 0 &&
+            strncmp(err, not_excel, sizeof not_excel - 1) == 0) {
+            snprintf(msg, msgsz,
+                     "cannot be opened as a spreadsheet (an OLE2 file that "
+                     "is not an Excel workbook: a Word or PowerPoint file?)");
+            rc = -1;
+        }
+    } else {
+        snprintf(msg, msgsz,
+                 "cannot be opened as a spreadsheet (unknown format or "
+                 "damaged file)");
+        rc = -1;
+    }
+    kc_unmap_file(m, len);
+    if (rc != 0)
+        return -1;
     char ext[16];
     kc_extension(path, ext, sizeof ext);
     if (*zip == 1 && strcmp(ext, "xlsx") == 0 && !zinfo->ooxml_workbook &&
@@ -768,6 +816,37 @@ static int save_outputs(struct job *j, struct wdoc *doc, char *msg,
     return 0;
 }
 
+/* The first file in the folder (or the file) PATH that reached LIMIT
+ * bytes, the size limit of every file a worker writes (RLIMIT_FSIZE: a
+ * write past it fails, so a file that reached it was cut short); its name
+ * in OUT, or 0. */
+static int reached_limit(const char *path, long long limit, char *out,
+                         size_t outsz)
+{
+    struct stat st;
+    if (limit <= 0 || !path || lstat(path, &st) != 0)
+        return 0;
+    if (S_ISREG(st.st_mode)) {
+        if ((long long)st.st_size < limit)
+            return 0;
+        snprintf(out, outsz, "%s", kc_basename(path));
+        return 1;
+    }
+    DIR *d = S_ISDIR(st.st_mode) ? opendir(path) : NULL;
+    int hit = 0;
+    struct dirent *de;
+    while (d && !hit && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *p = kc_path_join(path, de->d_name);
+        hit = p && reached_limit(p, limit, out, outsz);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    return hit;
+}
+
 /* Does the work for one workbook; fills MSG on failure. */
 static int process(const struct kc_worker_cfg *cfg, struct job *j,
                    struct kc_kpi_list *kpis, struct outcome *res,
@@ -776,6 +855,15 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     struct kc_zip_info zinfo;
     int zip = 0;
     res->error_cells = res->addin_cells = -1;
+    file_size_hit = 0;
+    struct stat lst;
+    if (j->backup && lstat(j->input, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        /* renaming over it would replace the link, not what it points to */
+        snprintf(msg, msgsz,
+                 "a symbolic link: --in-place does not replace links (give "
+                 "the file it points to)");
+        return -1;
+    }
     if (check_input(j->input, &zinfo, &zip, msg, msgsz) != 0 ||
         prepare_outputs(j, cfg->run_tag, msg, msgsz) != 0)
         return -1;
@@ -842,6 +930,26 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         goto out;
     rc = 0;
 out:
+    if (cfg->max_output > 0) {
+        /* a file cut short by the size limit fails the workbook whole */
+        char big[256];
+        int hit = fods && reached_limit(fods, cfg->max_output, big, sizeof big);
+        if (!hit && file_size_hit) {
+            snprintf(big, sizeof big, "a file");
+            hit = 1;
+        }
+        for (int i = 0; i < j->nout && !hit; i++)
+            hit = reached_limit(j->out[i].stage, cfg->max_output, big,
+                                sizeof big);
+        if (hit) {
+            snprintf(msg, msgsz,
+                     "output size limit: %s reached %lld MB "
+                     "(--max-output-size); nothing of this workbook was "
+                     "written",
+                     big, cfg->max_output >> 20);
+            rc = -1;
+        }
+    }
     if (fods)
         unlink(fods);
     free(fods);
@@ -937,6 +1045,12 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
     }
+    if (cfg->max_output > 0) {
+        /* no file this worker writes passes the output size limit: a write
+         * beyond it fails with EFBIG (SIGXFSZ ignored) */
+        struct rlimit fs = {(rlim_t)cfg->max_output, (rlim_t)cfg->max_output};
+        setrlimit(RLIMIT_FSIZE, &fs);
+    }
     /* LibreOffice's own temporary files go into the scratch folder, which
      * the parent removes when the worker ends or is killed */
     setenv("TMPDIR", cfg->scratch, 1);
@@ -949,6 +1063,15 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
     }
+    /* after lok_init_2, whose handlers make SIGXFSZ fatal: a write past
+     * the output size limit fails (EFBIG) instead of killing the worker,
+     * and the workbook fails with the reason */
+    struct sigaction xfsz;
+    memset(&xfsz, 0, sizeof xfsz);
+    xfsz.sa_handler = on_file_size;
+    xfsz.sa_flags = SA_RESTART;
+    sigemptyset(&xfsz.sa_mask);
+    sigaction(SIGXFSZ, &xfsz, NULL);
     office->pClass->registerCallback(office, on_office_event, NULL);
     /* KPICALC_LOADER=lok (for tests and benchmarks) keeps every workbook
      * on LibreOfficeKit's views */

@@ -10,6 +10,7 @@ struct kc_worker_cfg {
     const char *profile_dir; /* the same folder as a path */
     const char *scratch;     /* a private folder for temporary exports */
     const char *run_tag;     /* names the staging folders (kc_stage_dir) */
+    long long max_output;    /* bytes no file it writes may reach (0: none) */
 };
 
 /* Starts LibreOffice, answers "READY" (or "FATAL\tmessage") on RES_FD,
