@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpi_check.h"
 #include "kpi_dist.h"
 #include "kpi_option.h"
 #include "kpi_series.h"
@@ -318,9 +319,7 @@ kpi_status kpi_trenddir(const double *y, const double *x, size_t n,
     if (!dir)
         return KPI_EVALUE;
     *dir = 0.0;
-    if (isnan(alpha))
-        alpha = 0.05;
-    if (!(alpha > 0.0 && alpha < 1.0))
+    if (!kpi_is_level(alpha)) /* NaN included */
         return KPI_ENUM;
     kpi_mk_result r;
     kpi_status st = kpi_mk_test(y, x, n, &r);

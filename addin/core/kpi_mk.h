@@ -69,9 +69,9 @@ kpi_status kpi_mk_output_value(const kpi_mk_result *r, kpi_mk_output o,
                                double *out);
 
 /* TRENDDIR: *dir = 1 (rising), -1 (falling) or 0: the sign of S when
- * MKTEST's p < alpha, else 0. alpha NaN means the default 0.05; alpha must
- * lie in (0, 1), else KPI_ENUM (checked before the data). Other errors as
- * kpi_mk_test. */
+ * MKTEST's p < alpha, else 0. alpha must lie in (0, 1), else KPI_ENUM (NaN
+ * too; checked before the data; the default 0.05 is the catalogue's).
+ * Other errors as kpi_mk_test. */
 kpi_status kpi_trenddir(const double *y, const double *x, size_t n,
                         double alpha, double *dir);
 

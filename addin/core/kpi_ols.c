@@ -8,6 +8,7 @@
  * (gsl_cdf_tdist_Pinv is only good to about 3e-10 for small degrees of
  * freedom and reports no status). */
 #include "kpi_ols.h"
+#include "kpi_check.h"
 #include "kpi_dist.h"
 #include "kpi_ksum.h"
 
@@ -15,18 +16,6 @@
 #include <math.h>
 
 #include "kpi_series.h"
-
-/* ---- Student's t (kpi_dist) --------------------------------------------- */
-
-kpi_status kpi_ols_t_pvalue(double t, double nu, double *p)
-{
-    return kpi_dist_t_pvalue2(t, nu, p);
-}
-
-kpi_status kpi_ols_t_critical(double alpha, double nu, double *t)
-{
-    return kpi_dist_t_critical2(alpha, nu, t);
-}
 
 /* ---- the fit, in scaled units ------------------------------------------- */
 
@@ -241,10 +230,8 @@ kpi_status kpi_ols_forecast(const double *y, const double *x, size_t n,
     kpi_status st;
     double x0, yhat;
     *out = 0;
-    if (isnan(target_x) || isnan(conf))
-        return KPI_EVALUE;
-    if (!isfinite(target_x) || !(conf > 0 && conf < 1))
-        return KPI_ENUM;
+    if (!isfinite(target_x) || !kpi_is_level(conf))
+        return KPI_ENUM; /* NaN included */
     if (bound < -1 || bound > 1)
         return KPI_ENUM;
     st = ols_core_fit(y, x, n, bound == 0 ? 2 : 3, &c);

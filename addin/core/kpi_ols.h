@@ -65,15 +65,10 @@ kpi_status kpi_ols_pvalue(const double *y, const double *x, size_t n,
  * new observation at confidence conf:
  *   yhat -+ t_{(1+conf)/2, n-2} s sqrt(1 + 1/n + (x0 - xbar)^2 / Sxx)
  * (needs n >= 3). conf must be in (0, 1) (checked for every bound) else
- * KPI_ENUM; any other bound: KPI_ENUM; target_x NaN: KPI_EVALUE, +-inf:
- * KPI_ENUM. */
+ * KPI_ENUM; any other bound: KPI_ENUM; target_x NaN or +-inf: KPI_ENUM
+ * (NaN is KPI_ENUM throughout the core, see kpi_check.h). */
 kpi_status kpi_ols_forecast(const double *y, const double *x, size_t n,
                             double target_x, double conf, int bound,
                             double *out);
-
-/* Kept for test_ols.c: the same as kpi_dist_t_pvalue2 and
- * kpi_dist_t_critical2 (kpi_dist.h), where Student's t now lives. */
-kpi_status kpi_ols_t_pvalue(double t, double nu, double *p);
-kpi_status kpi_ols_t_critical(double alpha, double nu, double *t);
 
 #endif

@@ -47,13 +47,6 @@ kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m)
     return st;
 }
 
-/* ---- argument checks ---------------------------------------------------- */
-
-static int is_count(double v)
-{
-    return isfinite(v) && v >= 0 && v <= KPI_RATE_MAX_COUNT && v == floor(v);
-}
-
 /* ---- RATECI ------------------------------------------------------------- */
 
 /* Wilson score interval. The bound nearer 0 is taken from the product of
@@ -132,11 +125,9 @@ kpi_status kpi_rateci(double x, double n, double conf, kpi_ci_method m,
     kpi_status st;
     double alpha, z;
     *lo = *hi = 0;
-    if (isnan(x) || isnan(n) || isnan(conf))
-        return KPI_EVALUE;
-    if (!is_count(x) || !is_count(n))
+    if (!kpi_is_count(x) || !kpi_is_count(n))
         return KPI_ENUM;
-    if (!(conf > 0 && conf < 1))
+    if (!kpi_is_level(conf))
         return KPI_ENUM;
     if (n == 0)
         return KPI_EDIV0;
@@ -357,9 +348,8 @@ kpi_status kpi_ratetest(double x1, double n1, double x2, double n2,
 {
     kpi_status st;
     *p = 0;
-    if (isnan(x1) || isnan(n1) || isnan(x2) || isnan(n2))
-        return KPI_EVALUE;
-    if (!is_count(x1) || !is_count(n1) || !is_count(x2) || !is_count(n2))
+    if (!kpi_is_count(x1) || !kpi_is_count(n1) || !kpi_is_count(x2) ||
+        !kpi_is_count(n2))
         return KPI_ENUM;
     if (n1 == 0 || n2 == 0)
         return KPI_EDIV0;

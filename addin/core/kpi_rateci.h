@@ -1,25 +1,25 @@
 /* kpi_rateci.h - uncertainty of a rate: RATECI and RATETEST.
  *
- * Counts arrive as doubles (spreadsheet numbers). A count must be finite,
- * >= 0, a whole number and at most KPI_RATE_MAX_COUNT (2^53, beyond which a
- * double cannot hold every whole number); a part may not exceed its whole.
- * Argument checks, in this order (the first failure wins):
- *   1. an argument is NaN (a text cell)            -> KPI_EVALUE
- *   2. a count is negative, fractional, infinite
- *      or above KPI_RATE_MAX_COUNT                 -> KPI_ENUM
- *   3. conf outside the open interval (0, 1)       -> KPI_ENUM
- *   4. a denominator (trials) is 0                 -> KPI_EDIV0
- *   5. successes > trials                          -> KPI_ENUM
- *   6. an unknown method enum value                -> KPI_EVALUE
+ * Counts arrive as doubles (spreadsheet numbers) and follow the core's one
+ * count rule (kpi_check.h: finite, >= 0, whole, at most 2^53, beyond which
+ * a double cannot hold every whole number); a part may not exceed its
+ * whole. Argument checks, in this order (the first failure wins):
+ *   1. a count is NaN, negative, fractional,
+ *      infinite or above KPI_MAX_COUNT             -> KPI_ENUM
+ *   2. conf NaN or outside the open interval (0, 1) -> KPI_ENUM
+ *   3. a denominator (trials) is 0                 -> KPI_EDIV0
+ *   4. successes > trials                          -> KPI_ENUM
+ *   5. an unknown method enum value                -> KPI_EVALUE
  * Method-specific size limits (see below) give KPI_ENUM. On any error the
  * out-parameters are set to 0; on success every result is finite. */
 #ifndef KPI_RATECI_H
 #define KPI_RATECI_H
 
+#include "kpi_check.h"
 #include "kpi_status.h"
 
-/* Largest accepted count: 2^53. */
-#define KPI_RATE_MAX_COUNT 9007199254740992.0
+/* Largest accepted count: the core's KPI_MAX_COUNT (2^53). */
+#define KPI_RATE_MAX_COUNT KPI_MAX_COUNT
 
 /* Largest n1 + n2 accepted by Fisher's exact test: the p-value sums the
  * hypergeometric terms one by one (O(sqrt(n1 + n2)) of them). */

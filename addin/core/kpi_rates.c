@@ -3,11 +3,6 @@
 
 #include <math.h>
 
-int kpi_is_count(double v)
-{
-    return isfinite(v) && v >= 0 && v == floor(v);
-}
-
 static kpi_status finite_or_num(double v, double *out)
 {
     if (!isfinite(v))

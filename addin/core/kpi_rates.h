@@ -2,13 +2,15 @@
  * adoption rates, the litigation loss rate, year-on-year change, compound
  * growth and the "double decline" check (docs/spec.md, "Rates and changes").
  *
- * Counts must be whole numbers >= 0 and a part may not exceed its whole
- * (KPI_ENUM); a zero denominator is KPI_EDIV0. Results are always finite. */
+ * Counts follow kpi_check.h (whole, >= 0, at most 2^53, else KPI_ENUM) and a
+ * part may not exceed its whole (KPI_ENUM); a zero denominator is
+ * KPI_EDIV0; a NaN argument is KPI_ENUM. Results are always finite. */
 #ifndef KPI_RATES_H
 #define KPI_RATES_H
 
 #include <stddef.h>
 
+#include "kpi_check.h" /* kpi_is_count */
 #include "kpi_status.h"
 
 /* part / whole: CERTRATE (certified of required), ADOPTRATE (adopted of
@@ -31,8 +33,5 @@ kpi_status kpi_cagr(double first, double last, double periods, double *out);
 kpi_status kpi_doubledecline(double cases_prev, double cases_cur,
                              double rate_prev, double rate_cur, int zero_holds,
                              double *out);
-
-/* Non-zero when v is a whole number >= 0 (a valid count). */
-int kpi_is_count(double v);
 
 #endif

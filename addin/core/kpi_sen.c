@@ -40,8 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
+#include "kpi_check.h"
+#include "kpi_dist.h"
 #include "kpi_series.h"
 
 #if defined(__clang__)
@@ -862,9 +862,7 @@ static kpi_status check_options(double *conf, int bound)
 {
     if (bound < -1 || bound > 1)
         return KPI_ENUM;
-    if (isnan(*conf))
-        *conf = 0.95;
-    if (!(*conf > 0.0 && *conf < 1.0))
+    if (!kpi_is_level(*conf)) /* NaN included */
         return KPI_ENUM;
     return KPI_OK;
 }
@@ -902,9 +900,10 @@ static kpi_status ctx_stat(sen_ctx *c, double conf, int bound,
     if (!(sigsq >= 0.0))
         return KPI_EDIV0;
     double sigma = sqrt(sigsq);
-    double z = gsl_cdf_ugaussian_Pinv((1.0 - conf) / 2.0);
-    if (!isfinite(z))
-        return KPI_ENUM;
+    double z;
+    st = kpi_dist_norm_quantile((1.0 - conf) / 2.0, &z);
+    if (st != KPI_OK)
+        return st;
     double nt = (double)np;
     double ru = rint((nt - z * sigma) / 2.0);
     double rl = rint((nt + z * sigma) / 2.0) - 1.0;

@@ -24,7 +24,8 @@
  *
  * Choices where the spec is silent (see also docs of kpi_sen_slope):
  *  - conf is a confidence level taken literally (0.3 gives a 30% interval;
- *    scipy would read alpha = 0.3 as 70%); NaN means the default 0.95;
+ *    scipy would read alpha = 0.3 as 70%); NaN is KPI_ENUM (the default
+ *    0.95 is the catalogue's);
  *  - when the tie terms make sigma^2 negative (heavily tied x and y) the
  *    limits are undefined (scipy gives NaN): KPI_EDIV0 for bound +-1;
  *  - infinite values or years: KPI_ENUM;
@@ -44,7 +45,7 @@
 #include "kpi_status.h"
 
 /* SENSLOPE. bound 0: the slope; -1 / +1: the lower / upper confidence limit
- * at level conf (NaN: 0.95). KPI_OK; KPI_ENUM when conf is outside (0, 1),
+ * at level conf. KPI_OK; KPI_ENUM when conf is NaN or outside (0, 1),
  * bound is not -1, 0 or 1 (both checked before the data), a value or year is
  * infinite or the result overflows; KPI_EVALUE for NULL pointers (y may be
  * NULL only when n == 0); KPI_EDIV0 for fewer than 2 usable points, no pair
