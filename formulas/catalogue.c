@@ -205,7 +205,7 @@ const kpi_function_desc kpi_catalogue[] = {
      "线性趋势斜率的双侧 p 值（t 检验，自由度 n − 2）；完全共线为 0，常数序列"
      "为 1；至少需要 3 个点。",
      "=TRENDPVALUE({5;4;4;3;2};{2016;2017;2018;2019;2020})",
-     "0.0048",
+     "0.0060",
      2,
      {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
       YEARS("years", "年份", "The years.", "年份。")}},
@@ -217,7 +217,7 @@ const kpi_function_desc kpi_catalogue[] = {
      "按线性趋势预测目标年份的数值；bound 为 −1 或 1 时给出新观测值预测区间的"
      "下限或上限。",
      "=TRENDFORECAST({5;4;4;3;2};{2016;2017;2018;2019;2020};2021)",
-     "1.3 (fitted value for 2021)",
+     "1.5 (fitted value for 2021)",
      5,
      {REQ(SERIES, "values", "数值", "The yearly figures.", "各年数值。"),
       YEARS("years", "年份", "The years of the figures (may be left empty).",
