@@ -217,6 +217,7 @@ cmd_test() {
     run_suite "clang-format" check_format
     run_suite "cppcheck" check_cppcheck
     run_suite "generated files" check_generated
+    run_suite "include layers" scripts/check_layers.sh --self-test
     run_suite "in-Calc integration" "$PY" tests/calc/run_calc_tests.py build/kpicalc.oxt
     run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
     run_suite "batch command" tests/batch/run.sh
