@@ -30,6 +30,8 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 /* 1 / sqrt(2) as a sum of two doubles, and 1 / sqrt(2 pi). */
 #define SQRT1_2_HI 0.7071067811865476
@@ -735,4 +737,342 @@ kpi_status kpi_dist_t_quantile(double p, double nu, double *t)
     kpi_status st = kpi_dist_t_upper_quantile(p, nu, t);
     *t = -*t;
     return st;
+}
+
+/* ---- the binomial distribution ------------------------------------------ */
+
+static int binom_args_ok(double k, double n, double p)
+{
+    return isfinite(k) && k == floor(k) && isfinite(n) && n >= 0 &&
+           n == floor(n) && n <= 9007199254740992.0 && p >= 0 && p <= 1;
+}
+
+/* *lower = P(X <= k), *upper = P(X > k), each on its own side. */
+static kpi_status binom_tails(double k, double n, double p, double *lower,
+                              double *upper)
+{
+    double w, w1;
+    kpi_status st;
+    if (k < 0 || (p == 1 && k < n)) {
+        *lower = 0;
+        *upper = 1;
+        return KPI_OK;
+    }
+    if (k >= n || p == 0) {
+        *lower = 1;
+        *upper = 0;
+        return KPI_OK;
+    }
+    /* P(X > k) = I_p(k + 1, n - k) */
+    st = beta_inc(k + 1, n - k, p, 1 - p, &w, &w1);
+    if (st != KPI_OK)
+        return st;
+    *lower = w1;
+    *upper = w;
+    return KPI_OK;
+}
+
+kpi_status kpi_dist_binom_cdf(double k, double n, double p, double *v)
+{
+    double lo, up;
+    kpi_status st;
+    *v = 0;
+    if (!binom_args_ok(k, n, p))
+        return KPI_ENUM;
+    st = binom_tails(k, n, p, &lo, &up);
+    if (st == KPI_OK)
+        *v = lo;
+    return st;
+}
+
+kpi_status kpi_dist_binom_upper(double k, double n, double p, double *v)
+{
+    double lo, up;
+    kpi_status st;
+    *v = 0;
+    if (!binom_args_ok(k, n, p))
+        return KPI_ENUM;
+    st = binom_tails(k, n, p, &lo, &up);
+    if (st == KPI_OK)
+        *v = up;
+    return st;
+}
+
+kpi_status kpi_dist_binom_pmf(double k, double n, double p, double *v)
+{
+    double a, b, q = 1 - p, f;
+    *v = 0;
+    if (!binom_args_ok(k, n, p))
+        return KPI_ENUM;
+    if (k < 0 || k > n)
+        return KPI_OK;
+    if (p == 0 || p == 1) {
+        *v = (p == 0 ? k == 0 : k == n) ? 1 : 0;
+        return KPI_OK;
+    }
+    /* C(n, k) p^k q^(n-k) = p^a q^b / B(a, b) / ((n + 1) p q) */
+    a = k + 1;
+    b = n - k + 1;
+    f = beta_factor(a, b, p, q, beta_lambda(a, b, p, q));
+    f = f / (n + 1) / p / q;
+    if (!(f >= 0) || !isfinite(f))
+        return KPI_ENUM;
+    *v = f > 1 ? 1 : f;
+    return KPI_OK;
+}
+
+/* The smallest whole r in [0, n] with P(X <= r) >= v (upper = 0), or with
+ * P(X > r) <= v (upper = 1): bisection over whole numbers, the bracket
+ * found around the normal approximation by doubling steps. */
+static kpi_status binom_quantile(double v, int upper, double n, double p,
+                                 double *r)
+{
+    double lo, hi, g, step, sd;
+    kpi_status st;
+    *r = 0;
+    if (!binom_args_ok(0, n, p) || !(v > 0 && v < 1))
+        return KPI_ENUM;
+    if (p == 0 || n == 0)
+        return KPI_OK;
+    if (p == 1) {
+        *r = n;
+        return KPI_OK;
+    }
+/* ok(x): r = x satisfies the condition */
+#define BINOM_OK(x, res)                                                       \
+    do {                                                                       \
+        double lt_, ut_;                                                       \
+        st = binom_tails((x), n, p, &lt_, &ut_);                               \
+        if (st != KPI_OK)                                                      \
+            return st;                                                         \
+        (res) = upper ? ut_ <= v : lt_ >= v;                                   \
+    } while (0)
+    {
+        double z = gsl_cdf_ugaussian_Pinv(upper ? 1 - v : v);
+        sd = sqrt(n * p * (1 - p));
+        g = floor(n * p + z * sd + 0.5);
+        if (!(g >= 0))
+            g = 0;
+        if (g > n)
+            g = n;
+    }
+    /* the bracket: lo fails (or is -1), hi holds */
+    {
+        int ok;
+        BINOM_OK(g, ok);
+        step = fmax(1, floor(sd / 4));
+        if (ok) {
+            hi = g;
+            lo = g - step;
+            for (;;) {
+                if (lo < 0) {
+                    lo = -1;
+                    break;
+                }
+                BINOM_OK(lo, ok);
+                if (!ok)
+                    break;
+                hi = lo;
+                step *= 2;
+                lo = hi - step;
+            }
+        } else {
+            lo = g;
+            hi = g + step;
+            for (;;) {
+                if (hi >= n) {
+                    hi = n; /* P(X <= n) = 1 >= v, P(X > n) = 0 <= v */
+                    break;
+                }
+                BINOM_OK(hi, ok);
+                if (ok)
+                    break;
+                lo = hi;
+                step *= 2;
+                hi = lo + step;
+            }
+        }
+        while (hi - lo > 1) {
+            double mid = floor(lo + (hi - lo) / 2);
+            BINOM_OK(mid, ok);
+            if (ok)
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+#undef BINOM_OK
+    *r = hi;
+    return KPI_OK;
+}
+
+kpi_status kpi_dist_binom_quantile(double prob, double n, double p, double *r)
+{
+    return binom_quantile(prob, 0, n, p, r);
+}
+
+kpi_status kpi_dist_binom_upper_quantile(double q, double n, double p,
+                                         double *r)
+{
+    return binom_quantile(q, 1, n, p, r);
+}
+
+/* ---- the Gamma distribution --------------------------------------------- */
+
+static int gamma_args_ok(double a)
+{
+    return a > 0 && a <= KPI_DIST_GAMMA_MAX_A;
+}
+
+/* *lower = P(a, x), *upper = Q(a, x) from GSL, each on its own side. */
+static kpi_status gamma_tails(double a, double x, double *lower, double *upper)
+{
+    gsl_sf_result rp, rq;
+    if (x <= 0) {
+        *lower = 0;
+        *upper = 1;
+        return KPI_OK;
+    }
+    if (isinf(x)) {
+        *lower = 1;
+        *upper = 0;
+        return KPI_OK;
+    }
+    if (gsl_sf_gamma_inc_P_e(a, x, &rp) != GSL_SUCCESS ||
+        gsl_sf_gamma_inc_Q_e(a, x, &rq) != GSL_SUCCESS)
+        return KPI_ENUM;
+    if (!(rp.val >= 0 && rp.val <= 1 && rq.val >= 0 && rq.val <= 1))
+        return KPI_ENUM;
+    *lower = rp.val;
+    *upper = rq.val;
+    return KPI_OK;
+}
+
+kpi_status kpi_dist_gamma_cdf(double x, double a, double *p)
+{
+    double lo, up;
+    kpi_status st;
+    *p = 0;
+    if (!gamma_args_ok(a) || isnan(x))
+        return KPI_ENUM;
+    st = gamma_tails(a, x, &lo, &up);
+    if (st == KPI_OK)
+        *p = lo;
+    return st;
+}
+
+kpi_status kpi_dist_gamma_upper(double x, double a, double *q)
+{
+    double lo, up;
+    kpi_status st;
+    *q = 0;
+    if (!gamma_args_ok(a) || isnan(x))
+        return KPI_ENUM;
+    st = gamma_tails(a, x, &lo, &up);
+    if (st == KPI_OK)
+        *q = up;
+    return st;
+}
+
+/* The density x^(a-1) e^-x / Gamma(a) = sqrt(a / 2 pi) exp(-a rlog1((x-a)/a)
+ * - mu(a)) / x (DiDonato & Morris's RCOMP), x > 0. */
+static double gamma_pdf(double a, double x)
+{
+    double t = (x - a) / a;
+    double e = t > -1 ? -a * rlog1(t) : -INFINITY;
+    return sqrt(a) * INV_SQRT_2PI * exp(e - stirling_mu(a)) / x;
+}
+
+/* x with P(a, x) = target (upper = 0) or Q(a, x) = target (upper = 1),
+ * 0 < target <= 1/2: Newton on ln(tail) inside a bracket narrowed at every
+ * step, bisection (geometric while the bracket spans orders of magnitude)
+ * when a step leaves it; started from Wilson and Hilferty's cube-root
+ * approximation, or the power law P ~ x^a / Gamma(a + 1) for small a. */
+static kpi_status gamma_solve(double target, int upper, double a, double *out)
+{
+    double lo = 0, hi = INFINITY, x;
+    {
+        double z = gsl_cdf_ugaussian_Pinv(target), c = 1 / (9 * a);
+        double w = 1 - c + (upper ? -z : z) * sqrt(c);
+        x = a * w * w * w;
+        if (!upper && (a < 5 || !(x > 0))) {
+            double xp = exp((log(target) + lgamma(a + 1)) / a);
+            if (xp > 0 && isfinite(xp))
+                x = xp;
+        }
+        if (!(x > 0) || !isfinite(x))
+            x = a;
+    }
+    for (int it = 0; it < 600; it++) {
+        double g, lt, ut, xn, step = NAN, pdf;
+        kpi_status st = gamma_tails(a, x, &lt, &ut);
+        if (st != KPI_OK)
+            return st;
+        g = upper ? ut : lt;
+        if (g == target) {
+            *out = x;
+            return KPI_OK;
+        }
+        if ((g < target) != (upper != 0))
+            lo = x;
+        else
+            hi = x;
+        pdf = gamma_pdf(a, x);
+        if (g > 0 && pdf > 0 && isfinite(pdf)) {
+            step = log_ratio(target, g) * (g / pdf);
+            if (upper)
+                step = -step;
+        }
+        xn = x + step;
+        if (isfinite(step) && fabs(step) <= 0.25 * DBL_EPSILON * x &&
+            xn >= lo && xn <= hi) {
+            *out = xn;
+            return KPI_OK;
+        }
+        if (!(xn > lo && xn < hi)) {
+            if (isinf(hi))
+                xn = 2 * x + 1;
+            else if (lo == 0)
+                xn = hi / 16;
+            else if (hi / lo > 4)
+                xn = sqrt(lo) * sqrt(hi);
+            else
+                xn = lo + 0.5 * (hi - lo);
+        }
+        if ((isfinite(hi) && nextafter(nextafter(lo, hi), hi) >= hi) ||
+            xn == x) {
+            *out = x;
+            return KPI_OK;
+        }
+        x = xn;
+    }
+    return KPI_ENUM;
+}
+
+static kpi_status gamma_quantile(double v, int upper, double a, double *x)
+{
+    kpi_status st;
+    *x = 0;
+    if (!gamma_args_ok(a) || !(v > 0 && v < 1))
+        return KPI_ENUM;
+    if (v > 0.5 || (v == 0.5 && upper)) {
+        v = 1 - v;
+        upper = !upper;
+    }
+    st = gamma_solve(v, upper, a, x);
+    if (st != KPI_OK || !(*x >= 0) || !isfinite(*x)) {
+        *x = 0;
+        return st != KPI_OK ? st : KPI_ENUM;
+    }
+    return KPI_OK;
+}
+
+kpi_status kpi_dist_gamma_quantile(double p, double a, double *x)
+{
+    return gamma_quantile(p, 0, a, x);
+}
+
+kpi_status kpi_dist_gamma_upper_quantile(double q, double a, double *x)
+{
+    return gamma_quantile(q, 1, a, x);
 }

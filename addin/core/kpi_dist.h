@@ -87,4 +87,46 @@ kpi_status kpi_dist_beta_quantile(double p, double a, double b, double *x);
 kpi_status kpi_dist_beta_upper_quantile(double q, double a, double b,
                                         double *x);
 
+/* ---- the binomial distribution, n trials, success probability p -------
+ * n a whole number in [0, 2^53], 0 <= p <= 1 (p = 0 and p = 1 are the
+ * point masses at 0 and n), k a whole number of any sign (below 0 or from
+ * n on the tails are 0 and 1); anything else is KPI_ENUM. Through the
+ * Beta function (Abramowitz & Stegun 26.5.24), each tail on its own side:
+ * P(X > k) = I_p(k + 1, n - k) and P(X <= k) = 1 - I_p(k + 1, n - k),
+ * 0 <= k < n, so they carry the accuracy of kpi_dist_beta_cdf. The
+ * probability of one value, C(n, k) p^k q^(n-k) = p^(k+1) q^(n-k+1) /
+ * B(k+1, n-k+1) / ((n + 1) p q), comes from the same factor (no
+ * differences of log-factorials). */
+kpi_status kpi_dist_binom_cdf(double k, double n, double p, double *v);
+kpi_status kpi_dist_binom_upper(double k, double n, double p, double *v);
+kpi_status kpi_dist_binom_pmf(double k, double n, double p, double *v);
+
+/* The smallest whole r in [0, n] with P(X <= r) >= prob (R's qbinom,
+ * without its fuzz), resp. with P(X > r) <= q; 0 < prob, q < 1. Bisection
+ * over whole numbers in a bracket found from the normal approximation:
+ * O(log n) tail evaluations. */
+kpi_status kpi_dist_binom_quantile(double prob, double n, double p, double *r);
+kpi_status kpi_dist_binom_upper_quantile(double q, double n, double p,
+                                         double *r);
+
+/* ---- the Gamma distribution, shape a, scale 1 ----------------------------
+ * P(a, x) = gamma(a, x) / Gamma(a) = P(X <= x) and Q(a, x) = P(X > x),
+ * x >= 0 (x = +inf allowed), from GSL's gsl_sf_gamma_inc_P_e and
+ * gsl_sf_gamma_inc_Q_e (series, continued fraction and Temme's uniform
+ * expansion), each on its own side. GSL's series stops converging near the
+ * mean for a near 10^6 (GSL_EMAXITER), so 0 < a <= KPI_DIST_GAMMA_MAX_A (10^5);
+ * a failure of GSL is KPI_ENUM. Poisson counts: P(Y >= c) = P(c, lambda), P(Y
+ * <= c) = Q(c + 1, lambda). */
+#define KPI_DIST_GAMMA_MAX_A 1e5
+kpi_status kpi_dist_gamma_cdf(double x, double a, double *p);
+kpi_status kpi_dist_gamma_upper(double x, double a, double *q);
+
+/* x with P(a, x) = p (resp. Q(a, x) = q), 0 < p, q < 1: safeguarded Newton
+ * on the logarithm of the smaller tail, as for the Beta quantile, started
+ * from Wilson and Hilferty's cube-root approximation (or the power law of
+ * the lower tail for small a); the density from Stirling's series (no
+ * lgamma of a large a). */
+kpi_status kpi_dist_gamma_quantile(double p, double a, double *x);
+kpi_status kpi_dist_gamma_upper_quantile(double q, double a, double *x);
+
 #endif

@@ -1,0 +1,167 @@
+/* kpi_count.c - POISSONTEST and COUNTCI; see kpi_count.h.
+ *
+ * Numerical notes.
+ * - The binomial test follows R's binom.test (two-sided): d = P(X = c1),
+ *   and the other side's outcomes with P(X = i) <= d (1 + 1e-7) are
+ *   counted. They form a tail (the probabilities fall monotonically away
+ *   from the mode, which lies between floor(m) and ceil(m), m = n p), so
+ *   its end is found by bisection on the probability of one value, not by
+ *   a sum over all outcomes: O(log n) evaluations, any n up to 2^53. The
+ *   two tails come from kpi_dist (incomplete Beta), each on its own side.
+ * - p = t1 / (t1 + t2) as R forms it; m = n p compared with c1 exactly
+ *   (R's x == m). */
+#include "kpi_count.h"
+#include "kpi_dist.h"
+#include "kpi_rateci.h"
+
+#include <math.h>
+
+static int is_count(double v)
+{
+    return isfinite(v) && v >= 0 && v <= KPI_RATE_MAX_COUNT && v == floor(v);
+}
+
+#define REL_TIE (1 + 1e-7)
+
+/* R's binom.test(x, n, p), two-sided, 0 < p < 1, n >= 1. */
+static kpi_status binom_test2(double x, double n, double p, double *pv)
+{
+    double d, m = n * p, thr, t1, t2, lo, hi, v;
+    kpi_status st;
+    if ((st = kpi_dist_binom_pmf(x, n, p, &d)) != KPI_OK)
+        return st;
+    thr = d * REL_TIE;
+    if (x == m) {
+        *pv = 1;
+        return KPI_OK;
+    }
+    if (x < m) {
+        /* i in [ceil(m), n], P(X = i) non-increasing: the first i with
+         * P(X = i) <= thr; then the tail P(X >= i) */
+        lo = ceil(m);
+        hi = n;
+        if ((st = kpi_dist_binom_pmf(hi, n, p, &v)) != KPI_OK)
+            return st;
+        if (v > thr) {
+            t2 = 0;
+        } else {
+            if ((st = kpi_dist_binom_pmf(lo, n, p, &v)) != KPI_OK)
+                return st;
+            if (v <= thr) {
+                hi = lo;
+            } else {
+                /* P(lo) > thr >= P(hi) */
+                while (hi - lo > 1) {
+                    double mid = floor(lo + (hi - lo) / 2);
+                    if ((st = kpi_dist_binom_pmf(mid, n, p, &v)) != KPI_OK)
+                        return st;
+                    if (v <= thr)
+                        hi = mid;
+                    else
+                        lo = mid;
+                }
+            }
+            if ((st = kpi_dist_binom_upper(hi - 1, n, p, &t2)) != KPI_OK)
+                return st;
+        }
+        if ((st = kpi_dist_binom_cdf(x, n, p, &t1)) != KPI_OK)
+            return st;
+    } else {
+        /* i in [0, floor(m)], P(X = i) non-decreasing: the last i with
+         * P(X = i) <= thr; then the tail P(X <= i) */
+        lo = 0;
+        hi = floor(m);
+        if ((st = kpi_dist_binom_pmf(lo, n, p, &v)) != KPI_OK)
+            return st;
+        if (v > thr) {
+            t1 = 0;
+        } else {
+            if ((st = kpi_dist_binom_pmf(hi, n, p, &v)) != KPI_OK)
+                return st;
+            if (v <= thr) {
+                lo = hi;
+            } else {
+                /* P(lo) <= thr < P(hi) */
+                while (hi - lo > 1) {
+                    double mid = floor(lo + (hi - lo) / 2);
+                    if ((st = kpi_dist_binom_pmf(mid, n, p, &v)) != KPI_OK)
+                        return st;
+                    if (v <= thr)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+            }
+            if ((st = kpi_dist_binom_cdf(lo, n, p, &t1)) != KPI_OK)
+                return st;
+        }
+        /* P(X >= x) */
+        if ((st = kpi_dist_binom_upper(x - 1, n, p, &t2)) != KPI_OK)
+            return st;
+    }
+    v = t1 + t2;
+    *pv = v > 1 ? 1 : v;
+    return KPI_OK;
+}
+
+kpi_status kpi_poissontest(double c1, double c2, double t1, double t2,
+                           double *p)
+{
+    double n, pr, s;
+    kpi_status st;
+    *p = 0;
+    if (isnan(c1) || isnan(c2) || isnan(t1) || isnan(t2))
+        return KPI_EVALUE;
+    if (!is_count(c1) || !is_count(c2))
+        return KPI_ENUM;
+    if (!(t1 >= 0) || !(t2 >= 0) || !isfinite(t1) || !isfinite(t2))
+        return KPI_ENUM;
+    if (t1 == 0 || t2 == 0)
+        return KPI_EDIV0;
+    if (c1 > KPI_RATE_MAX_COUNT - c2) /* c1 + c2 would round */
+        return KPI_ENUM;
+    n = c1 + c2;
+    if (n == 0) {
+        *p = 1;
+        return KPI_OK;
+    }
+    s = t1 + t2;
+    pr = isfinite(s) ? t1 / s : (0.5 * t1) / (0.5 * t1 + 0.5 * t2);
+    if (pr == 0) {
+        *p = c1 == 0 ? 1 : 0;
+        return KPI_OK;
+    }
+    if (pr == 1) {
+        *p = c1 == n ? 1 : 0;
+        return KPI_OK;
+    }
+    st = binom_test2(c1, n, pr, p);
+    if (st == KPI_OK && !(*p >= 0 && *p <= 1))
+        st = KPI_ENUM;
+    if (st != KPI_OK)
+        *p = 0;
+    return st;
+}
+
+kpi_status kpi_countci(double c, double conf, double *lo, double *hi)
+{
+    double alpha;
+    kpi_status st = KPI_OK;
+    *lo = *hi = 0;
+    if (isnan(c) || isnan(conf))
+        return KPI_EVALUE;
+    if (!is_count(c) || c > KPI_COUNTCI_MAX)
+        return KPI_ENUM;
+    if (!(conf > 0 && conf < 1))
+        return KPI_ENUM;
+    alpha = 1 - conf;
+    if (c > 0)
+        st = kpi_dist_gamma_quantile(0.5 * alpha, c, lo);
+    if (st == KPI_OK)
+        st = kpi_dist_gamma_upper_quantile(0.5 * alpha, c + 1, hi);
+    if (st == KPI_OK && !(*lo >= 0 && *lo <= *hi && isfinite(*hi)))
+        st = KPI_ENUM;
+    if (st != KPI_OK)
+        *lo = *hi = 0;
+    return st;
+}
