@@ -288,6 +288,105 @@ const kpi_function_desc kpi_catalogue[] = {
       YEARS("years", "年份", "The years (distinct).", "年份（不得重复）。"),
       OPT(LEVEL, 0.05, "alpha", "显著性水平", "Significance level.",
           "显著性水平。")}},
+
+    {"FUNNELLIMITS",
+     "Comparing units (county)",
+     "Funnel-plot control limit of a rate for a unit with denominator n around "
+     "the target rate p0: the exact binomial limit of Spiegelhalter (2005), "
+     "interpolated so that it is smooth in n. level is two-sided (0.95, "
+     "0.998). With a range of n, an array for drawing the funnel.",
+     "漏斗图控制限：分母为 n 的单位在目标比率 p0 下的比率控制限，采用 "
+     "Spiegelhalter（2005）的精确二项分布控制限（经插值，随 n "
+     "平滑变化）。level 为双侧水平（0.95、0.998）。n "
+     "为区域时返回数组，可用于绘制漏斗图。",
+     "=FUNNELLIMITS(34;0.95;0.95;\"lower\")",
+     "0.8516 (a township with 34 officers below 85.2% is low)",
+     4,
+     {REQ(COUNT, "n", "分母", "The unit's denominator, e.g. cases concluded.",
+          "单位的分母，如审结案件数。"),
+      REQ(RATE, "p0", "目标比率",
+          "The target or the county's pooled rate (0 to 1).",
+          "目标比率或全县合并比率（0 到 1）。"),
+      OPT(LEVEL, 0.95, "level", "水平",
+          "Two-sided level in (0, 1): 0.95 or 0.998.",
+          "双侧水平，介于 0 和 1 之间：0.95 或 0.998。"),
+      OPTION("upper", "side", "上下限", "\"upper\" or \"lower\".",
+             "\"upper\"（上限）或 \"lower\"（下限）。")}},
+
+    {"FUNNELZ",
+     "Comparing units (county)",
+     "How far x/n lies from the target rate p0 in funnel terms: the exact "
+     "binomial tail as a normal z (positive above p0). |z| > 1.96 (3.09) means "
+     "outside the 95% (99.8%) limits of the exact test.",
+     "x/n 偏离目标比率 p0 的程度（漏斗图意义）：精确二项尾概率换算的正态 z "
+     "值（高于 p0 为正）。|z| > 1.96（3.09）表示在精确检验的 "
+     "95%（99.8%）控制限之外。",
+     "=FUNNELZ(2;4;0.05)",
+     "2.197 (2 of 4 lost against 5%: above the 95% limit)",
+     3,
+     {REQ(COUNT, "x", "分子", "The unit's count, e.g. cases lost.",
+          "单位的计数，如败诉案件数。"),
+      REQ(COUNT, "n", "分母", "The unit's denominator.", "单位的分母。"),
+      REQ(RATE, "p0", "目标比率", "The target or the county's rate (0 to 1).",
+          "目标比率或全县比率（0 到 1）。")}},
+
+    {"RATESHRINK",
+     "Comparing units (county)",
+     "Empirical-Bayes shrunk rate of a unit x/n: the beta-binomial posterior "
+     "mean with a Beta prior fitted by moments to all units' counts xs/ns, for "
+     "ranking small units fairly. The pooled rate when the units show no extra "
+     "variation.",
+     "单位比率 x/n 的经验贝叶斯收缩估计：以全部单位计数 xs/ns 按矩法拟合 Beta "
+     "先验后的 "
+     "beta-"
+     "二项后验均值，用于公平地比较小单位的排名。各单位间没有额外差异时为合并比"
+     "率。",
+     "=RATESHRINK(1;8;{1;3;0;10;2};{8;20;4;40;30})",
+     "0.1527 (1 of 8, pulled toward the pooled 15.7%)",
+     4,
+     {REQ(COUNT, "x", "分子", "The unit's count.", "本单位的计数。"),
+      REQ(COUNT, "n", "分母", "The unit's denominator.", "本单位的分母。"),
+      REQ(SERIES, "xs", "各单位分子",
+          "Every unit's count (a range; empty or text pairs skipped).",
+          "所有单位的计数（区域；含空白或文本的对跳过）。"),
+      REQ(SERIES, "ns", "各单位分母",
+          "Every unit's denominator, paired with xs.",
+          "所有单位的分母，与 xs 一一对应。")}},
+
+    {"POISSONTEST",
+     "Comparing units (county)",
+     "Two-sided p-value that two counts c1 and c2 (over exposures t1 and t2) "
+     "come from the same rate: the exact conditional test (binomial test of c1 "
+     "out of c1 + c2), as R's poisson.test.",
+     "两个计数 c1 与 c2（暴露量 t1 与 t2）来自同一发生率的双侧 p "
+     "值：精确条件检验（c1 在 c1 + c2 中的二项检验），与 R 的 poisson.test "
+     "相同。",
+     "=POISSONTEST(2;0)",
+     "0.5 (2 lost cases to 0 is no evidence of a real fall)",
+     4,
+     {REQ(COUNT, "c1", "计数1", "The first count (e.g. last year).",
+          "第一个计数（如上年）。"),
+      REQ(COUNT, "c2", "计数2", "The second count (e.g. this year).",
+          "第二个计数（如本年）。"),
+      OPT(NUMBER, 1.0, "t1", "暴露量1",
+          "Exposure of c1 (> 0), e.g. years or cases handled.",
+          "c1 的暴露量（大于 0），如年数或办案数。"),
+      OPT(NUMBER, 1.0, "t2", "暴露量2", "Exposure of c2 (> 0).",
+          "c2 的暴露量（大于 0）。")}},
+
+    {"COUNTCI",
+     "Comparing units (county)",
+     "Exact (Garwood) confidence interval of the mean of a Poisson count: a "
+     "1x2 array {lower, upper}. With a range of counts, one row per element.",
+     "泊松计数均值的精确（Garwood）置信区间：返回 1×2 数组 {下限, "
+     "上限}。计数为区域时，每个元素一行。",
+     "=INDEX(COUNTCI(5);1;2)",
+     "11.67 (upper 95% limit of 5 events)",
+     2,
+     {REQ(COUNT, "count", "计数", "The count of events, up to 99999.",
+          "事件计数，最大 99999。"),
+      OPT(LEVEL, 0.95, "confidence", "置信水平", "Confidence level in (0, 1).",
+          "置信水平，介于 0 和 1 之间。")}},
 };
 
 const size_t kpi_catalogue_count =

@@ -22,6 +22,11 @@ const kpi_binding kpi_bindings[] = {
     {"MKTEST", kpi_fn_mktest},
     {"SENSLOPE", kpi_fn_senslope},
     {"TRENDDIR", kpi_fn_trenddir},
+    {"FUNNELLIMITS", kpi_fn_funnellimits},
+    {"FUNNELZ", kpi_fn_funnelz},
+    {"RATESHRINK", kpi_fn_rateshrink},
+    {"POISSONTEST", kpi_fn_poissontest},
+    {"COUNTCI", kpi_fn_countci},
 };
 
 const size_t kpi_bindings_count = sizeof kpi_bindings / sizeof *kpi_bindings;

@@ -61,6 +61,13 @@ kpi_status kpi_fn_mktest(const kpi_arg *, size_t, kpi_result *);
 kpi_status kpi_fn_senslope(const kpi_arg *, size_t, kpi_result *);
 kpi_status kpi_fn_trenddir(const kpi_arg *, size_t, kpi_result *);
 
+/* Comparing units (funcs_county.c) */
+kpi_status kpi_fn_funnellimits(const kpi_arg *, size_t, kpi_result *);
+kpi_status kpi_fn_funnelz(const kpi_arg *, size_t, kpi_result *);
+kpi_status kpi_fn_rateshrink(const kpi_arg *, size_t, kpi_result *);
+kpi_status kpi_fn_poissontest(const kpi_arg *, size_t, kpi_result *);
+kpi_status kpi_fn_countci(const kpi_arg *, size_t, kpi_result *);
+
 /* A 1x1 result holding v, or the error of st when st != KPI_OK. */
 kpi_status kpi_fn_scalar(kpi_status st, double v, kpi_result *out);
 
