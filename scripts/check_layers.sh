@@ -59,7 +59,7 @@ layer_of() {
     addin/funcs) LAYER=funcs ;;
     addin/uno) LAYER=uno ;;
     formulas | formulas/*) LAYER=formulas ;;
-    batch) LAYER=batch ;;
+    batch) LAYER="batch" ;;
     esac
 }
 
@@ -74,7 +74,7 @@ check_tree() {
         addin/funcs/*) rule=funcs ;;
         addin/uno/*) rule=uno ;;
         formulas/*) rule=formulas ;;
-        batch/*) rule=batch ;;
+        batch/*) rule="batch" ;;
         *) continue ;;
         esac
         layer_of "$f" "$inc" "$root"
