@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,24 +243,90 @@ static void *loaded(const char *dir, const char *name)
     return dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
 }
 
-/* A C++ function returning css::uno::Reference<X> by value returns it
- * through a hidden pointer to memory the caller provides (a class with a
- * destructor is never returned in registers). A C function returning a
- * struct larger than two registers does the same on x86-64 and AArch64,
- * so this type makes C call it correctly; only the first member is
- * written. */
+/* comphelper::getProcessComponentContext() returns a
+ * css::uno::Reference<XComponentContext>: by value in LibreOffice 7.4, by
+ * const reference (to a static Reference) in 25.2, as their machine code
+ * shows. A C++ function returning a Reference by value returns it through
+ * a hidden pointer to memory the caller provides (a class with a
+ * destructor is never returned in registers); one returning a reference
+ * takes no argument and returns the Reference's address. Calling either
+ * as the other crashed the office ("Unspecified Application Error"). */
 struct cxx_reference_return {
     void *iface;
     void *unused[3];
 };
+
+#if defined(__x86_64__)
+/* x86-64 (System V): the hidden pointer is the first argument (rdi), and a
+ * by-value function returns it again (rax), as a by-reference one returns
+ * its Reference's address: called as this type, either gives the address
+ * of a Reference, and the address tells which it was. */
+typedef void *const *(*cxx_reference_getter)(struct cxx_reference_return *);
+
+/* The C++ interface that FN (the address of getProcessComponentContext)
+ * returns, acquired, whichever way it returns it; NULL when none. */
+static void *cxx_context_from(void *fn)
+{
+    cxx_reference_getter getter;
+    memcpy(&getter, &fn, sizeof getter);
+    struct cxx_reference_return slot = {NULL, {NULL, NULL, NULL}};
+    void *const *ref = getter(&slot);
+    if (ref == &slot.iface) /* by value: the copy returned is ours */
+        return slot.iface;
+    void *cxx = ref ? *ref : NULL;
+    if (cxx) { /* the office's own Reference: acquire a copy of it */
+        void (**vtable)(void *) = *(void (***)(void *))cxx;
+        vtable[1](cxx); /* XInterface's second virtual function: acquire */
+    }
+    return cxx;
+}
+#else
+/* Elsewhere (AArch64: the hidden pointer goes in x8, not the first
+ * argument) a C function returning a struct larger than two registers is
+ * called as a C++ one returning a class by value; a by-reference function
+ * ignores that pointer and leaves the slot unwritten. Only then is it
+ * called again as a function returning the Reference's address: the
+ * other order would let a by-value function write through whatever the
+ * hidden pointer register held. Not verified on an office yet. */
 typedef struct cxx_reference_return (*cxx_reference_getter)(void);
+typedef void *const *(*cxx_reference_ref_getter)(void);
+#define UNWRITTEN ((void *)(uintptr_t)0x6b70696361ccccc1u)
+
+static void *cxx_context_from(void *fn)
+{
+    cxx_reference_getter by_value;
+    memcpy(&by_value, &fn, sizeof by_value);
+    struct cxx_reference_return r = {UNWRITTEN, {NULL, NULL, NULL}};
+    r = by_value();
+    if (r.iface != UNWRITTEN)
+        return r.iface; /* the copy returned is ours: acquired */
+    cxx_reference_ref_getter by_ref;
+    memcpy(&by_ref, &fn, sizeof by_ref);
+    void *const *ref = by_ref();
+    void *cxx = ref ? *ref : NULL;
+    if (cxx) {
+        void (**vtable)(void *) = *(void (***)(void *))cxx;
+        vtable[1](cxx); /* acquire */
+    }
+    return cxx;
+}
+#endif
+
+/* The test-only override of the context function's symbol name
+ * (KPICALC_CONTEXT_SYMBOL): a name the office does not export exercises
+ * the fallback to LibreOfficeKit views (tests/platform/test_loader.sh). */
+static const char *context_symbol(void)
+{
+    const char *s = getenv("KPICALC_CONTEXT_SYMBOL");
+    return s && *s ? s : "_ZN10comphelper26getProcessComponentContextEv";
+}
 
 /* The office's XComponentContext, as a binary UNO interface. */
 static uno_Interface *office_context(const char *lo_program, char *err,
                                      size_t errsz)
 {
     static const char *const libs[] = {"libmergedlo.so", "libcomphelper.so"};
-    const char *sym = "_ZN10comphelper26getProcessComponentContextEv";
+    const char *sym = context_symbol();
     void *fn = NULL;
     for (size_t k = 0; k < sizeof libs / sizeof *libs && !fn; k++) {
         void *lib = loaded(lo_program, libs[k]);
@@ -269,9 +336,7 @@ static uno_Interface *office_context(const char *lo_program, char *err,
         snprintf(err, errsz, "LibreOffice does not export %s", sym);
         return NULL;
     }
-    cxx_reference_getter getter;
-    memcpy(&getter, &fn, sizeof getter);
-    void *cxx = getter().iface; /* acquired */
+    void *cxx = cxx_context_from(fn); /* acquired */
     if (!cxx) {
         snprintf(err, errsz, "LibreOffice has no component context yet");
         return NULL;
