@@ -11,15 +11,10 @@
  * - p = t1 / (t1 + t2) as R forms it; m = n p compared with c1 exactly
  *   (R's x == m). */
 #include "kpi_count.h"
+#include "kpi_check.h"
 #include "kpi_dist.h"
-#include "kpi_rateci.h"
 
 #include <math.h>
-
-static int is_count(double v)
-{
-    return isfinite(v) && v >= 0 && v <= KPI_RATE_MAX_COUNT && v == floor(v);
-}
 
 #define REL_TIE (1 + 1e-7)
 
@@ -110,15 +105,13 @@ kpi_status kpi_poissontest(double c1, double c2, double t1, double t2,
     double n, pr, s;
     kpi_status st;
     *p = 0;
-    if (isnan(c1) || isnan(c2) || isnan(t1) || isnan(t2))
-        return KPI_EVALUE;
-    if (!is_count(c1) || !is_count(c2))
+    if (!kpi_is_count(c1) || !kpi_is_count(c2))
         return KPI_ENUM;
     if (!(t1 >= 0) || !(t2 >= 0) || !isfinite(t1) || !isfinite(t2))
         return KPI_ENUM;
     if (t1 == 0 || t2 == 0)
         return KPI_EDIV0;
-    if (c1 > KPI_RATE_MAX_COUNT - c2) /* c1 + c2 would round */
+    if (c1 > KPI_MAX_COUNT - c2) /* c1 + c2 would round */
         return KPI_ENUM;
     n = c1 + c2;
     if (n == 0) {
@@ -148,11 +141,7 @@ kpi_status kpi_countci(double c, double conf, double *lo, double *hi)
     double alpha;
     kpi_status st = KPI_OK;
     *lo = *hi = 0;
-    if (isnan(c) || isnan(conf))
-        return KPI_EVALUE;
-    if (!is_count(c) || c > KPI_COUNTCI_MAX)
-        return KPI_ENUM;
-    if (!(conf > 0 && conf < 1))
+    if (!kpi_is_count(c) || c > KPI_COUNTCI_MAX || !kpi_is_level(conf))
         return KPI_ENUM;
     alpha = 1 - conf;
     if (c > 0)

@@ -2,13 +2,12 @@
  * the exact conditional test of two counts (POISSONTEST) and a count's
  * exact interval (COUNTCI).
  *
- * Counts follow kpi_rateci.h: finite, >= 0, whole, at most 2^53. Argument
- * checks, in this order (the first failure wins):
- *   1. an argument is NaN (a text cell)              -> KPI_EVALUE
- *   2. a count is negative, fractional, infinite or
- *      too large; an exposure t is negative or
- *      infinite; conf outside (0, 1)                 -> KPI_ENUM
- *   3. an exposure t is 0                            -> KPI_EDIV0
+ * Counts follow the one count rule, kpi_is_count (kpi_check.h): finite,
+ * >= 0, whole, at most 2^53; a NaN scalar is KPI_ENUM, as in every module.
+ * Argument checks, in this order (the first failure wins):
+ *   1. a count that is not one; an exposure t that is negative, infinite
+ *      or NaN; conf outside (0, 1)                   -> KPI_ENUM
+ *   2. an exposure t is 0                            -> KPI_EDIV0
  * On any error the out-parameters are set to 0. */
 #ifndef KPI_COUNT_H
 #define KPI_COUNT_H

@@ -11,10 +11,10 @@
  * - RATESHRINK's sums are compensated (Neumaier); S is formed as
  *   sum (x_i - n_i p)^2 / n_i, without the rounding of x_i / n_i. */
 #include "kpi_funnel.h"
+#include "kpi_check.h"
 #include "kpi_dist.h"
 #include "kpi_ksum.h"
 #include "kpi_option.h"
-#include "kpi_rateci.h"
 
 #include <math.h>
 
@@ -30,14 +30,9 @@ kpi_status kpi_funnel_side_parse(const char *s, kpi_funnel_side *side)
     return st;
 }
 
-static int is_count(double v)
-{
-    return isfinite(v) && v >= 0 && v <= KPI_RATE_MAX_COUNT && v == floor(v);
-}
-
 static int is_rate(double v)
 {
-    return v >= 0 && v <= 1;
+    return v >= 0 && v <= 1; /* false for NaN */
 }
 
 kpi_status kpi_funnel_limit(double n, double p0, double level,
@@ -46,11 +41,7 @@ kpi_status kpi_funnel_limit(double n, double p0, double level,
     double tail, r, pr, alpha, beta, lt, ut, lt1, ut1, v;
     kpi_status st;
     *limit = 0;
-    if (isnan(n) || isnan(p0) || isnan(level))
-        return KPI_EVALUE;
-    if (!is_count(n))
-        return KPI_ENUM;
-    if (!is_rate(p0) || !(level > 0 && level < 1))
+    if (!kpi_is_count(n) || !is_rate(p0) || !kpi_is_level(level))
         return KPI_ENUM;
     if (n == 0)
         return KPI_EDIV0;
@@ -103,7 +94,7 @@ kpi_status kpi_funnel_limit(double n, double p0, double level,
 /* Checks shared by FUNNELZ and RATESHRINK's unit: x of n. */
 static kpi_status check_part(double x, double n)
 {
-    if (!is_count(x) || !is_count(n))
+    if (!kpi_is_count(x) || !kpi_is_count(n))
         return KPI_ENUM;
     return KPI_OK;
 }
@@ -113,8 +104,6 @@ kpi_status kpi_funnel_z(double x, double n, double p0, double *z)
     double up, lo, v;
     kpi_status st;
     *z = 0;
-    if (isnan(x) || isnan(n) || isnan(p0))
-        return KPI_EVALUE;
     if ((st = check_part(x, n)) != KPI_OK)
         return st;
     if (!is_rate(p0))
@@ -221,8 +210,6 @@ kpi_status kpi_shrink(double x, double n, const kpi_shrink_prior *prior,
     kpi_status st;
     double v;
     *rate = 0;
-    if (isnan(x) || isnan(n))
-        return KPI_EVALUE;
     if ((st = check_part(x, n)) != KPI_OK)
         return st;
     if (n == 0)

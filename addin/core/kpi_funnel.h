@@ -2,15 +2,15 @@
  * control limits (FUNNELLIMITS), a unit's distance from the target in
  * funnel terms (FUNNELZ) and the empirical-Bayes shrunk rate (RATESHRINK).
  *
- * Counts arrive as doubles and follow kpi_rateci.h: finite, >= 0, whole,
- * at most KPI_RATE_MAX_COUNT (2^53). A target rate p0 lies in [0, 1].
- * Argument checks, in this order (the first failure wins):
- *   1. an argument is NaN (a text cell)                 -> KPI_EVALUE
- *   2. a count is negative, fractional, infinite or
- *      above 2^53                                       -> KPI_ENUM
- *   3. p0 outside [0, 1]; level outside (0, 1)          -> KPI_ENUM
- *   4. a denominator n is 0                             -> KPI_EDIV0
- *   5. x > n                                            -> KPI_ENUM
+ * Counts follow the one count rule, kpi_is_count (kpi_check.h): finite,
+ * >= 0, whole, at most 2^53. A target rate p0 lies in [0, 1], a level in
+ * (0, 1). A NaN scalar is KPI_ENUM, as in every module (the add-in has
+ * turned text into #VALUE! before). Argument checks, in this order (the
+ * first failure wins):
+ *   1. a count that is not one; p0 outside [0, 1]; level outside (0, 1);
+ *      NaN                                              -> KPI_ENUM
+ *   2. a denominator n is 0                             -> KPI_EDIV0
+ *   3. x > n                                            -> KPI_ENUM
  * On any error the out-parameters are set to 0. */
 #ifndef KPI_FUNNEL_H
 #define KPI_FUNNEL_H

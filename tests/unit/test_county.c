@@ -330,8 +330,8 @@ static void test_gamma(void)
     CHECK(kpi_countci(KPI_COUNTCI_MAX, 0.998, &lo, &hi) == KPI_OK);
     CHECK(kpi_countci(KPI_COUNTCI_MAX + 1, 0.95, &lo, &hi) == KPI_ENUM);
     CHECK(kpi_countci(INFINITY, 0.95, &lo, &hi) == KPI_ENUM && hi == 0);
-    CHECK(kpi_countci(3, NAN, &lo, &hi) == KPI_EVALUE && hi == 0);
-    CHECK(kpi_countci(NAN, 7, &lo, &hi) == KPI_EVALUE); /* NaN first */
+    CHECK(kpi_countci(3, NAN, &lo, &hi) == KPI_ENUM && hi == 0);
+    CHECK(kpi_countci(NAN, 0.95, &lo, &hi) == KPI_ENUM);
 }
 
 /* POISSONTEST: swap symmetry, the worked example, exposures. */
@@ -361,7 +361,8 @@ static void test_poisson(void)
     CHECK(p > 0.99);
     /* the order of the checks */
     CHECK(kpi_poissontest(-1, 2, 0, 1, &p) == KPI_ENUM);
-    CHECK(kpi_poissontest(NAN, -2, 0, 1, &p) == KPI_EVALUE);
+    CHECK(kpi_poissontest(NAN, 2, 0, 1, &p) == KPI_ENUM);
+    CHECK(kpi_poissontest(1, 2, NAN, 1, &p) == KPI_ENUM);
     CHECK(kpi_poissontest(1, 2, 0, -1, &p) == KPI_ENUM);
     CHECK(kpi_poissontest(5e15, 5e15, 1, 1, &p) == KPI_ENUM && p == 0);
 }
@@ -386,7 +387,7 @@ static void test_shrink(void)
     }
     CHECK(kpi_shrink(9, 8, &pr, &v) == KPI_ENUM && v == 0);
     CHECK(kpi_shrink(1, 0, &pr, &v) == KPI_EDIV0);
-    CHECK(kpi_shrink(NAN, 0, &pr, &v) == KPI_EVALUE);
+    CHECK(kpi_shrink(NAN, 0, &pr, &v) == KPI_ENUM);
     CHECK(kpi_shrink(-1, 0, &pr, &v) == KPI_ENUM);
     /* the shrunk rate lies between the raw and the pooled rate */
     for (double x = 0; x <= 8; x++) {
