@@ -1,0 +1,306 @@
+/* Unit tests of batch/county.c: the targets file (every error), the
+ * empty-workbook rule, and the county summary's flat ODF (well-formed,
+ * the formulas of ranks, marks, pooled totals and 双下降, the warnings, the
+ * charts' series, escaping), without LibreOffice; and the failures of
+ * kc_county_write that come before any office starts. */
+#include "buf.h"
+#include "county.h"
+#include "kpi.h"
+#include "kpi_test.h"
+#include "outcheck.h"
+#include "pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static int parse(const char *text, struct kc_county_opts *o, char *err,
+                 size_t errsz)
+{
+    kc_county_defaults(o);
+    return kc_county_parse_targets(text, strlen(text), o, err, errsz);
+}
+
+static const struct kc_county_target *target(const struct kc_county_opts *o,
+                                             const char *key)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->t[i].key, key) == 0)
+            return &o->t[i];
+    return NULL;
+}
+
+static void test_targets(void)
+{
+    struct kc_county_opts o;
+    char err[512];
+    kc_county_defaults(&o);
+    CHECK_EQ_INT(o.n, 5);
+    CHECK(target(&o, "certrate")->value == 0.95);
+    CHECK(target(&o, "certrate")->dir == '>');
+    CHECK(target(&o, "lossrate")->dir == '<');
+    CHECK(target(&o, "lossrate")->value == 0.10);
+    CHECK(target(&o, "appearance_rate")->value == 0.80);
+    CHECK_EQ_INT(o.zero_holds, 1);
+
+    CHECK_EQ_INT(parse(KC_UTF8_BOM "# county 2021\n\ncertrate >= 90%\r\n"
+                                   "  lossrate<=0.05\nzero_to_zero=not_down\n",
+                       &o, err, sizeof err),
+                 0);
+    CHECK(target(&o, "certrate")->value == 0.90);
+    CHECK_EQ_INT(target(&o, "certrate")->from_file, 1);
+    CHECK_EQ_INT(target(&o, "adoptrate")->from_file, 0);
+    CHECK(target(&o, "lossrate")->value == 0.05);
+    CHECK_EQ_INT(o.zero_holds, 0);
+    CHECK_EQ_INT(o.zero_from_file, 1);
+    CHECK_EQ_INT(
+        parse("adoptrate<=0.5\nzero_to_zero=down", &o, err, sizeof err), 0);
+    CHECK(target(&o, "adoptrate")->dir == '<');
+    CHECK_EQ_INT(o.zero_holds, 1);
+
+    /* every error names its line, and leaves the options as they were */
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"certrate 0.9", "line 1: 'certrate 0.9' is not"},
+        {"\nfoo>=0.5", "line 2: unknown indicator 'foo'"},
+        {"certrate>=abc", "line 1: 'abc' is not a number"},
+        {"certrate>=0.9x", "is not a number"},
+        {"certrate>=", "is not a number"},
+        {"certrate>=1.5", "from 0 to 1"},
+        {"certrate>=-1%", "from 0 to 1"},
+        {"certrate>=150%", "from 0 to 1"},
+        {"certrate=0.9", "needs >= or <="},
+        {"zero_to_zero=maybe", "zero_to_zero is 'down' or 'not_down'"},
+        {"certrate>=nan", "is not a number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        kc_county_defaults(&o);
+        o.zero_holds = 7;
+        err[0] = '\0';
+        CHECK_EQ_INT(kc_county_parse_targets(bad[i].text, strlen(bad[i].text),
+                                             &o, err, sizeof err),
+                     -1);
+        if (!strstr(err, bad[i].want))
+            fprintf(stderr, "targets '%s': got '%s'\n", bad[i].text, err);
+        CHECK(strstr(err, bad[i].want) != NULL);
+        CHECK_EQ_INT(o.zero_holds, 7);
+        CHECK(target(&o, "certrate")->value == 0.95);
+    }
+
+    CHECK_EQ_INT(
+        kc_county_load_targets("/nonexistent/targets.txt", &o, err, sizeof err),
+        -1);
+    CHECK(strstr(err, "cannot read /nonexistent/targets.txt") != NULL);
+    char path[] = "/tmp/kc-county-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        const char t[] = "certrate>=0.5\nbogus\n";
+        CHECK(write(fd, t, sizeof t - 1) == (ssize_t)(sizeof t - 1));
+        close(fd);
+        kc_county_defaults(&o);
+        CHECK_EQ_INT(kc_county_load_targets(path, &o, err, sizeof err), -1);
+        CHECK(strstr(err, path) != NULL && strstr(err, "line 2") != NULL);
+        unlink(path);
+    }
+
+    CHECK_EQ_INT(kc_county_format("out/county.ods"), 'o');
+    CHECK_EQ_INT(kc_county_format("out/COUNTY.XLSX"), 'x');
+    CHECK_EQ_INT(kc_county_format("out/county.csv"), 0);
+    CHECK_EQ_INT(kc_county_format("out/county"), 0);
+    CHECK_EQ_INT(kc_county_format(NULL), 0);
+}
+
+static void add(struct kc_result *r, const char *k, const char *v, char t)
+{
+    CHECK_EQ_INT(kc_kpi_add(&r->kpis, k, v, t), 0);
+}
+
+static void test_empty(void)
+{
+    struct kc_result r = {.state = KC_OK, .error_cells = 129};
+    char why[256];
+    CHECK_EQ_INT(kc_county_is_empty(&r, why, sizeof why), 0); /* no KPIs */
+    add(&r, "certrate", "#DIV/0!", KC_KPI_ERROR);
+    add(&r, "lossrate", "", KC_KPI_EMPTY);
+    CHECK_EQ_INT(kc_county_is_empty(&r, why, sizeof why), 1);
+    CHECK(strstr(why, "none of its indicators") != NULL);
+    add(&r, "inputs_filled", "3", KC_KPI_NUMBER);
+    CHECK_EQ_INT(kc_county_is_empty(&r, why, sizeof why), 0);
+    kc_kpi_list_free(&r.kpis);
+    add(&r, "inputs_filled", "0", KC_KPI_NUMBER);
+    add(&r, "certrate", "0.9", KC_KPI_NUMBER);
+    CHECK_EQ_INT(kc_county_is_empty(&r, why, sizeof why), 1);
+    CHECK(strstr(why, "inputs_filled = 0") != NULL);
+    r.state = KC_FAILED;
+    CHECK_EQ_INT(kc_county_is_empty(&r, why, sizeof why), 0);
+    CHECK_EQ_INT(kc_county_is_empty(NULL, NULL, 0), 0);
+    kc_kpi_list_free(&r.kpis);
+}
+
+/* A township with everything the county needs. */
+static void town(struct kc_result *r, const char *unit, const char *year,
+                 int cn, int cd, int ln, int ld, int pn, int pd, int d, int dp)
+{
+    char v[64];
+    r->state = KC_OK;
+    r->error_cells = 0;
+    add(r, "year", year, KC_KPI_NUMBER);
+    add(r, "unit", unit, KC_KPI_STRING);
+    snprintf(v, sizeof v, "%.15g", (double)cn / cd);
+    add(r, "certrate", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", cn);
+    add(r, "certrate_num", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", cd);
+    add(r, "certrate_den", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%.15g", (double)ln / ld);
+    add(r, "lossrate", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", ln);
+    add(r, "lossrate_num", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", ld);
+    add(r, "lossrate_den", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", pn);
+    add(r, "lossrate_prev_num", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", pd);
+    add(r, "lossrate_prev_den", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", d);
+    add(r, "disputes", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", dp);
+    add(r, "disputes_prev", v, KC_KPI_NUMBER);
+    add(r, "inputs_filled", "40", KC_KPI_NUMBER);
+}
+
+static void test_render(void)
+{
+    struct kc_result r[5] = {{0}};
+    const char *files[5] = {"in/a.ods", "in/b.ods", "in/c.ods", "in/d.ods",
+                            "in/e.ods"};
+    town(&r[0], "东湖乡", "2020", 31, 34, 0, 4, 0, 5, 3, 5);
+    town(&r[1], "A<&\"B", "2020", 20, 20, 1, 8, 2, 8, 6, 4);
+    town(&r[2], "南溪乡", "2021", 9, 10, 0, 0, 1, 3, 1, 2);
+    r[3].state = KC_OK; /* a fresh, empty workbook */
+    add(&r[3], "year", "2020", KC_KPI_NUMBER);
+    add(&r[3], "inputs_filled", "0", KC_KPI_NUMBER);
+    add(&r[3], "certrate", "#DIV/0!", KC_KPI_ERROR);
+    r[4].state = KC_FAILED;
+    r[4].message = strdup("corrupt file: no end of central directory");
+    struct kc_county_opts o;
+    kc_county_defaults(&o);
+    struct kc_buf b = {0};
+    char err[512];
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    const char *x = kc_buf_str(&b);
+    CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)x, b.len, "fods",
+                                     err, sizeof err),
+                 0);
+    /* the four sheets */
+    CHECK(strstr(x, "table:name=\"汇总\"") != NULL);
+    CHECK(strstr(x, "table:name=\"漏斗图\"") != NULL);
+    CHECK(strstr(x, "table:name=\"目标\"") != NULL);
+    CHECK(strstr(x, "table:name=\"数据\"") != NULL);
+    /* ranks: certrate high is better (order 0), lossrate low (order 1) */
+    CHECK(strstr(x, "RANK([.C5];[.$C$5:.$C$9];0)") != NULL);
+    CHECK(strstr(x, "RANK([.O5];[.$O$5:.$O$9];1)") != NULL);
+    /* marks against the targets sheet, direction by target */
+    CHECK(strstr(x, "IF([.C5]&gt;=[$'目标'.$D$3];&quot;达标&quot;") != NULL);
+    CHECK(strstr(x, "IF([.O5]&lt;=[$'目标'.$D$7];&quot;达标&quot;") != NULL);
+    /* pooled: sums over the workbooks that are neither failed nor empty */
+    CHECK(count_of(x, "SUMIF([$'数据'.$D$2:.$D$6];0;") == 2 * 3);
+    /* adoptrate has no numerator: no pooled total, and it is named */
+    CHECK(strstr(x, "adoptrate_num") != NULL);
+    CHECK(strstr(x, "缺少指标键") != NULL);
+    /* warnings */
+    CHECK(strstr(x, "年度不一致 Mixed years: 2020 年 3 个，2021 年 1 个") !=
+          NULL);
+    CHECK(strstr(x, "南溪乡（2021）") != NULL);
+    CHECK(strstr(x, "空白工作簿 Empty workbooks (1") != NULL);
+    CHECK(strstr(x, "处理失败 Failed workbooks (1): in/e.ods（corrupt file: "
+                    "no end of central directory）") != NULL);
+    /* escaping */
+    CHECK(strstr(x, "A&lt;&amp;&quot;B") != NULL);
+    CHECK(strstr(x, "A<&") == NULL);
+    /* the county's 双下降 from the six counts, with the 0->0 rule cell */
+    CHECK(count_of(x, "按规则不计为下降") >= 3);
+    CHECK(strstr(x, "[$'目标'.$D$9]=1") != NULL);
+    /* the funnel: limits and z by the add-in, wrapped so that an add-in
+     * without them leaves the cells empty */
+    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELLIMITS(") ==
+          1 + 2 * (5 * 4 + 40 * 4));
+    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELZ(") == 2 * 5);
+    /* two charts; series: county rate, 4 limits, a labelled one per unit */
+    CHECK_EQ_INT(count_of(x, "<draw:object>"), 2);
+    CHECK_EQ_INT(count_of(x, "<chart:series "), 2 * (5 + 5));
+    CHECK_EQ_INT(count_of(x, "chart:style-name=\"chPt\""), 2 * 5);
+    CHECK(strstr(x, "chart:data-label-series=\"true\"") != NULL);
+    /* one page, A4 landscape */
+    CHECK(strstr(x, "style:print-orientation=\"landscape\"") != NULL);
+    CHECK(strstr(x, "style:scale-to-pages=\"1\"") != NULL);
+    CHECK(strstr(x, "table:print-ranges=\"'汇总'.A1:'汇总'.V") != NULL);
+
+    /* beyond the label limit: one unlabelled series for all */
+    o.label_limit = 3;
+    kc_buf_clear(&b);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    CHECK_EQ_INT(count_of(kc_buf_str(&b), "<chart:series "), 2 * (5 + 1));
+    CHECK_EQ_INT(count_of(kc_buf_str(&b), "chart:style-name=\"chPtAll\""), 2);
+
+    /* a targets file shows on the targets sheet */
+    kc_county_defaults(&o);
+    CHECK_EQ_INT(
+        parse("certrate>=0.9\nzero_to_zero=not_down", &o, err, sizeof err), 0);
+    kc_buf_clear(&b);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    x = kc_buf_str(&b);
+    CHECK(strstr(x, "office:value=\"0.90000000000000002\"") != NULL);
+    CHECK(strstr(x, "目标文件 targets file") != NULL);
+    CHECK(strstr(x, "双下降 0→0 规则：不计为下降") != NULL);
+
+    /* no workbook at all still renders a whole document */
+    kc_buf_clear(&b);
+    CHECK_EQ_INT(kc_county_render(&b, NULL, NULL, 0, &o, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)kc_buf_str(&b),
+                                     b.len, "fods", err, sizeof err),
+                 0);
+    CHECK(strstr(kc_buf_str(&b), "没有工作簿") != NULL);
+    /* bad arguments */
+    CHECK_EQ_INT(kc_county_render(&b, NULL, r, 5, &o, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, NULL, err, sizeof err), -1);
+
+    /* kc_county_write: the failures before any office starts */
+    struct kc_county_office office = {.lo_program = "/nonexistent",
+                                      .run_tag = "test"};
+    CHECK_EQ_INT(
+        kc_county_write("x.csv", files, r, 5, &o, &office, err, sizeof err),
+        -1);
+    CHECK(strstr(err, ".ods or .xlsx") != NULL);
+    CHECK_EQ_INT(
+        kc_county_write("x.ods", files, r, 5, &o, NULL, err, sizeof err), -1);
+    /* a folder that cannot be made: under a file */
+    CHECK_EQ_INT(kc_county_write("/dev/null/sub/county.ods", files, r, 5, &o,
+                                 &office, err, sizeof err),
+                 -1);
+    CHECK(err[0] != '\0');
+    kc_buf_free(&b);
+    for (int i = 0; i < 5; i++) {
+        kc_kpi_list_free(&r[i].kpis);
+        free(r[i].message);
+    }
+}
+
+int main(void)
+{
+    test_targets();
+    test_empty();
+    test_render();
+    return kpi_test_report("batch county");
+}
