@@ -2,6 +2,7 @@
 #include "summary.h"
 
 #include "buf.h"
+#include "county.h"
 #include "fsutil.h"
 #include "paths.h"
 #include "sheetcsv.h"
@@ -38,6 +39,29 @@ static const char *status_of(const struct kc_result *r)
     return r->state == KC_OK       ? "ok"
            : r->state == KC_FAILED ? "failed"
                                    : "not processed";
+}
+
+/* The message of R: its own, and for a workbook whose inputs are empty
+ * a note saying so (its error cells are then formulas waiting for their
+ * inputs, not mistakes). Uses TMP. */
+static const char *message_of(const struct kc_result *r, struct kc_buf *tmp)
+{
+    char why[256];
+    if (!kc_county_is_empty(r, why, sizeof why))
+        return r->message ? r->message : "";
+    kc_buf_clear(tmp);
+    if (r->message && *r->message &&
+        (kc_buf_adds(tmp, r->message) || kc_buf_adds(tmp, "; ")))
+        return r->message;
+    if (kc_buf_adds(tmp, why) != 0)
+        return r->message ? r->message : "";
+    if (r->error_cells > 0 &&
+        kc_buf_addf(tmp,
+                    "; its %ld error cells are formulas waiting for "
+                    "their inputs",
+                    r->error_cells) != 0)
+        return r->message ? r->message : "";
+    return kc_buf_str(tmp);
 }
 
 /* The columns of the indicators, and a row's indicators by column. */
@@ -153,7 +177,7 @@ static int write_csv(struct kc_buf *b, const char *const *files,
                      const struct kc_result *results, size_t n, struct table *t,
                      int raw)
 {
-    struct kc_buf tmp = {0}, errs = {0};
+    struct kc_buf tmp = {0}, errs = {0}, msg = {0};
     int rc = kc_buf_adds(b, KC_UTF8_BOM "file,status,error_cells");
     for (size_t k = 0; k < t->n; k++)
         rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, t->cols[k], raw);
@@ -181,12 +205,13 @@ static int write_csv(struct kc_buf *b, const char *const *files,
                                raw || kp->type != KC_KPI_STRING);
         }
         rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, kc_buf_str(&errs), raw);
-        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, r->message, raw);
+        rc |= kc_buf_addc(b, ',') | csv_text(b, &tmp, message_of(r, &msg), raw);
         rc |= kc_buf_addc(b, '\n');
         row_clear(t, r);
     }
     kc_buf_free(&tmp);
     kc_buf_free(&errs);
+    kc_buf_free(&msg);
     return rc ? -1 : 0;
 }
 
@@ -206,6 +231,7 @@ static int write_json(struct kc_buf *b, const char *const *files,
                       const struct kc_result *results, size_t n,
                       struct table *t)
 {
+    struct kc_buf msg = {0};
     int rc = kc_buf_adds(b, "[");
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct kc_result *r = &results[i];
@@ -235,11 +261,12 @@ static int write_json(struct kc_buf *b, const char *const *files,
                 first = 0;
             }
         rc |= kc_buf_adds(b, "}, \"message\": ") |
-              kc_json_string(b, r->message ? r->message : "");
+              kc_json_string(b, message_of(r, &msg));
         rc |= kc_buf_adds(b, "}");
         row_clear(t, r);
     }
     rc |= kc_buf_adds(b, n ? "\n]\n" : "]\n");
+    kc_buf_free(&msg);
     return rc ? -1 : 0;
 }
 
