@@ -54,7 +54,20 @@ SECTIONS = [
         ("requests", "依申请公开数", "Information disclosed on request"),
         ("cameras", "执法记录仪配置数", "Body cameras in service"),
     ]),
+    # appended (issue 11): rows 9-30 and History columns B-U stay where
+    # they were; these two take rows 32-33 and History columns V-W
+    ("行政应诉", "Court appearances", [
+        ("appear_due", "应出庭应诉案件数（开庭审理的行政诉讼案件数）",
+         "Lawsuits heard in court (the agency head should appear)"),
+        ("appeared", "负责人出庭应诉案件数",
+         "Lawsuits where the agency head appeared in court"),
+    ]),
 ]
+
+# part <= whole: the input validation and the notes know these pairs
+PAIRS = {"certified": "required", "adviser": "reviews",
+         "adopted": "opinions", "suits_lost": "suits",
+         "recons_lost": "recons", "appeared": "appear_due"}
 
 INPUT_HEADER_ROW = 7      # 1-based row of the input table's header
 INPUT_TITLE = ("行政执法工作年度数据", "Annual law-enforcement figures")
@@ -64,9 +77,13 @@ SOURCE_CELL = "C4"
 SETTINGS = [  # (name, cell on Input, 中文, English, default)
     ("Confidence", "H2", "置信水平", "Confidence level", 0.95),
     ("Alpha", "H3", "显著性水平 α", "Significance level α", 0.05),
-    ("ZeroHolds", "H4", "双下降：上年为0本年仍为0视为下降",
-     "Double decline: 0 → 0 counts as fallen", False),
+    # 是/否 from a dropdown (issue 11): a loss rate 0 last year and 0 this
+    # year counts as fallen by default, as the seed report counts it
+    ("ZeroHolds", "H4", "双下降：败诉率上年为0、本年仍为0，计为下降？",
+     "Double decline: loss rate 0 → 0 counts as fallen?", "是"),
 ]
+YES, NO = "是", "否"
+CHECK_COL = "F"  # Input: what is wrong with a figure typed in column C
 
 
 def input_rows():
@@ -92,11 +109,47 @@ ITEM_ROW = {k: r for r, k, _, _ in ITEMS}
 # input item in ITEMS order, then a source note.
 HIST_FIRST_ROW = 5
 HIST_LAST_ROW = 104
-HIST_COL = {k: col_letter(1 + i) for i, k in enumerate(KEYS)}
-HIST_SOURCE_COL = col_letter(1 + len(KEYS))
+# the 19 keys of layout version 1 in B-T, the source note in U, keys added
+# later after it (V, W, ...): a column never moves
+HIST_V1_KEYS = 19
+HIST_COL = {k: col_letter(1 + i + (i >= HIST_V1_KEYS))
+            for i, k in enumerate(KEYS)}
+HIST_SOURCE_COL = col_letter(1 + HIST_V1_KEYS)
+HIST_LAST_COL = col_letter(1 + len(KEYS))
+
+# Input: the report's figures without an indicator (free text, one row
+# each, C:E merged), below the input table and its legend.
+NOTE_ITEMS = [
+    ("note_training", "执法培训", "Training of officers"),
+    ("note_equipment", "执法装备与经费", "Equipment and spending"),
+    ("note_problems", "发现的问题", "Problems found"),
+    ("note_other", "其他情况", "Other"),
+]
+NOTES_HEAD_ROW = ITEMS[-1][0] + 4
+NOTE_ROW = {k: NOTES_HEAD_ROW + 1 + i for i, (k, *_r) in
+            enumerate(NOTE_ITEMS)}
 
 # Trend window: the report year and the 6 before it.
 TREND_YEARS = 7
+
+# The add-in probe. Without the kpicalc extension (Excel, WPS, Gnumeric, a
+# LibreOffice without it) every add-in call is #NAME? (ERROR.TYPE 5; Calc
+# 7.4: error 525, shown "#NAME?"). One named cell on the hidden Series sheet
+# says whether the add-in answers; every cell that calls the add-in or
+# judges a value that does shows NEEDS_ADDIN instead when it does not, so a
+# missing add-in never looks like the analyst's error or a plausible value.
+# The probe is volatile (RAND()), so Calc, Excel and Gnumeric recompute it
+# on loading even when they keep the other cached results.
+ADDIN_NAME = "KpicalcAddin"
+ADDIN_SHEET = "Series"
+ADDIN_LABEL_CELL = "A11"
+ADDIN_CELL = "B11"
+ADDIN_PROBE = "=ISNUMBER(CERTRATE(1;2+0*RAND()))"
+NEEDS_ADDIN = "需要 kpicalc 扩展 / needs the kpicalc add-in"
+# Indicators (and Trend series) whose value is an add-in call.
+ADDIN_INDICATORS = ("certrate", "adoptrate", "lossrate", "doubledecline")
+# The banner on the Input sheet (empty while the add-in answers).
+INPUT_BANNER_CELL = "A6"
 
 # Indicators sheet rows (1-based) and the KPI keys, in order.
 IND_FIRST_ROW = 5
@@ -123,7 +176,18 @@ INDICATORS = [
      "count", None, None),
     ("requests", "依申请公开", "Information disclosed on request", "count",
      None, None),
+    ("appearance_rate", "行政机关负责人出庭应诉率",
+     "Court appearance rate of agency heads", "rate", 0.80, ">="),
 ]
+# Indicators: the report's own claim (typed) and whether it agrees
+CLAIM_COL, CLAIM_CHECK_COL = "L", "M"
+# the texts of a rate whose denominator is 0 (a valid state)
+ZERO_TEXT = {"lossrate": "无审结案件", "appearance_rate": "无开庭案件"}
+# 双下降 reasons (KPI doubledecline_reason, /work/notes/kpi-keys.md)
+DD_REASONS = ["双下降", "败诉率上升", "发案量上升", "发案量未下降",
+              "败诉率持平(0→0，按规则计为下降)",
+              "败诉率持平(0→0，按规则不计为下降)", "败诉率未下降",
+              "本年无审结案件", "数据缺失"]
 IND_ROW = {k: IND_FIRST_ROW + i for i, (k, *_r) in enumerate(INDICATORS)}
 
 # Trend sheet: statistics rows, then the series table (one row per year).
@@ -154,7 +218,10 @@ def _ind(key, col="B"):
 
 
 def _kpi_ref(ref):
-    return '=IF(%s="";NA();%s)' % (ref, ref)
+    """The indicator's value; #N/A when it is empty or a text of a valid
+    state without a value (无审结案件); the needs-add-in text passes."""
+    return '=IF(ISNUMBER({r});{r};IF({r}="";NA();IF({r}="{n}";{r};NA())))' \
+        .format(r=ref, n=NEEDS_ADDIN)
 
 
 def _trend(key, col):
@@ -206,6 +273,66 @@ KPI = [
     ("disputes_forecast", "发案量下一年预测", "Disputes, forecast next year",
      "=" + _trend("disputes", "K")),
 ]
+
+
+def _counts(pairs, value):
+    """VALUE when every (part, whole) of PAIRS is a whole number, part <=
+    whole; else #N/A (no add-in needed)."""
+    cells = [c for p in pairs for c in p]
+    ok = []
+    for x, n in pairs:
+        ok += ["%s>=0" % x, "%s>=%s" % (n, x), "%s=INT(%s)" % (x, x),
+               "%s=INT(%s)" % (n, n)]
+    return "=IF(COUNT(%s)<%d;NA();IF(AND(%s);%s;NA()))" % (
+        ";".join(cells), len(cells), ";".join(ok), value)
+
+
+def _pair(side, x, n):
+    return ("%s_%s" % (side, x), "%s_%s" % (side, n))
+
+
+KPI += [
+    ("certrate_num", "已持证人数", "Officers holding a certificate",
+     _counts([_pair("cur", "certified", "required")], "cur_certified")),
+    ("certrate_den", "应持证人数", "Officers required to hold one",
+     _counts([_pair("cur", "certified", "required")], "cur_required")),
+    ("adoptrate_num", "采纳意见数", "Review opinions adopted",
+     _counts([_pair("cur", "adopted", "opinions")], "cur_adopted")),
+    ("adoptrate_den", "反馈意见数", "Review opinions given",
+     _counts([_pair("cur", "adopted", "opinions")], "cur_opinions")),
+    ("lossrate_num", "败诉败议案件数", "Lawsuits and reconsiderations lost",
+     _counts([_pair("cur", "suits_lost", "suits"),
+              _pair("cur", "recons_lost", "recons")],
+             "cur_suits_lost+cur_recons_lost")),
+    ("lossrate_den", "审结案件数", "Lawsuits and reconsiderations concluded",
+     _counts([_pair("cur", "suits_lost", "suits"),
+              _pair("cur", "recons_lost", "recons")],
+             "cur_suits+cur_recons")),
+    ("appearance_rate", "行政机关负责人出庭应诉率",
+     "Court appearance rate of agency heads",
+     _kpi_ref(_ind("appearance_rate"))),
+    ("appearance_rate_num", "负责人出庭应诉案件数",
+     "Lawsuits where the agency head appeared",
+     _counts([_pair("cur", "appeared", "appear_due")], "cur_appeared")),
+    ("appearance_rate_den", "应出庭应诉案件数（开庭审理的行政诉讼案件数）",
+     "Lawsuits heard in court",
+     _counts([_pair("cur", "appeared", "appear_due")], "cur_appear_due")),
+    ("disputes_prev", "上年行政争议发案量", "New disputes, last year",
+     '=IF(COUNT(prev_disputes)=0;NA();prev_disputes)'),
+    ("lossrate_prev_num", "上年败诉败议案件数", "Cases lost, last year",
+     _counts([_pair("prev", "suits_lost", "suits"),
+              _pair("prev", "recons_lost", "recons")],
+             "prev_suits_lost+prev_recons_lost")),
+    ("lossrate_prev_den", "上年审结案件数", "Cases concluded, last year",
+     _counts([_pair("prev", "suits_lost", "suits"),
+              _pair("prev", "recons_lost", "recons")],
+             "prev_suits+prev_recons")),
+    # the formula is made by make_samples.py (dd_reason_formula)
+    ("doubledecline_reason", "双下降判定理由", "Double decline: reason",
+     None),
+    ("inputs_filled", "已填写输入项数", "Input cells filled",
+     "=COUNTA(%s)" % ";".join("cur_" + k for k in KEYS)),
+]
 KPI_KEYS = [k for k, *_r in KPI]
 
 
@@ -213,31 +340,22 @@ def kpi_format(key):
     """Number format of a KPI value: rates to 4 decimals, counts whole."""
     if key in ("year", "unit", "reviews", "lost_cases", "disputes",
                "doubledecline", "penalties", "licences", "disclosed",
-               "requests") or key.endswith("_trend"):
+               "requests", "disputes_prev", "inputs_filled",
+               "doubledecline_reason") or \
+            key.endswith(("_trend", "_num", "_den")):
         return "0"
     if key.endswith(("_senslope", "_forecast")):
         return "0.00"
     return "0.0000"
 
-# The add-in probe. Without the kpicalc extension (Excel, WPS, Gnumeric, a
-# LibreOffice without it) every add-in call is #NAME? (ERROR.TYPE 5; Calc
-# 7.4: error 525, shown "#NAME?"). One named cell on the hidden Series sheet
-# says whether the add-in answers; every cell that calls the add-in or
-# judges a value that does shows NEEDS_ADDIN instead when it does not, so a
-# missing add-in never looks like the analyst's error or a plausible value.
-# The probe is volatile (RAND()), so Calc, Excel and Gnumeric recompute it
-# on loading even when they keep the other cached results.
-ADDIN_NAME = "KpicalcAddin"
-ADDIN_SHEET = "Series"
-ADDIN_LABEL_CELL = "A11"
-ADDIN_CELL = "B11"
-ADDIN_PROBE = "=ISNUMBER(CERTRATE(1;2+0*RAND()))"
-NEEDS_ADDIN = "需要 kpicalc 扩展 / needs the kpicalc add-in"
-# Indicators (and Trend series) whose value is an add-in call.
-ADDIN_INDICATORS = ("certrate", "adoptrate", "lossrate", "doubledecline")
-# The banner on the Input sheet (empty while the add-in answers).
-INPUT_BANNER_CELL = "A6"
-
-SHEETS = ["Input", "Indicators", "Trend", "History", "KPI", "Series",
-          "Config"]
+# Chinese-only pages for printing (issue 11): the only sheets with print
+# ranges; the working sheets stay bilingual
+PRINT_SHEETS = ["PrintInput", "PrintIndicators", "PrintTrend"]
+# the order of the indicators on PrintIndicators (rows 5, 6, ...)
+PRINT_ORDER = ["certrate", "adoptrate", "adviser_rate", "reviews_per_office",
+               "appearance_rate", "lossrate", "lost_cases", "disputes",
+               "doubledecline", "penalties", "licences", "disclosed",
+               "requests"]
+SHEETS = ["Input", "Indicators", "Trend", "History", "KPI"] + PRINT_SHEETS + [
+    "Series", "Config"]
 HIDDEN_SHEETS = ["Series", "Config"]

@@ -6,8 +6,9 @@
 
 Converts samples/dongchen-2020.ods and samples/county/donghu-2020.ods to PDF
 with soffice --headless in a throwaway profile that has the kpicalc
-extension installed (the workbooks' print ranges give two pages: Indicators
-and Trend), then each page to PNG with pdftoppm; donghu-2020.ods also in a
+extension installed (the workbooks' print ranges give three Chinese pages:
+PrintInput, PrintIndicators and PrintTrend), then each page to PNG with
+pdftoppm; donghu-2020.ods also in a
 profile WITHOUT the extension (what a recipient without the add-in sees,
 county-donghu-noaddin-*). OUTDIR defaults to
 build/pictures. --docs also copies the pictures shown by docs/templates.md
@@ -30,8 +31,10 @@ DONGHU = os.path.join(HERE, "county", "donghu-2020.ods")
 BOOKS = [("dongchen", os.path.join(HERE, "dongchen-2020.ods"), True),
          ("county-donghu", DONGHU, True),
          ("county-donghu-noaddin", DONGHU, False)]
-PAGES = ["indicators", "trend"]
+PAGES = ["input", "indicators", "trend"]
 DOCS = {"dongchen-indicators.png": "dongchen-indicators.png",
+        "dongchen-input.png": "dongchen-input.png",
+        "dongchen-trend.png": "dongchen-trend.png",
         "county-donghu-indicators.png": "county-indicators.png",
         "county-donghu-trend.png": "county-trend.png",
         "county-donghu-noaddin-indicators.png":

@@ -32,7 +32,8 @@ import layout as L
 
 NEEDS = L.NEEDS_ADDIN
 BLAME = ("本年输入无效", "本年缺少输入", "上年输入无效", "上年缺少输入",
-         "invalid input", "an input is missing")
+         "invalid input", "an input is missing", "请更正", "请填写 ",
+         "上年数据有误", "数据有误")
 ADDIN_CALL = re.compile(r"org\.kpicalc\.kpicalc\.", re.I)
 GUARD = re.compile(r"(?<![\w.])(ISERROR|IFERROR|ISERR|ISNA|IFNA|ERROR\.TYPE|"
                    r"ERRORTYPE)\s*\(", re.I)
@@ -46,7 +47,8 @@ COLOURED_SHEETS = ("Input", "Indicators", "Trend")
 ADDIN_KPI = ["certrate", "certrate_lo", "certrate_hi", "adoptrate",
              "adoptrate_lo", "adoptrate_hi", "lossrate", "doubledecline",
              "certrate_trend", "adoptrate_trend", "lossrate_trend",
-             "disputes_trend", "disputes_senslope", "disputes_forecast"]
+             "disputes_trend", "disputes_senslope", "disputes_forecast",
+             "doubledecline_reason"]
 
 
 def native_guards():
@@ -63,6 +65,8 @@ def native_guards():
             continue
         r = L.IND_ROW[key]
         out[("Indicators", "K%d" % r)] = "note on a native indicator"
+        out[("Indicators", "%s%d" % (L.CLAIM_CHECK_COL, r))] = \
+            "the report's claim against a native indicator"
         if kind in ("rate", "count", "ratio"):
             out[("Indicators", "D%d" % r)] = "change of a native indicator"
         if target is not None:
@@ -154,8 +158,11 @@ def check_without_addin(report, doc, name, colours=True):
         f = cell.formula
         s = cell.value if isinstance(cell.value, str) else repr(cell.value)
         where = "%s.%s" % (sheet, a)
+        # the print pages turn errors into words (缺数据) and pass the
+        # needs-add-in text of the working sheets on: checked below
         must = (ADDIN_CALL.search(f) or L.ADDIN_NAME.lower() in f.lower()
-                or (GUARD.search(f) and (sheet, a) not in native))
+                or (GUARD.search(f) and (sheet, a) not in native and
+                    sheet not in L.PRINT_SHEETS))
         if must:
             if shows_needs(cell, (sheet, a) in BANNERS):
                 n_needs += 1
@@ -203,6 +210,16 @@ def check_without_addin(report, doc, name, colours=True):
                 if not shows_needs(ind.getCellRangeByName("%s%d" % (c, r)))]
     report.check(not bad, "%s: indicator, target met or note of an add-in "
                  "indicator not marked: %s" % (name, bad))
+    # the print pages say it where the working sheets do
+    pi = doc.Sheets.getByName("PrintIndicators")
+    bad = []
+    for key in L.ADDIN_INDICATORS:
+        r = 5 + L.PRINT_ORDER.index(key)
+        for c in "BH":
+            if not shows_needs(pi.getCellRangeByName("%s%d" % (c, r))):
+                bad.append("%s%d" % (c, r))
+    report.check(not bad, "%s: PrintIndicators cells of add-in indicators "
+                 "that do not say the add-in is missing: %s" % (name, bad))
     bad = [b for b in sorted(BANNERS) if not shows_needs(
         doc.Sheets.getByName(b[0]).getCellRangeByName(b[1]), True)]
     report.check(not bad, "%s: banners that do not say the add-in is "

@@ -52,6 +52,7 @@ from testkit import Report, parse_args, run_in as run  # noqa: E402
 
 import layout as L  # noqa: E402
 import noaddin  # noqa: E402
+import workbook  # noqa: E402
 
 SAMPLES = os.environ.get("KPICALC_SAMPLES_DIR") or os.path.join(ROOT,
                                                                 "samples")
@@ -105,7 +106,12 @@ def expected_dongchen_errors():
     exp[("Indicators", "B%d" % L.IND_ROW["lossrate"])] = "#N/A"
     # 双下降: no dispute counts and no loss rate
     exp[("Indicators", "B%d" % L.IND_ROW["doubledecline"])] = "#N/A"
-    for key in ("lossrate", "disputes", "doubledecline"):
+    # and the keys of issue 12 that need the concluded cases, the dispute
+    # counts, the court appearances or last year's figures
+    for key in ("lossrate", "disputes", "doubledecline", "lossrate_num",
+                "lossrate_den", "appearance_rate", "appearance_rate_num",
+                "appearance_rate_den", "disputes_prev", "lossrate_prev_num",
+                "lossrate_prev_den"):
         exp[("KPI", "B%d" % (2 + L.KPI_KEYS.index(key)))] = "#N/A"
     # trend statistics: one year of data, two for cases lost (2019, 2020)
     for key, *_r in L.TREND_SERIES:
@@ -122,6 +128,8 @@ def expected_template_errors():
     for key, *_r in L.TREND_SERIES:
         exp.update(trend_errors(key, 0))
     for i, key in enumerate(L.KPI_KEYS):
+        if key in ("inputs_filled", "doubledecline_reason"):
+            continue  # 0 and 数据缺失
         exp[("KPI", "B%d" % (2 + i))] = \
             "#DIV/0!" if key.endswith(("_trend", "_senslope", "_forecast")) \
             else "#N/A"
@@ -278,6 +286,32 @@ def check_dongchen(report, office):
         report.check(last == dict({k: "" for k in L.KEYS}, lost_other=2.0),
                      "dongchen: last year holds only the 2 earlier lost "
                      "cases: %r" % last)
+        report.check(k.get("certrate_num") == 31 and
+                     k.get("certrate_den") == 34 and
+                     k.get("adoptrate_num") == 99 and
+                     k.get("adoptrate_den") == 103 and
+                     k.get("doubledecline_reason") == "数据缺失" and
+                     k.get("inputs_filled") == 15,
+                     "dongchen: counts beside the rates, 双下降 数据缺失, 15 "
+                     "inputs: %r" % {x: k.get(x) for x in (
+                         "certrate_num", "certrate_den", "adoptrate_num",
+                         "adoptrate_den", "doubledecline_reason",
+                         "inputs_filled")})
+        ind = doc.Sheets.getByName("Indicators")
+        claims = {key: ind.getCellRangeByName("%s%d" % (
+            L.CLAIM_CHECK_COL, L.IND_ROW[key])).getString()
+            for key in ("certrate", "adoptrate", "doubledecline")}
+        report.check(claims == {"certrate": "✓ 一致", "adoptrate": "✓ 一致",
+                                "doubledecline": "无法核对：本表无法计算"},
+                     "dongchen: the report's claims beside the computed "
+                     "values: %r" % claims)
+        notes = {key: value(doc, "Input", "C%d" % r)
+                 for key, r in L.NOTE_ROW.items()}
+        report.check("防刺服" in (notes["note_equipment"] or "") and
+                     "8条" in (notes["note_problems"] or "") and
+                     "每季度" in (notes["note_training"] or ""),
+                     "dongchen: the report's figures without an indicator "
+                     "are noted: %r" % notes)
         check_kpi_sheet(report, doc, "dongchen-2020")
         noaddin.check_with_addin(report, doc, "dongchen-2020")
         check_exports(report, doc, "dongchen-2020")
@@ -320,6 +354,16 @@ def check_county(report, office):
             report.check(k.get("doubledecline") in (0.0, 1.0),
                          "%s: doubledecline %r" % (name,
                                                    k.get("doubledecline")))
+            why = k.get("doubledecline_reason")
+            report.check(why in L.DD_REASONS and
+                         (k.get("doubledecline") == 1.0) ==
+                         (why in ("双下降", "败诉率持平(0→0，按规则计为下降)")),
+                         "%s: 双下降 %r with its reason %r"
+                         % (name, k.get("doubledecline"), why))
+            nums = all(isinstance(k.get(x), float) for x in L.KPI_KEYS
+                       if x.endswith(("_num", "_den")) or x in (
+                           "appearance_rate", "disputes_prev"))
+            report.check(nums, "%s: every count of issue 12 is there" % name)
             report.check(k.get("disputes_trend") in (-1.0, 0.0, 1.0),
                          "%s: disputes_trend %r" % (name,
                                                     k.get("disputes_trend")))
@@ -352,7 +396,7 @@ def check_template(report, office):
         names = set(doc.NamedRanges.ElementNames)
         want = {"ReportYear", "ReportUnit", "ReportSource", "Confidence",
                 "Alpha", "ZeroHolds"} | {"cur_" + k for k in L.KEYS} | \
-            {"prev_" + k for k in L.KEYS}
+            {"prev_" + k for k in L.KEYS} | set(L.NOTE_ROW)
         report.check(want <= names, "template: named cells, missing %r"
                      % sorted(want - names))
         trend = doc.Sheets.getByName("Trend")
@@ -399,13 +443,31 @@ def check_exports(report, doc, name):
         doc.storeToURL(uno.systemPathToFileUrl(pdf),
                        (prop("FilterName", "calc_pdf_Export"),))
         pages = pdf_pages(pdf)
-        report.check(pages == 2, "%s: PDF has 2 pages (Indicators, Trend), "
-                     "got %d" % (name, pages))
+        report.check(pages == 3, "%s: PDF has 3 pages (PrintInput, "
+                     "PrintIndicators, PrintTrend), got %d" % (name, pages))
         text = subprocess.run(["pdftotext", "-layout", pdf, "-"],
                               stdout=subprocess.PIPE, text=True).stdout
         report.check("持证率" in text and "91.2%" in text and
                      "趋势分析" in text, "%s: PDF shows the indicators and "
                      "the trend page" % name)
+        # the working sheets at 100%: no "###" (columns wide enough); a
+        # copy printed with ranges on them
+        work = os.path.join(tmp, name + "-work.pdf")
+        ranges = {"Input": "A1:H45", "Indicators": "A1:M22",
+                  "Trend": "A1:O27"}
+        for i, sh in enumerate(doc.Sheets):
+            if sh.Name in ranges:
+                a = sh.getCellRangeByName(ranges[sh.Name]).RangeAddress
+                sh.setPrintAreas((a,))
+            else:
+                sh.setPrintAreas(())
+        doc.storeToURL(uno.systemPathToFileUrl(work),
+                       (prop("FilterName", "calc_pdf_Export"),))
+        wtext = subprocess.run(["pdftotext", "-layout", work, "-"],
+                               stdout=subprocess.PIPE, text=True).stdout
+        report.check("###" not in wtext and "持证率" in wtext,
+                     "%s: no ### on the working sheets Input, Indicators, "
+                     "Trend" % name)
         xlsx = os.path.join(tmp, name + ".xlsx")
         doc.storeToURL(uno.systemPathToFileUrl(xlsx),
                        (prop("FilterName", "Calc MS Excel 2007 XML"),))
@@ -454,9 +516,9 @@ def check_controls(report, office):
         r = L.IND_ROW["certrate"]
         ind = doc.Sheets.getByName("Indicators")
         note = ind.getCellRangeByName("K%d" % r).getString()
-        report.check(note == "本年输入无效 this year: invalid input",
+        report.check(note.startswith("请更正：已持证人数（C10）大于“应持证人数”"),
                      "control: with the add-in, #NUM! is still the analyst's "
-                     "invalid input, got %r" % note)
+                     "invalid input, named by its cell, got %r" % note)
         # #NAME? with the add-in installed (a function this version of the
         # add-in lacks) says the add-in is needed, not "invalid input"
         ind.unprotect("")
@@ -522,7 +584,21 @@ def main(argv):
     report = Report()
     tmp = tempfile.mkdtemp(prefix="kpicalc-samples-")
     stale = os.path.join(tmp, "stale-probe.ods")
+    pdfdir = os.environ.get("KPICALC_PDF_DIR")
+    seed_pdf = os.path.join(pdfdir, "seed") if pdfdir else None
+    county_pdf = os.path.join(pdfdir, "county") if pdfdir else None
     groups = [("docs", lambda o: check_docs(report)),
+              ("validation", lambda o: (
+                  workbook.check_rules(report, o.load(DONGCHEN), "dongchen"),
+                  workbook.check_bad_inputs(report, o, DONGCHEN))),
+              ("notes", lambda o: workbook.check_notes(report, o,
+                                                       COUNTY[0])),
+              ("doubledecline", lambda o: workbook.check_doubledecline(
+                  report, o, COUNTY[0])),
+              ("print", lambda o: (
+                  workbook.check_pdf(report, oxt, DONGCHEN, seed_pdf),
+                  workbook.check_pdf(report, oxt, COUNTY[0], county_pdf,
+                                     seed=False))),
               ("template", lambda o: check_template(report, o)),
               ("dongchen", lambda o: check_dongchen(report, o)),
               ("county", lambda o: check_county(report, o)),
