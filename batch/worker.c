@@ -1078,11 +1078,21 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     const char *loader = getenv("KPICALC_LOADER");
     if (!loader || strcmp(loader, "lok") != 0) {
         uno_ready = kc_unodoc_init(cfg->lo_program, err, sizeof err) == 0;
-        if (!uno_ready) /* slower, not wrong: say so in the run's log */
-            fprintf(stderr,
-                    "kpicalc worker: every workbook goes through "
-                    "LibreOfficeKit views: %s\n",
-                    err);
+        if (!uno_ready) { /* slower, not wrong: say so in the run's log */
+            char note[768];
+            snprintf(note, sizeof note,
+                     "every workbook goes through LibreOfficeKit views "
+                     "(slower): %s",
+                     err);
+            fprintf(stderr, "kpicalc worker: %s\n", note);
+            /* NOTE<TAB>text: the parent prints each distinct note once */
+            struct kc_buf b = {0};
+            kc_rec_field(&b, "NOTE");
+            kc_rec_field(&b, note);
+            if (kc_rec_end(&b) == 0)
+                kc_write_all(res_fd, kc_buf_str(&b), b.len);
+            kc_buf_free(&b);
+        }
     }
     office->pClass->setOptionalFeatures(
         office, KC_LOK_FEATURE_DOCUMENT_PASSWORD |
