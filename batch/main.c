@@ -4,6 +4,7 @@
 #include "child.h"
 #include "cli.h"
 #include "fsutil.h"
+#include "msg.h"
 #include "newyear.h"
 #include "paths.h"
 #include "pool.h"
@@ -22,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE KC_EXIT_USAGE
 #define MAX_JOBS 256
 
 static const char *const formats[] = {"ods", "fods", "xlsx",
@@ -43,6 +44,7 @@ struct options {
     const char *extension;
     const char *profile_dir;
     int quiet;
+    int verbose;
     int csv_bom;
     int csv_raw;
     int portable;
@@ -52,25 +54,27 @@ struct options {
 
 static void usage_main(FILE *f)
 {
-    fprintf(f,
-            "Usage: kpicalc recalc [options] PATH...\n"
-            "       kpicalc new-year WORKBOOK --year N -o OUT\n"
-            "       kpicalc --help | --version\n"
-            "\n"
-            "Commands:\n"
-            "  recalc    recalculate every formula of workbooks, export "
-            "them and\n"
-            "            summarise their indicators (kpicalc recalc --help)\n"
-            "  new-year  roll a yearly workbook to the next year: this "
-            "year's\n"
-            "            inputs become last year's, the history gains a "
-            "row\n"
-            "            (kpicalc new-year --help)\n");
+    fputs(
+        kc_tr("Usage: kpicalc recalc [options] PATH...\n"
+              "       kpicalc new-year [options] WORKBOOK -o OUT\n"
+              "       kpicalc --help | --version\n"
+              "\n"
+              "Commands:\n"
+              "  recalc    recalculate every formula of workbooks, export "
+              "them and\n"
+              "            summarise their indicators (kpicalc recalc --help)\n"
+              "  new-year  roll a yearly workbook to the next year: this "
+              "year's\n"
+              "            inputs become last year's, the history gains a "
+              "row\n"
+              "            (kpicalc new-year --help)\n"),
+        f);
 }
 
 static void usage_recalc(FILE *f)
 {
-    fprintf(f,
+    fputs(
+        kc_tr(
             "Usage: kpicalc recalc [options] PATH...\n"
             "\n"
             "Recalculates every formula of every workbook (whatever results "
@@ -143,6 +147,9 @@ static void usage_recalc(FILE *f)
             "in DIR\n"
             "                          (default "
             "$XDG_CACHE_HOME/kpicalc/VERSION-HASH)\n"
+            "  -v, --verbose           show LibreOffice's own messages and "
+            "the profile\n"
+            "                          steps (as KPICALC_DEBUG=1)\n"
             "  -q, --quiet             no progress; failures are still "
             "reported\n"
             "  -h, --help              show this help\n"
@@ -156,15 +163,14 @@ static void usage_recalc(FILE *f)
             "  kpicalc recalc samples -o out --summary out/summary.csv\n"
             "  kpicalc recalc -j 2 --to ods,pdf --summary s.json in/\n"
             "  kpicalc recalc --shard 3/8 -o out --summary out/s-3.csv /data/"
-            "province\n");
+            "province\n"),
+        f);
 }
 
+/* FMT has one %s, for ARG (NULL: ""); FMT is translated here. */
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "kpicalc: ");
-    fprintf(stderr, fmt, arg ? arg : "");
-    fprintf(stderr, "\nTry 'kpicalc recalc --help'.\n");
-    return EXIT_USAGE;
+    return kc_usage_error("recalc", kc_tr(fmt), arg ? arg : "");
 }
 
 static int parse_formats(char *list, struct options *o)
@@ -228,6 +234,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         {"csv-raw", no_argument, NULL, OPT_CSV_RAW},
         {"portable", no_argument, NULL, OPT_PORTABLE},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -236,7 +243,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
     optind = 1;
     int c;
     long v;
-    while ((c = getopt_long(argc, argv, ":o:j:qhV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:j:qvhV", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
             if (!*optarg)
@@ -279,16 +286,12 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             o->shard_n = n;
             break;
         }
-        case OPT_TIMEOUT: {
-            char *end;
-            double t = strtod(optarg, &end);
-            if (end == optarg || *end || !(t > 0) || t > 86400 * 7)
+        case OPT_TIMEOUT:
+            if (kc_parse_timeout(optarg, &o->timeout) != 0)
                 return usage_error("--timeout needs a positive number of "
                                    "seconds, not '%s'",
                                    optarg);
-            o->timeout = t;
             break;
-        }
         case OPT_MAX_DOCS:
             if (kc_parse_long(optarg, 1, INT_MAX, &v) != 0)
                 return usage_error("--max-docs-per-worker needs a positive "
@@ -330,11 +333,16 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         case 'q':
             o->quiet = 1;
             break;
+        case 'v':
+            /* the workers' LibreOffice output on stderr (pool.c) */
+            o->verbose = 1;
+            setenv("KPICALC_DEBUG", "1", 1);
+            break;
         case 'h':
             usage_recalc(stdout);
             return 0;
         case 'V':
-            printf("kpicalc %s\n", KPICALC_VERSION);
+            kc_print_version();
             return 0;
         case ':':
             return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -361,39 +369,6 @@ static int parse_recalc(int argc, char **argv, struct options *o)
                            NULL);
     if (o->portable && !o->outdir)
         return usage_error("--portable needs -o DIR to write into%s", NULL);
-    return -1;
-}
-
-/* The extension to install: --extension, $KPICALC_OXT, or kpicalc.oxt
- * beside this program. Returns an exit status, or -1 to go on. */
-static int find_extension(struct options *o, char **oxt)
-{
-    *oxt = NULL;
-    const char *given = o->extension ? o->extension : getenv("KPICALC_OXT");
-    const char *what = o->extension ? "--extension" : "KPICALC_OXT";
-    if (given && *given) {
-        struct stat st;
-        if (stat(given, &st) != 0 || !S_ISREG(st.st_mode) ||
-            access(given, R_OK) != 0) {
-            char msg[PATH_MAX + 64];
-            snprintf(msg, sizeof msg, "%s: cannot read the extension file %s",
-                     what, given);
-            return usage_error("%s", msg);
-        }
-        *oxt = kc_abspath(given);
-        return -1;
-    }
-    char *path = kc_oxt_beside_program();
-    if (path && access(path, R_OK) == 0) {
-        *oxt = path;
-        return -1;
-    }
-    free(path);
-    if (!o->quiet)
-        fprintf(stderr,
-                "kpicalc: warning: no add-in extension (kpicalc.oxt beside "
-                "kpicalc, --extension or KPICALC_OXT): the add-in's "
-                "functions will show #NAME?\n");
     return -1;
 }
 
@@ -448,7 +423,8 @@ static void write_summary(struct run *r, int final)
                          r->o->csv_raw, err, sizeof err) != 0) {
         if (final) {
             char line[1200];
-            snprintf(line, sizeof line, "kpicalc: summary: cannot write %s: %s",
+            snprintf(line, sizeof line,
+                     kc_tr("kpicalc: summary: cannot write %s: %s"),
                      r->o->summary, err);
             kc_progress_say(&r->progress, line);
             r->summary_failed = 1;
@@ -463,8 +439,12 @@ static void on_result(void *ctx, size_t index)
     if (index != (size_t)-1) {
         const struct kc_result *res = &r->results[index];
         r->reported[index] = 1;
+        /* the reason in the user's language; the summary keeps it in
+         * English, for programs */
+        char tr[4096];
         kc_progress_item(&r->progress, r->files[index], res->state == KC_OK,
-                         res->message, res->seconds);
+                         kc_tr_reason(res->message, tr, sizeof tr),
+                         res->seconds);
     } else {
         kc_progress_tick(&r->progress);
     }
@@ -550,10 +530,11 @@ static void warn_addin_calls(const struct options *o,
         }
     if (books)
         fprintf(stderr,
-                "kpicalc: warning: the .xlsx/.xls outputs of %zu workbook%s "
-                "keep %ld cells that call kpicalc functions: Excel, WPS and "
-                "a LibreOffice without kpicalc show them as #NAME?. "
-                "--portable writes their values instead.\n",
+                kc_tr("kpicalc: warning: the .xlsx/.xls outputs of %zu "
+                      "workbook%s keep %ld cells that call kpicalc "
+                      "functions: Excel, WPS and a LibreOffice without "
+                      "kpicalc show them as #NAME?. --portable writes their "
+                      "values instead.\n"),
                 books, books == 1 ? "" : "s", cells);
 }
 
@@ -596,123 +577,285 @@ static void fail_pending(struct kc_result *results, size_t n, const char *why)
         }
 }
 
-static int recalc(struct options *o)
+/* The workbooks of a run: one job and one result per input. */
+struct batch {
+    struct kc_inputs in;
+    size_t n;
+    struct kc_job *jobs;
+    struct kc_result *results;
+    const char **files; /* as given or found, for messages */
+    char **abs;         /* absolute paths, given to the workers */
+    char *outdir;       /* -o, absolute */
+    char *oxt;          /* the extension to install, or NULL */
+};
+
+static void batch_free(struct batch *b)
 {
-    const char *lo = kc_lo_program();
+    for (size_t i = 0; b->jobs && i < b->n; i++) {
+        for (int f = 0; f < b->jobs[i].nout; f++)
+            free(b->jobs[i].final[f]);
+        free((char *)b->jobs[i].backup);
+        free(b->abs[i]);
+        free(b->results[i].message);
+        kc_kpi_list_free(&b->results[i].kpis);
+    }
+    free(b->jobs);
+    free(b->results);
+    free(b->files);
+    free(b->abs);
+    kc_inputs_free(&b->in);
+    free(b->outdir);
+    free(b->oxt);
+}
+
+/* LibreOffice's libraries are where kpicalc looks for them. */
+static int office_found(const char *lo)
+{
     char *lib1 = kc_path_join(lo, "libsofficeapp.so");
     char *lib2 = kc_path_join(lo, "libmergedlo.so");
     int have_lo =
         (lib1 && access(lib1, R_OK) == 0) || (lib2 && access(lib2, R_OK) == 0);
     free(lib1);
     free(lib2);
-    if (!have_lo) {
+    if (!have_lo)
         fprintf(stderr,
-                "kpicalc: LibreOffice not found in %s (install "
-                "libreoffice-calc, or set KPICALC_LO_PROGRAM)\n",
+                kc_tr("kpicalc: LibreOffice not found in %s (install "
+                      "libreoffice-calc, or set KPICALC_LO_PROGRAM)\n"),
                 lo);
-        return 1;
-    }
-    int rc = check_outdir(o);
-    if (rc >= 0)
-        return rc;
-    char *oxt = NULL;
-    rc = find_extension(o, &oxt);
-    if (rc >= 0)
-        return rc;
-    char *outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
-    struct kc_inputs in = {0};
-    char err[1024];
-    if (kc_discover(o->paths, o->npaths, outdir, &in, err, sizeof err) != 0) {
-        fprintf(stderr, "kpicalc: %s\n", err);
-        free(outdir);
-        free(oxt);
-        kc_inputs_free(&in);
-        return 1;
-    }
-    /* this machine's shard */
-    if (o->shard_n > 0) {
-        size_t kept = 0;
-        for (size_t i = 0; i < in.n; i++) {
-            if (kc_shard_of(in.v[i].rel, o->shard_n) == o->shard_k - 1) {
-                in.v[kept++] = in.v[i];
-            } else {
-                free(in.v[i].path);
-                free(in.v[i].rel);
-                free(in.v[i].error);
-            }
+    return have_lo;
+}
+
+/* Keeps the inputs of this machine's shard (--shard K/N). */
+static void keep_shard(const struct options *o, struct kc_inputs *in)
+{
+    if (o->shard_n == 0)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < in->n; i++) {
+        if (kc_shard_of(in->v[i].rel, o->shard_n) == o->shard_k - 1) {
+            in->v[kept++] = in->v[i];
+        } else {
+            free(in->v[i].path);
+            free(in->v[i].rel);
+            free(in->v[i].error);
         }
-        in.n = kept;
     }
-    size_t n = in.n;
-    struct kc_job *jobs = calloc(n + 1, sizeof *jobs);
-    struct kc_result *results = calloc(n + 1, sizeof *results);
-    const char **files = calloc(n + 1, sizeof *files);
-    char **abs = calloc(n + 1, sizeof *abs);
-    if (!jobs || !results || !files || !abs) {
-        fprintf(stderr, "kpicalc: out of memory\n");
+    in->n = kept;
+}
+
+/* The outputs of workbook I: its own file (--in-place) or one file per
+ * format below -o. 0, or -1 when it fails at once (results[i] says why). */
+static int name_outputs(const struct options *o, struct batch *b, size_t i)
+{
+    struct kc_input *e = &b->in.v[i];
+    struct kc_job *job = &b->jobs[i];
+    struct kc_result *res = &b->results[i];
+    if (o->in_place) {
+        char ext[16];
+        kc_extension(e->path, ext, sizeof ext);
+        const char *fmt = NULL;
+        for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+            if (strcmp(ext, formats[f]) == 0 && strcmp(ext, "csv") &&
+                strcmp(ext, "pdf"))
+                fmt = formats[f];
+        if (!fmt) {
+            res->state = KC_FAILED;
+            res->message =
+                strdup("--in-place writes .ods, .fods, .xlsx or .xls only");
+            return -1;
+        }
+        size_t bl = strlen(job->input) + 8;
+        char *backup = malloc(bl);
+        if (backup)
+            snprintf(backup, bl, "%s.bak", job->input);
+        job->backup = backup;
+        job->fmt[0] = fmt;
+        job->final[0] = strdup(job->input);
+        job->nout = 1;
+    } else if (b->outdir) {
+        int nto = o->nto ? o->nto : 1;
+        for (int f = 0; f < nto; f++) {
+            job->fmt[f] = o->nto ? o->to[f] : "ods";
+            job->final[f] = kc_output_path(b->outdir, e->rel, job->fmt[f]);
+        }
+        job->nout = nto;
+    }
+    return 0;
+}
+
+/* Finds the inputs, keeps this machine's shard, and plans a job for each:
+ * its absolute path and outputs; workbooks that cannot be done (missing,
+ * clashing outputs, an output folder that cannot be made) fail at once.
+ * 0, or 1 (reported). */
+static int plan_jobs(struct options *o, struct batch *b)
+{
+    char err[1024];
+    b->outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
+    if (kc_discover(o->paths, o->npaths, b->outdir, &b->in, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "kpicalc: %s\n", err);
+        return 1;
+    }
+    keep_shard(o, &b->in);
+    size_t n = b->n = b->in.n;
+    b->jobs = calloc(n + 1, sizeof *b->jobs);
+    b->results = calloc(n + 1, sizeof *b->results);
+    b->files = calloc(n + 1, sizeof *b->files);
+    b->abs = calloc(n + 1, sizeof *b->abs);
+    if (!b->jobs || !b->results || !b->files || !b->abs) {
+        fprintf(stderr, "kpicalc: %s\n", kc_tr("out of memory"));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
-        struct kc_input *e = &in.v[i];
-        files[i] = e->path;
-        abs[i] = kc_abspath(e->path);
-        jobs[i].input = abs[i] ? abs[i] : e->path;
-        results[i].error_cells = -1;
-        results[i].addin_cells = -1;
-        if (e->error || !abs[i]) {
+        struct kc_input *e = &b->in.v[i];
+        b->files[i] = e->path;
+        b->abs[i] = kc_abspath(e->path);
+        b->jobs[i].input = b->abs[i] ? b->abs[i] : e->path;
+        b->results[i].error_cells = -1;
+        b->results[i].addin_cells = -1;
+        if (e->error || !b->abs[i]) {
             /* a worker is given absolute paths only */
-            results[i].state = KC_FAILED;
-            results[i].message =
+            b->results[i].state = KC_FAILED;
+            b->results[i].message =
                 strdup(e->error ? e->error : "cannot make the path absolute");
             continue;
         }
-        if (o->in_place) {
-            char ext[16];
-            kc_extension(e->path, ext, sizeof ext);
-            const char *fmt = NULL;
-            for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
-                if (strcmp(ext, formats[f]) == 0 && strcmp(ext, "csv") &&
-                    strcmp(ext, "pdf"))
-                    fmt = formats[f];
-            if (!fmt) {
-                results[i].state = KC_FAILED;
-                results[i].message =
-                    strdup("--in-place writes .ods, .fods, .xlsx or .xls only");
-                continue;
-            }
-            size_t bl = strlen(jobs[i].input) + 8;
-            char *backup = malloc(bl);
-            if (backup)
-                snprintf(backup, bl, "%s.bak", jobs[i].input);
-            jobs[i].backup = backup;
-            jobs[i].fmt[0] = fmt;
-            jobs[i].final[0] = strdup(jobs[i].input);
-            jobs[i].nout = 1;
-        } else if (outdir) {
-            int nto = o->nto ? o->nto : 1;
-            for (int f = 0; f < nto; f++) {
-                jobs[i].fmt[f] = o->nto ? o->to[f] : "ods";
-                jobs[i].final[f] =
-                    kc_output_path(outdir, e->rel, jobs[i].fmt[f]);
-            }
-            jobs[i].nout = nto;
-        }
+        name_outputs(o, b, i);
     }
-    check_clashes(jobs, results, files, n);
-    if (outdir && kc_mkdirs(outdir, 0755, err, sizeof err) != 0) {
+    check_clashes(b->jobs, b->results, b->files, n);
+    if (b->outdir && kc_mkdirs(b->outdir, 0755, err, sizeof err) != 0) {
         char why[1200];
         snprintf(why, sizeof why, "output folder: %s", err);
-        fail_pending(results, n, why);
+        fail_pending(b->results, n, why);
     }
+    return 0;
+}
 
+/* Locks a private profile for each of WORKERS workers (building those
+ * missing); the number locked (== WORKERS unless the pending workbooks
+ * failed with the reason). */
+static int take_profiles(const struct options *o, const struct batch *b,
+                         const char *lo, struct kc_profile *profiles,
+                         int workers)
+{
+    char err[1024];
+    int acquired = 0;
+    struct kc_profile_cfg pc = {lo, b->oxt, o->profile_dir,
+                                !o->quiet || o->verbose};
+    char *base = NULL;
+    if (kc_profile_base_dir(&pc, &base, err, sizeof err) != 0) {
+        fail_pending(b->results, b->n, err);
+    } else {
+        for (; acquired < workers; acquired++) {
+            if (kc_profile_acquire(&pc, base, &profiles[acquired], err,
+                                   sizeof err) != 0) {
+                char why[1200];
+                snprintf(why, sizeof why, "profile: %s", err);
+                fail_pending(b->results, b->n, why);
+                break;
+            }
+        }
+    }
+    free(base);
+    return acquired;
+}
+
+/* This run's scratch folder, locked for its life, after removing what
+ * runs killed with SIGKILL left (their scratch folders, and the staging
+ * folders of their workers beside our outputs). NULL when it cannot be
+ * made (the pending workbooks then fail). */
+static char *make_run_tmp(const struct batch *b, const char *run_tag,
+                          int *run_lock)
+{
+    char err[1024];
+    const char *tmpdir = getenv("TMPDIR");
+    tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+    kc_sweep_stale(tmpdir, "kpicalc-run-", "-");
+    sweep_output_folders(b->jobs, b->n);
+    char name[160];
+    snprintf(name, sizeof name, "kpicalc-run-%s", run_tag);
+    char *run_tmp = kc_path_join(tmpdir, name);
+    if (!run_tmp ||
+        kc_make_locked_dir(run_tmp, run_lock, err, sizeof err) != 0) {
+        free(run_tmp);
+        fail_pending(b->results, b->n, "cannot create a temporary folder");
+        return NULL;
+    }
+    return run_tmp;
+}
+
+/* The closing lines: interrupted workbooks, the count, the time, the
+ * memory, the pool's failure, the #NAME? warning. */
+static void report_end(struct run *run, const struct batch *b, double t0,
+                       int workers, const struct kc_pool_stats *stats,
+                       size_t ok, size_t failed, size_t unprocessed,
+                       const char *pool_error)
+{
+    const struct options *o = run->o;
+    size_t n = b->n;
+    if (unprocessed) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 kc_tr("kpicalc: interrupted: %zu workbook%s not processed"),
+                 unprocessed, unprocessed == 1 ? "" : "s");
+        kc_progress_say(&run->progress, line);
+    }
+    kc_progress_end(&run->progress);
+    double el = kc_now() - t0;
+    if (!o->quiet || failed) {
+        char mem[160] = "";
+        if (stats->started > 0)
+            snprintf(mem, sizeof mem,
+                     kc_tr("; peak worker memory %ld MiB, %d worker start%s"),
+                     (stats->peak_rss_kb + 1023) / 1024, stats->started,
+                     stats->started == 1 ? "" : "s");
+        fprintf(stderr,
+                kc_tr("kpicalc: %zu ok, %zu failed, %zu workbooks in %.1f s "
+                      "(%.2f/s, %d worker%s)%s\n"),
+                ok, failed, n, el, el > 0 ? (double)n / el : 0.0, workers,
+                workers == 1 ? "" : "s", mem);
+    }
+    if (failed && pool_error) {
+        char tr[1200];
+        fprintf(stderr, "kpicalc: %s\n",
+                kc_tr_reason(pool_error, tr, sizeof tr));
+    }
+    warn_addin_calls(o, b->results, n);
+}
+
+static int recalc(struct options *o)
+{
+    const char *lo = kc_lo_program();
+    if (!office_found(lo))
+        return 1;
+    int rc = check_outdir(o);
+    if (rc >= 0)
+        return rc;
+    struct batch b = {0};
+    char err[1024];
+    rc = kc_find_extension(o->extension, &b.oxt, err, sizeof err);
+    if (rc < 0)
+        return usage_error("%s", err);
+    if (rc > 0 && !o->quiet)
+        fprintf(stderr, "%s",
+                kc_tr("kpicalc: warning: no add-in extension (kpicalc.oxt "
+                      "beside kpicalc, --extension or KPICALC_OXT): the "
+                      "add-in's functions will show #NAME?\n"));
+    if (plan_jobs(o, &b) != 0) {
+        batch_free(&b);
+        return 1;
+    }
+    size_t n = b.n;
+    struct kc_result *results = b.results;
     char *reported = calloc(n + 1, 1);
     if (!reported) {
-        fprintf(stderr, "kpicalc: out of memory\n");
+        fprintf(stderr, "kpicalc: %s\n", kc_tr("out of memory"));
+        batch_free(&b);
         return 1;
     }
     struct run run = {.o = o,
                       .results = results,
-                      .files = files,
+                      .files = b.files,
                       .reported = reported,
                       .n = n};
     kc_progress_init(&run.progress, n, o->quiet);
@@ -737,41 +880,10 @@ static int recalc(struct options *o)
         snprintf(run_tag, sizeof run_tag, "run-%ld", (long)getpid());
     double t0 = kc_now();
     int acquired = 0;
-    if (workers > 0) {
-        struct kc_profile_cfg pc = {lo, oxt, o->profile_dir, !o->quiet};
-        char *base = NULL;
-        if (kc_profile_base_dir(&pc, &base, err, sizeof err) != 0) {
-            fail_pending(results, n, err);
-        } else {
-            for (; acquired < workers; acquired++) {
-                if (kc_profile_acquire(&pc, base, &profiles[acquired], err,
-                                       sizeof err) != 0) {
-                    char why[1200];
-                    snprintf(why, sizeof why, "profile: %s", err);
-                    fail_pending(results, n, why);
-                    break;
-                }
-            }
-        }
-        free(base);
-    }
-    if (acquired == workers && workers > 0) {
-        const char *tmpdir = getenv("TMPDIR");
-        tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
-        /* what runs killed with SIGKILL left: their scratch folders, and
-         * the staging folders of their workers beside our outputs */
-        kc_sweep_stale(tmpdir, "kpicalc-run-", "-");
-        sweep_output_folders(jobs, n);
-        char name[160];
-        snprintf(name, sizeof name, "kpicalc-run-%s", run_tag);
-        run_tmp = kc_path_join(tmpdir, name);
-        if (!run_tmp ||
-            kc_make_locked_dir(run_tmp, &run_lock, err, sizeof err) != 0) {
-            free(run_tmp);
-            run_tmp = NULL;
-            fail_pending(results, n, "cannot create a temporary folder");
-        }
-    }
+    if (workers > 0)
+        acquired = take_profiles(o, &b, lo, profiles, workers);
+    if (acquired == workers && workers > 0)
+        run_tmp = make_run_tmp(&b, run_tag, &run_lock);
     int pool_failed = 0;
     if (run_tmp) {
         kc_child_on_signals(&stop_requested);
@@ -794,7 +906,8 @@ static int recalc(struct options *o)
             .on_result = on_result,
             .ctx = &run,
         };
-        if (kc_pool_run(&cfg, jobs, results, n, &stats, err, sizeof err) != 0) {
+        if (kc_pool_run(&cfg, b.jobs, results, n, &stats, err, sizeof err) !=
+            0) {
             pool_failed = 1;
             fail_pending(results, n, err);
         }
@@ -824,57 +937,16 @@ static int recalc(struct options *o)
             failed++;
     }
     write_summary(&run, 1);
-    if (unprocessed) {
-        char line[128];
-        snprintf(line, sizeof line,
-                 "kpicalc: interrupted: %zu workbook%s not processed",
-                 unprocessed, unprocessed == 1 ? "" : "s");
-        kc_progress_say(&run.progress, line);
-    }
-    kc_progress_end(&run.progress);
-    double el = kc_now() - t0;
-    if (!o->quiet || failed) {
-        char mem[128] = "";
-        if (stats.started > 0)
-            snprintf(mem, sizeof mem,
-                     "; peak worker memory %ld MiB, %d worker start%s",
-                     (stats.peak_rss_kb + 1023) / 1024, stats.started,
-                     stats.started == 1 ? "" : "s");
-        fprintf(stderr,
-                "kpicalc: %zu ok, %zu failed, %zu workbooks in %.1f s "
-                "(%.2f/s, %d worker%s)%s\n",
-                ok, failed, n, el, el > 0 ? (double)n / el : 0.0, workers,
-                workers == 1 ? "" : "s", mem);
-    }
-    if (failed && pool_failed)
-        fprintf(stderr, "kpicalc: %s\n", err);
-    warn_addin_calls(o, results, n);
+    report_end(&run, &b, t0, workers, &stats, ok, failed, unprocessed,
+               pool_failed ? err : NULL);
     for (int i = 0; i < acquired; i++)
         kc_profile_release(&profiles[i]);
     free(profiles);
     free(run_tmp);
-    for (size_t i = 0; i < n; i++) {
-        for (int f = 0; f < jobs[i].nout; f++)
-            free(jobs[i].final[f]);
-        free((char *)jobs[i].backup);
-        free(abs[i]);
-        free(results[i].message);
-        kc_kpi_list_free(&results[i].kpis);
-    }
-    free(jobs);
-    free(results);
-    free(files);
-    free(abs);
     free(reported);
-    kc_inputs_free(&in);
-    free(outdir);
-    free(oxt);
-    if (stop_requested) {
-        /* die of the signal, as a shell expects */
-        int sig = stop_requested;
-        signal(sig, SIG_DFL);
-        raise(sig);
-    }
+    batch_free(&b);
+    /* die of the signal, as a shell expects */
+    kc_die_of_signal(stop_requested);
     return failed || run.summary_failed ? 1 : 0;
 }
 
@@ -893,13 +965,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("kpicalc %s\n", KPICALC_VERSION);
+        kc_print_version();
         return 0;
     }
     if (strcmp(cmd, "new-year") == 0)
         return kpicalc_new_year_main(argc - 1, argv + 1);
     if (strcmp(cmd, "recalc") != 0) {
-        fprintf(stderr, "kpicalc: unknown command '%s'\n", cmd);
+        fprintf(stderr, kc_tr("kpicalc: unknown command '%s'\n"), cmd);
         usage_main(stderr);
         return EXIT_USAGE;
     }

@@ -1,22 +1,27 @@
 /* kpicalc new-year: rolls a kpicalc yearly workbook to the next year. */
-#include "child.h"
-#include "cli.h"
 #include "newyear.h"
 
 #include "buf.h"
+#include "child.h"
+#include "cli.h"
 #include "fods.h"
-#include "outcheck.h"
 #include "fsutil.h"
+#include "msg.h"
+#include "outcheck.h"
 #include "paths.h"
 #include "profile.h"
+#include "proto.h"
 #include "text.h"
 #include "zipcheck.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,15 +57,48 @@ static const char *prog = "kpicalc new-year";
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: kpicalc new-year WORKBOOK [--year N] -o OUT\n"
-            "                        [--extension FILE] [--profile-dir DIR]\n"
-            "                        [--timeout SECONDS] [--verbose]\n"
-            "Rolls a kpicalc yearly workbook to year N (the workbook's year "
-            "+ 1, the\ndefault): this year's figures become a History row, "
-            "so they show as last\nyear's; this year's inputs are cleared. "
-            "OUT is .ods or .fods and is written\nonly when the result has "
-            "been verified. See docs/templates.md.\n");
+    fputs(kc_tr("Usage: kpicalc new-year [options] WORKBOOK -o OUT\n"
+                "\n"
+                "Rolls a kpicalc yearly workbook to the next year: this "
+                "year's figures\n"
+                "become a History row, so they show as last year's; this "
+                "year's inputs\n"
+                "are cleared. OUT (.ods or .fods) is written only when the "
+                "result has\n"
+                "been verified, and never over an existing file unless "
+                "--force.\n"
+                "\n"
+                "Options:\n"
+                "  -o, --output OUT        the rolled workbook (.ods or "
+                ".fods); its folder\n"
+                "                          must exist\n"
+                "      --year N            the year to roll to; it must be "
+                "the workbook's\n"
+                "                          year + 1 (the default)\n"
+                "      --force             replace OUT when it exists\n"
+                "      --timeout SECONDS   give up after this long (default "
+                "600)\n"
+                "      --extension FILE    the add-in to install (default: "
+                "kpicalc.oxt beside\n"
+                "                          the kpicalc program, or "
+                "$KPICALC_OXT)\n"
+                "      --profile-dir DIR   keep the private LibreOffice "
+                "profiles in DIR\n"
+                "  -v, --verbose           show each edit, and LibreOffice's "
+                "own messages\n"
+                "  -q, --quiet             no line when done; failures and "
+                "warnings are\n"
+                "                          still reported\n"
+                "  -h, --help              show this help\n"
+                "  -V, --version           show the version\n"
+                "\n"
+                "Exit status: 0 done and verified, 1 failed (OUT not "
+                "written), 2 bad\n"
+                "usage (OUT exists, its folder is missing, ...).\n"
+                "\n"
+                "Example:\n"
+                "  kpicalc new-year dongchen-2020.ods -o dongchen-2021.ods\n"),
+          f);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -272,16 +310,16 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
     const struct ny_cell *m = cell_at(c, 0, 0, 0), *v = cell_at(c, 0, 0, 1);
     if (!m || strcmp(m->text, PLAN_MARKER) != 0) {
         snprintf(err, errsz,
-                 "not a kpicalc yearly workbook: its %s sheet has no "
-                 "'" PLAN_MARKER "' plan (see docs/templates.md)",
-                 PLAN_SHEET);
+                 kc_tr("not a kpicalc yearly workbook: its %s sheet has no "
+                       "'%s' plan"),
+                 PLAN_SHEET, PLAN_MARKER);
         return -1;
     }
     if (!v || v->type != KC_CELL_NUMBER ||
         strtod(v->value, NULL) != PLAN_VERSION) {
         snprintf(err, errsz,
-                 "the workbook's rollover plan has layout version %s; this "
-                 "kpicalc knows version %d",
+                 kc_tr("the workbook's rollover plan has layout version %s; "
+                       "this kpicalc knows version %d"),
                  cell_str(v), PLAN_VERSION);
         return -1;
     }
@@ -292,7 +330,8 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             start = r + 1;
     }
     if (start < 0) {
-        snprintf(err, errsz, "the %s sheet has no 'plan' row", PLAN_SHEET);
+        snprintf(err, errsz, kc_tr("the %s sheet has no 'plan' row"),
+                 PLAN_SHEET);
         return -1;
     }
     int years = 0, ended = 0;
@@ -302,7 +341,8 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
         const struct ny_cell *x = cell_at(c, 0, r, 2);
         const char *op = cell_str(a);
         if (r - start > MAX_STEPS || !a) {
-            snprintf(err, errsz, "the plan in %s has no 'end' row", PLAN_SHEET);
+            snprintf(err, errsz, kc_tr("the plan in %s has no 'end' row"),
+                     PLAN_SHEET);
             return -1;
         }
         if (strcmp(op, "end") == 0) {
@@ -318,7 +358,7 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
         else if (strcmp(op, "clear") == 0)
             s.op = KC_NY_CLEAR;
         else {
-            snprintf(err, errsz, "%s row %ld: unknown operation '%s'",
+            snprintf(err, errsz, kc_tr("%s row %ld: unknown operation '%s'"),
                      PLAN_SHEET, r + 1, op);
             return -1;
         }
@@ -327,18 +367,19 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             const char *e = (t && t->type == KC_CELL_ERROR) ? t->text : x->text;
             if (s.op == KC_NY_YEAR)
                 snprintf(err, errsz,
-                         "the workbook has no year (Input sheet, cell "
-                         "C3): %s",
-                         e);
+                         kc_tr("the workbook has no year: its year cell %s "
+                               "shows %s"),
+                         t && t->type != KC_CELL_ERROR ? t->text : "?", e);
             else
                 snprintf(err, errsz,
-                         "%s row %ld: the plan shows %s (the History table "
-                         "full, or an input cell in error?)",
+                         kc_tr("%s row %ld: the plan shows %s (the History "
+                               "table full, or an input cell in error?)"),
                          PLAN_SHEET, r + 1, e);
             return -1;
         }
         if (kc_ny_parse_address(cell_str(t), &s.sheet, &s.row, &s.col) != 0) {
-            snprintf(err, errsz, "%s row %ld: '%s' is not a cell address",
+            snprintf(err, errsz,
+                     kc_tr("%s row %ld: '%s' is not a cell address"),
                      PLAN_SHEET, r + 1, cell_str(t));
             return -1;
         }
@@ -359,8 +400,8 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             free(s.sheet);
             free(s.value);
             snprintf(err, errsz,
-                     "%s row %ld: a value of this type (date or time: "
-                     "'%s') cannot be rolled",
+                     kc_tr("%s row %ld: a value of this type (date or time: "
+                           "'%s') cannot be rolled"),
                      PLAN_SHEET, r + 1, x->text);
             return -1;
         }
@@ -369,7 +410,7 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             free(s.target);
             free(s.value);
             free(s.sheet);
-            snprintf(err, errsz, "out of memory");
+            snprintf(err, errsz, "%s", kc_tr("out of memory"));
             return -1;
         }
         if (s.op == KC_NY_YEAR) {
@@ -378,20 +419,20 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             if (s.kind != KC_NY_NUMBER || y != floor(y) || y < 1000 ||
                 y > 9998) {
                 snprintf(err, errsz,
-                         "the workbook's year (Input sheet, cell C3) is "
-                         "'%s', not a year",
-                         s.value);
+                         kc_tr("the workbook's year (cell %s) is '%s', not a "
+                               "year"),
+                         s.target, s.value);
                 return -1;
             }
             plan->year = (long)y;
         } else if (s.op == KC_NY_CLEAR && s.kind != KC_NY_NONE) {
-            snprintf(err, errsz, "%s row %ld: 'clear' with a value", PLAN_SHEET,
-                     r + 1);
+            snprintf(err, errsz, kc_tr("%s row %ld: 'clear' with a value"),
+                     PLAN_SHEET, r + 1);
             return -1;
         }
     }
     if (years != 1) {
-        snprintf(err, errsz, "the plan in %s has %d 'year' rows, not 1",
+        snprintf(err, errsz, kc_tr("the plan in %s has %d 'year' rows, not 1"),
                  PLAN_SHEET, years);
         return -1;
     }
@@ -494,10 +535,14 @@ static int settle(LibreOfficeKitDocument *doc, char *err, size_t errsz)
     int ok = results_seen >= want && results_failed == failed;
     pthread_mutex_unlock(&mu);
     if (!ok) {
-        snprintf(err, errsz,
-                 rc ? "LibreOffice did not finish the edits within %.0f s"
-                    : "LibreOffice reported a failed recalculation",
-                 COMMAND_TIMEOUT);
+        if (rc)
+            snprintf(err, errsz,
+                     kc_tr("LibreOffice did not finish the edits within "
+                           "%.0f s"),
+                     COMMAND_TIMEOUT);
+        else
+            snprintf(err, errsz, "%s",
+                     kc_tr("LibreOffice reported a failed recalculation"));
         return -1;
     }
     return 0;
@@ -588,13 +633,13 @@ static int export_cells(LibreOfficeKitDocument *doc, const char *path,
 {
     char *url = kc_file_url(path);
     if (!url) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
         return -1;
     }
     int saved = doc->pClass->saveAs(doc, url, "fods", NULL);
     free(url);
     if (!saved) {
-        office_error(err, errsz, "cannot export the workbook's cells");
+        office_error(err, errsz, kc_tr("cannot export the workbook's cells"));
         return -1;
     }
     return cells_read(cells, path, err, errsz);
@@ -622,15 +667,114 @@ static int count_wrong(const struct kc_ny_plan *plan,
         if (retry)
             retry[i] = 1;
         if (wrong <= 3 && used + 1 < errsz) {
-            int k =
-                snprintf(err + used, errsz - used, "%s%s holds '%s', not '%s'",
-                         used ? "; " : "", s->target, x ? x->text : "",
-                         s->op == KC_NY_SET ? s->value : "");
+            int k = snprintf(err + used, errsz - used,
+                             kc_tr("%s%s holds '%s', not '%s'"),
+                             used ? "; " : "", s->target, x ? x->text : "",
+                             s->op == KC_NY_SET ? s->value : "");
             if (k > 0)
                 used += (size_t)k < errsz - used ? (size_t)k : errsz - used - 1;
         }
     }
     return wrong;
+}
+
+int kc_ny_plan_parse_fods(const char *data, size_t len, struct kc_ny_plan *plan,
+                          char *err, size_t errsz)
+{
+    char *names[1] = {PLAN_SHEET};
+    struct ny_cells c = {names, 1, -1, NULL, 0, 0};
+    struct kc_sheet_sink sink = {&c, on_sheet_begin, on_cell, on_sheet_end};
+    struct kc_scan_result res = {0};
+    memset(plan, 0, sizeof *plan);
+    int rc = kc_fods_scan_mem(data, len, &sink, &res, err, errsz);
+    if (rc == 0)
+        rc = plan_read(&c, plan, err, errsz);
+    cells_free(&c);
+    if (rc != 0)
+        kc_ny_plan_free(plan);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Messages of a child process, relayed by the parent */
+
+/* In a child: the pipe to the parent (-1: print directly). */
+static int report_fd = -1;
+
+/* A message to the user: KIND 'E' an error, 'W' a warning (both on
+ * stderr), 'O' the closing line (stdout). Already translated. */
+static void report(char kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void report(char kind, const char *fmt, ...)
+{
+    char text[3000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text + 2, sizeof text - 3, fmt, ap);
+    va_end(ap);
+    text[0] = kind;
+    text[1] = ' ';
+    for (char *p = text + 2; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    size_t n = strlen(text);
+    if (report_fd < 0) {
+        FILE *f = kind == 'O' ? stdout : stderr;
+        fprintf(f, kind == 'W' ? kc_tr("%s: warning: %s\n") : "%s: %s\n", prog,
+                text + 2);
+        fflush(f);
+        return;
+    }
+    text[n++] = '\n';
+    kc_write_all(report_fd, text, n);
+}
+
+/* In the parent: prints what a child reported on FD (non-blocking; the
+ * child has ended). Returns the number of errors among them. */
+static int relay_reports(int fd, int quiet)
+{
+    struct kc_buf b = {0};
+    char chunk[4096];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0 && b.len < (1u << 20))
+        kc_buf_add(&b, chunk, (size_t)n);
+    int errors = 0;
+    char *save = NULL;
+    for (char *line = b.len ? strtok_r(b.p, "\n", &save) : NULL; line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strlen(line) < 2)
+            continue;
+        errors += line[0] == 'E';
+        if (line[0] == 'O' && quiet)
+            continue;
+        FILE *f = line[0] == 'O' ? stdout : stderr;
+        fprintf(f, line[0] == 'W' ? kc_tr("%s: warning: %s\n") : "%s: %s\n",
+                prog, line + 2);
+    }
+    fflush(stdout);
+    kc_buf_free(&b);
+    return errors;
+}
+
+/* The last non-empty line of the file at PATH (at most OUTSZ-1 bytes), or
+ * "". */
+static void last_line(const char *path, char *out, size_t outsz)
+{
+    out[0] = '\0';
+    char *data = NULL;
+    size_t len = 0;
+    if (!path || kc_read_file(path, &data, &len) != 0 || !data)
+        return;
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r' ||
+                       data[len - 1] == ' '))
+        len--;
+    size_t start = len;
+    while (start > 0 && data[start - 1] != '\n')
+        start--;
+    size_t k = len - start < outsz - 1 ? len - start : outsz - 1;
+    memcpy(out, data + start, k);
+    out[k] = '\0';
+    free(data);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -645,29 +789,114 @@ struct job {
     const char *lo_program;
     const char *profile_url;
     long year; /* requested, or 0 for the workbook's year + 1 */
+    int force; /* OUT may be replaced */
 };
 
 static LibreOfficeKitDocument *load(const char *path, char *err, size_t errsz)
 {
     char *url = kc_file_url(path);
     if (!url) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
         return NULL;
     }
     LibreOfficeKitDocument *doc =
         office->pClass->documentLoadWithOptions(office, url, "Batch=true");
     free(url);
     if (!doc) {
-        office_error(err, errsz, "cannot be opened as a spreadsheet");
+        office_error(err, errsz, kc_tr("cannot be opened as a spreadsheet"));
         return NULL;
     }
     if (doc->pClass->getDocumentType(doc) != NY_LOK_DOCTYPE_SPREADSHEET) {
-        snprintf(err, errsz, "not a spreadsheet");
+        snprintf(err, errsz, "%s", kc_tr("not a spreadsheet"));
         doc->pClass->destroy(doc);
         return NULL;
     }
     doc->pClass->registerCallback(doc, on_doc_event, NULL);
     return doc;
+}
+
+/* Does the plan write CELL's content somewhere (a "set" of an equal
+ * value)? */
+static int plan_keeps(const struct kc_ny_plan *plan, const struct ny_cell *x)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct kc_ny_step *s = &plan->v[i];
+        if (s->op != KC_NY_SET || s->kind == KC_NY_NONE)
+            continue;
+        if (s->kind == KC_NY_NUMBER && x->type == KC_CELL_NUMBER &&
+            strtod(s->value, NULL) == strtod(x->value, NULL))
+            return 1;
+        if (s->kind == KC_NY_TEXT && strcmp(s->value, x->text) == 0)
+            return 1;
+        if (s->kind == KC_NY_BOOL && x->type == KC_CELL_BOOL &&
+            strcasecmp(s->value, x->value) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* What the rollover would lose, from the cells before it (BEFORE, the
+ * sheets of the targets): a year with nothing filled in, and content of
+ * cleared cells that no "set" of the plan carries into the rolled
+ * workbook (the template decides what is kept; kpicalc says what is not,
+ * and that INPUT, which it never changes, still holds it). Warnings
+ * only. */
+static void warn_losses(const struct kc_ny_plan *plan,
+                        const struct ny_cells *before, const char *input)
+{
+    int filled = 0, dropped = 0;
+    char names[600] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct kc_ny_step *s = &plan->v[i];
+        if (s->op != KC_NY_CLEAR)
+            continue;
+        int sh = sheet_index(before, s->sheet);
+        const struct ny_cell *x =
+            sh < 0 ? NULL : cell_at(before, sh, s->row, s->col);
+        if (!x || (x->type == KC_CELL_STRING && x->text[0] == '\0'))
+            continue;
+        filled++;
+        if (plan_keeps(plan, x))
+            continue;
+        if (dropped++ < 3 && used + 1 < sizeof names) {
+            int k = snprintf(names + used, sizeof names - used, "%s%s",
+                             used ? ", " : "", s->target);
+            if (k > 0)
+                used += (size_t)k < sizeof names - used
+                            ? (size_t)k
+                            : sizeof names - used - 1;
+        }
+    }
+    if (filled == 0)
+        report('W',
+               kc_tr("nothing is filled in for %ld (every cell the rollover "
+                     "clears is empty): the rolled workbook records an "
+                     "empty year"),
+               plan->year);
+    else if (dropped > 0)
+        report('W',
+               kc_tr("%d filled cell%s that the rollover clears %s not "
+                     "copied into the rolled workbook (%s%s): %s keeps "
+                     "them"),
+               dropped, dropped == 1 ? "" : "s", dropped == 1 ? "is" : "are",
+               names, dropped > 3 ? ", ..." : "", input);
+}
+
+/* Renames FROM to TO; without FORCE, never over an existing TO. */
+static int publish(const char *from, const char *to, int force)
+{
+    if (force)
+        return rename(from, to);
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    /* a file system without RENAME_NOREPLACE: link() never replaces */
+    if (link(from, to) != 0)
+        return -1;
+    unlink(from);
+    return 0;
 }
 
 static int roll(const struct job *j, char *err, size_t errsz)
@@ -682,12 +911,13 @@ static int roll(const struct job *j, char *err, size_t errsz)
     char *plan_path = kc_path_join(j->scratch, "plan.fods");
     LibreOfficeKitDocument *doc = NULL;
     if (!check || !plan_path) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
         goto out;
     }
     office = lok_init_2(j->lo_program, j->profile_url);
     if (!office) {
-        snprintf(err, errsz, "LibreOffice could not start (lok_init_2)");
+        snprintf(err, errsz, "%s",
+                 kc_tr("LibreOffice could not start (lok_init_2)"));
         goto out;
     }
     office->pClass->registerCallback(office, on_office_event, NULL);
@@ -709,7 +939,7 @@ static int roll(const struct job *j, char *err, size_t errsz)
     long year = j->year ? j->year : plan.year + 1;
     if (year != plan.year + 1) {
         snprintf(err, errsz,
-                 "%s is the workbook of %ld: it rolls to %ld, not %ld",
+                 kc_tr("%s is the workbook of %ld: it rolls to %ld, not %ld"),
                  j->input, plan.year, plan.year + 1, year);
         goto out;
     }
@@ -718,23 +948,30 @@ static int roll(const struct job *j, char *err, size_t errsz)
     for (size_t i = 0; i < plan.n; i++)
         if (sheet_index(&cells, plan.v[i].sheet) < 0) {
             if (cells.nnames == 64) {
-                snprintf(err, errsz, "the plan names too many sheets");
+                snprintf(err, errsz, "%s",
+                         kc_tr("the plan names too many sheets"));
                 goto out;
             }
             sheets[cells.nnames++] = plan.v[i].sheet;
         }
+    /* what the rollover would lose, from the same export */
+    if (cells_read(&cells, plan_path, e2, sizeof e2) != 0) {
+        snprintf(err, errsz, "%s", e2);
+        goto out;
+    }
+    warn_losses(&plan, &cells, j->input);
     /* 2. the edits, then an in-memory check; text that Calc took for a
      *    number or a date is typed again with a leading apostrophe */
     for (size_t i = 0; i < plan.n; i++)
         if (apply_step(doc, &plan.v[i], year, 0) != 0) {
-            snprintf(err, errsz, "out of memory");
+            snprintf(err, errsz, "%s", kc_tr("out of memory"));
             goto out;
         }
     if (settle(doc, err, errsz) != 0)
         goto out;
     retry = calloc(plan.n ? plan.n : 1, 1);
     if (!retry) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
         goto out;
     }
     if (export_cells(doc, check, &cells, e2, sizeof e2) != 0) {
@@ -752,14 +989,14 @@ static int roll(const struct job *j, char *err, size_t errsz)
         if (again == 0 || settle(doc, e2, sizeof e2) != 0 ||
             export_cells(doc, check, &cells, e2, sizeof e2) != 0 ||
             count_wrong(&plan, &cells, year, NULL, e2, sizeof e2) > 0) {
-            snprintf(err, errsz, "the edits did not take: %s", e2);
+            snprintf(err, errsz, kc_tr("the edits did not take: %s"), e2);
             goto out;
         }
     }
     /* 3. save beside OUT, reload what was saved, check every target */
     char *url = kc_file_url(j->tmp_out);
     if (!url) {
-        snprintf(err, errsz, "out of memory");
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
         goto out;
     }
     int saved = doc->pClass->saveAs(doc, url, j->fmt, NULL);
@@ -767,11 +1004,12 @@ static int roll(const struct job *j, char *err, size_t errsz)
     doc->pClass->destroy(doc);
     doc = NULL;
     if (!saved) {
-        office_error(err, errsz, "cannot save the rolled workbook");
+        office_error(err, errsz, kc_tr("cannot save the rolled workbook"));
         goto out;
     }
     if (!(doc = load(j->tmp_out, e2, sizeof e2))) {
-        snprintf(err, errsz, "the saved workbook cannot be read back: %s", e2);
+        snprintf(err, errsz,
+                 kc_tr("the saved workbook cannot be read back: %s"), e2);
         goto out;
     }
     if (export_cells(doc, check, &cells, e2, sizeof e2) != 0) {
@@ -780,17 +1018,25 @@ static int roll(const struct job *j, char *err, size_t errsz)
     }
     wrong = count_wrong(&plan, &cells, year, NULL, e2, sizeof e2);
     if (wrong > 0) {
-        snprintf(err, errsz, "the saved workbook misses %d change%s: %s", wrong,
-                 wrong == 1 ? "" : "s", e2);
+        snprintf(err, errsz, kc_tr("the saved workbook misses %d change%s: %s"),
+                 wrong, wrong == 1 ? "" : "s", e2);
         goto out;
     }
     /* whole as a file too, read by kpicalc's own readers, and on disk */
     if (kc_output_check(j->tmp_out, j->fmt, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, "output check failed: %s", e2);
+        snprintf(err, errsz, kc_tr("output check failed: %s"), e2);
         goto out;
     }
-    if (kc_fsync_path(j->tmp_out) != 0 || rename(j->tmp_out, j->out) != 0) {
-        snprintf(err, errsz, "cannot write %s: %s", j->out, strerror(errno));
+    if (kc_fsync_path(j->tmp_out) != 0 ||
+        publish(j->tmp_out, j->out, j->force) != 0) {
+        if (errno == EEXIST)
+            snprintf(err, errsz,
+                     kc_tr("%s appeared while the workbook was rolled: it "
+                           "is left as it is (--force replaces it)"),
+                     j->out);
+        else
+            snprintf(err, errsz, kc_tr("cannot write %s: %s"), j->out,
+                     strerror(errno));
         goto out;
     }
     int sets = 0, clears = 0;
@@ -800,9 +1046,10 @@ static int roll(const struct job *j, char *err, size_t errsz)
         else if (plan.v[i].op != KC_NY_YEAR)
             clears++;
     }
-    printf("%s: %s (%ld) -> %s (%ld): %d cells written, %d cleared, "
-           "verified\n",
-           prog, j->input, plan.year, j->out, year, sets, clears);
+    report('O',
+           kc_tr("%s (%ld) -> %s (%ld): %d cells written, %d cleared, "
+                 "verified"),
+           j->input, plan.year, j->out, year, sets, clears);
     rc = 0;
 out:
     if (doc)
@@ -816,231 +1063,381 @@ out:
 }
 
 /* ------------------------------------------------------------------------ */
-/* The command */
+/* The command, step by step */
 
 static volatile sig_atomic_t interrupted;
+static double timeout_given; /* --timeout, for messages */
 
-/* The extension: --extension, $KPICALC_OXT, else kpicalc.oxt beside the
- * executable (as for kpicalc recalc). */
-static char *find_oxt(const char *given)
-{
-    const char *env = getenv("KPICALC_OXT");
-    if (given && *given)
-        return kc_abspath(given);
-    if (env && *env)
-        return kc_abspath(env);
-    return kc_oxt_beside_program();
-}
+struct ny_options {
+    const char *input, *out, *profile_dir, *extension;
+    long year;
+    double timeout;
+    int force, quiet;
+};
 
-int kpicalc_new_year_main(int argc, char **argv)
+/* Parses the command line (ARGV[0] is "new-year"): -1 to go on, or an
+ * exit status. */
+static int parse_args(int argc, char **argv, struct ny_options *o)
 {
-    const char *input = NULL, *out = NULL, *profile_dir = NULL;
-    const char *extension = NULL;
-    long year = 0;
-    double timeout = DEFAULT_TIMEOUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+    enum { OPT_YEAR = 256, OPT_FORCE, OPT_TIMEOUT, OPT_EXTENSION, OPT_PROFILE };
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"year", required_argument, NULL, OPT_YEAR},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"extension", required_argument, NULL, OPT_EXTENSION},
+        {"profile-dir", required_argument, NULL, OPT_PROFILE},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    const char *cmd = "new-year";
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:vqhV", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if (!*optarg)
+                return kc_usage_error(cmd, "%s", kc_tr("-o needs a file"));
+            o->out = optarg;
+            break;
+        case OPT_YEAR:
+            if (kc_parse_long(optarg, 1001, 9999, &o->year) != 0)
+                return kc_usage_error(
+                    cmd, kc_tr("--year needs a year, not '%s'"), optarg);
+            break;
+        case OPT_FORCE:
+            o->force = 1;
+            break;
+        case OPT_TIMEOUT:
+            if (kc_parse_timeout(optarg, &o->timeout) != 0)
+                return kc_usage_error(cmd,
+                                      kc_tr("--timeout needs a positive "
+                                            "number of seconds, not '%s'"),
+                                      optarg);
+            break;
+        case OPT_EXTENSION:
+            o->extension = optarg;
+            break;
+        case OPT_PROFILE:
+            if (!*optarg)
+                return kc_usage_error(cmd, "%s",
+                                      kc_tr("--profile-dir needs a folder"));
+            o->profile_dir = optarg;
+            break;
+        case 'v':
             verbose = 1;
-        } else if (strcmp(a, "--year") == 0 || strcmp(a, "-o") == 0 ||
-                   strcmp(a, "--output") == 0 ||
-                   strcmp(a, "--profile-dir") == 0 ||
-                   strcmp(a, "--extension") == 0 ||
-                   strcmp(a, "--timeout") == 0) {
-            if (!val) {
-                fprintf(stderr, "%s: %s needs a value\n", prog, a);
-                return 2;
-            }
-            i++;
-            if (strcmp(a, "--year") == 0) {
-                if (kc_parse_long(val, 1001, 9999, &year) != 0) {
-                    fprintf(stderr, "%s: --year %s is not a year\n", prog, val);
-                    return 2;
-                }
-            } else if (strcmp(a, "--profile-dir") == 0) {
-                profile_dir = val;
-            } else if (strcmp(a, "--extension") == 0) {
-                extension = val;
-            } else if (strcmp(a, "--timeout") == 0) {
-                long t;
-                if (kc_parse_long(val, 1, 86400, &t) != 0) {
-                    fprintf(stderr, "%s: --timeout %s: give seconds\n", prog,
-                            val);
-                    return 2;
-                }
-                timeout = (double)t;
-            } else {
-                out = val;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "%s: unknown option %s\n", prog, a);
-            usage(stderr);
-            return 2;
-        } else if (!input) {
-            input = a;
-        } else {
-            fprintf(stderr, "%s: one workbook at a time (%s, %s)\n", prog,
-                    input, a);
-            return 2;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return KC_EXIT_OK;
+        case 'V':
+            kc_print_version();
+            return KC_EXIT_OK;
+        case ':':
+            return kc_usage_error(cmd, kc_tr("option '%s' needs a value"),
+                                  argv[optind - 1]);
+        default:
+            return kc_usage_error(cmd, kc_tr("unknown option '%s'"),
+                                  argv[optind - 1]);
         }
     }
-    if (!input || !out) {
-        usage(stderr);
-        return 2;
-    }
+    if (optind < argc)
+        o->input = argv[optind++];
+    if (optind < argc)
+        return kc_usage_error(cmd, kc_tr("one workbook at a time (%s, %s)"),
+                              o->input, argv[optind]);
+    if (!o->input)
+        return kc_usage_error(cmd, "%s", kc_tr("no workbook given"));
+    if (!o->out)
+        return kc_usage_error(cmd, "%s",
+                              kc_tr("-o OUT is needed: the rolled workbook "
+                                    "is written to a new file"));
+    return -1;
+}
+
+/* The paths of a run, made absolute. */
+struct ny_paths {
+    char *input, *out, *out_dir, *oxt, *tmp_out, *scratch, *log;
     char ext[16];
-    kc_extension(out, ext, sizeof ext);
-    if (strcmp(ext, "ods") != 0 && strcmp(ext, "fods") != 0) {
-        fprintf(stderr, "%s: OUT must be an .ods or .fods file: %s\n", prog,
-                out);
-        return 2;
+};
+
+static void paths_free(struct ny_paths *p)
+{
+    free(p->input);
+    free(p->out);
+    free(p->out_dir);
+    free(p->oxt);
+    free(p->tmp_out);
+    free(p->scratch);
+    free(p->log);
+}
+
+/* Checks what was asked before anything runs: the workbook, OUT (.ods or
+ * .fods, not the workbook, not an existing file unless --force, in an
+ * existing folder), the extension. -1 to go on, or an exit status. */
+static int check_request(const struct ny_options *o, struct ny_paths *p)
+{
+    const char *cmd = "new-year";
+    kc_extension(o->out, p->ext, sizeof p->ext);
+    if (strcmp(p->ext, "ods") != 0 && strcmp(p->ext, "fods") != 0)
+        return kc_usage_error(
+            cmd, kc_tr("OUT must be an .ods or .fods file: %s"), o->out);
+    p->input = kc_abspath(o->input);
+    p->out = kc_abspath(o->out);
+    p->out_dir = p->out ? kc_dirname(p->out) : NULL;
+    if (!p->input || !p->out || !p->out_dir) {
+        fprintf(stderr, "%s: %s\n", prog, kc_tr("out of memory"));
+        return KC_EXIT_FAILED;
     }
-    char *abs_in = kc_abspath(input), *abs_out = kc_abspath(out);
-    char *out_dir = abs_out ? kc_dirname(abs_out) : NULL;
-    char *oxt = find_oxt(extension);
-    char *tmp_out = NULL, *base = NULL, *scratch = NULL;
-    struct kc_profile profile = {0};
-    profile.lock_fd = -1;
-    int status = 1, have_profile = 0;
-    char err[2048];
-    if (!abs_in || !abs_out || !out_dir || !oxt) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    struct stat st_in, st_out;
+    struct stat st_in, st_out, st_dir;
     errno = 0;
-    if (stat(abs_in, &st_in) != 0 || !S_ISREG(st_in.st_mode)) {
-        fprintf(stderr, "%s: %s: %s\n", prog, input,
-                errno ? strerror(errno) : "not a regular file");
-        goto done;
+    if (stat(p->input, &st_in) != 0 || !S_ISREG(st_in.st_mode)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->input,
+                errno ? strerror(errno) : kc_tr("not a regular file"));
+        return KC_EXIT_FAILED;
     }
-    if (stat(abs_out, &st_out) == 0 && st_out.st_dev == st_in.st_dev &&
-        st_out.st_ino == st_in.st_ino) {
-        fprintf(stderr, "%s: OUT must not be the workbook itself\n", prog);
-        status = 2;
-        goto done;
+    int out_exists = lstat(p->out, &st_out) == 0;
+    if (out_exists && stat(p->out, &st_out) == 0 &&
+        st_out.st_dev == st_in.st_dev && st_out.st_ino == st_in.st_ino)
+        return kc_usage_error(cmd, "%s",
+                              kc_tr("OUT must not be the workbook itself"));
+    if (out_exists && S_ISDIR(st_out.st_mode))
+        return kc_usage_error(cmd, kc_tr("OUT %s is a folder: give a file"),
+                              o->out);
+    if (out_exists && !o->force)
+        return kc_usage_error(cmd,
+                              kc_tr("%s exists: it is left as it is "
+                                    "(--force replaces it)"),
+                              o->out);
+    if (stat(p->out_dir, &st_dir) != 0 || !S_ISDIR(st_dir.st_mode))
+        return kc_usage_error(cmd,
+                              kc_tr("the folder of OUT does not exist: %s "
+                                    "(create it first)"),
+                              p->out_dir);
+    if (access(p->out_dir, W_OK) != 0) {
+        fprintf(stderr, kc_tr("%s: cannot write in the folder %s: %s\n"), prog,
+                p->out_dir, strerror(errno));
+        return KC_EXIT_FAILED;
     }
-    if (kc_is_zip(abs_in) == 1 && kc_zip_check(abs_in, NULL, err, sizeof err)) {
-        fprintf(stderr, "%s: %s: corrupt file: %s\n", prog, input, err);
-        goto done;
-    }
-    if (access(oxt, R_OK) != 0) {
+    char err[PATH_MAX + 128];
+    int rc = kc_find_extension(o->extension, &p->oxt, err, sizeof err);
+    if (rc < 0)
+        return kc_usage_error(cmd, "%s", err);
+    if (rc > 0) {
         fprintf(stderr,
-                "%s: the extension %s cannot be read (build it with make, "
-                "or set KPICALC_OXT)\n",
-                prog, oxt);
-        goto done;
+                kc_tr("%s: no add-in extension: kpicalc.oxt beside kpicalc, "
+                      "--extension or KPICALC_OXT\n"),
+                prog);
+        return KC_EXIT_FAILED;
     }
-    size_t n = strlen(out_dir) + strlen(ext) + 64;
-    tmp_out = malloc(n);
-    if (!tmp_out) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
-    }
-    snprintf(tmp_out, n, "%s/.kpicalc-newyear-%ld.%s", out_dir, (long)getpid(),
-             ext);
-    if (kc_mkdirs(out_dir, 0755, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        goto done;
-    }
+    return -1;
+}
+
+/* The scratch folder (LibreOffice's temporary files, the exports, the
+ * office's log) and the staged output's name beside OUT. 0 or -1. */
+static int prepare(struct ny_paths *p)
+{
     const char *tmpdir = getenv("TMPDIR");
     struct kc_buf sb = {0};
     if (kc_buf_addf(&sb, "%s/kpicalc-newyear-XXXXXX",
                     tmpdir && *tmpdir ? tmpdir : "/tmp") != 0) {
-        fprintf(stderr, "%s: out of memory\n", prog);
-        goto done;
+        fprintf(stderr, "%s: %s\n", prog, kc_tr("out of memory"));
+        return -1;
     }
-    scratch = kc_buf_take(&sb);
-    if (!scratch || !mkdtemp(scratch)) {
-        fprintf(stderr, "%s: cannot make a scratch folder: %s\n", prog,
+    p->scratch = kc_buf_take(&sb);
+    if (!p->scratch || !mkdtemp(p->scratch)) {
+        fprintf(stderr, kc_tr("%s: cannot make a scratch folder: %s\n"), prog,
                 strerror(errno));
-        free(scratch);
-        scratch = NULL;
-        goto done;
+        free(p->scratch);
+        p->scratch = NULL;
+        return -1;
     }
-    struct kc_profile_cfg pcfg = {kc_lo_program(), oxt, profile_dir, verbose};
-    if (kc_profile_base_dir(&pcfg, &base, err, sizeof err) != 0 ||
-        kc_profile_acquire(&pcfg, base, &profile, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: LibreOffice profile: %s\n", prog, err);
-        goto done;
+    p->log = kc_path_join(p->scratch, "office.log");
+    size_t n = strlen(p->out_dir) + strlen(p->ext) + 64;
+    p->tmp_out = malloc(n);
+    if (!p->log || !p->tmp_out) {
+        fprintf(stderr, "%s: %s\n", prog, kc_tr("out of memory"));
+        return -1;
     }
-    have_profile = 1;
+    snprintf(p->tmp_out, n, "%s/.kpicalc-newyear-%ld.%s", p->out_dir,
+             (long)getpid(), p->ext);
+    return 0;
+}
 
-    struct job j = {abs_in,  abs_out,         tmp_out,     ext,
-                    scratch, kc_lo_program(), profile.url, year};
+/* Runs FN(CTX) in a child process (own process group, dies with kpicalc)
+ * for at most *BUDGET seconds, which it then lowers by the time taken.
+ * What the child reports is printed. WHAT names the step in a timeout
+ * message. Returns 0 when the child succeeded, 1 when it failed or was
+ * stopped (interrupted is then set). LOG (or NULL) receives the child's
+ * stdout and stderr unless -v or KPICALC_DEBUG. */
+static int in_child(int (*fn)(void *ctx), void *ctx, double *budget,
+                    const char *what, const char *log, int quiet)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        fprintf(stderr, "%s: pipe: %s\n", prog, strerror(errno));
+        return 1;
+    }
     fflush(stdout);
     fflush(stderr);
-    /* SIGINT, SIGTERM and SIGHUP end the office (its whole process
-     * group) and remove the scratch copy; a SIGKILL of kpicalc kills the
-     * office with it (child.h), so it never writes OUT later */
-    kc_child_on_signals(&interrupted);
+    double t0 = kc_now();
     pid_t pid = kc_child_spawn();
     if (pid < 0) {
         fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
-        goto done;
+        close(fds[0]);
+        close(fds[1]);
+        return 1;
     }
     if (pid == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
-        /* LibreOffice's own temporary files go into the scratch folder,
-         * which the parent removes whatever happens to the office */
-        setenv("TMPDIR", scratch, 1);
-        int rc = roll(&j, err, sizeof err);
-        if (rc != 0)
-            fprintf(stderr, "%s: %s\n", prog, err);
+        close(fds[0]);
+        report_fd = fds[1];
+        if (log && !verbose && !getenv("KPICALC_DEBUG")) {
+            /* LibreOffice's own output ("No language allowlisted...")
+             * goes to its log, not to the user */
+            int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+                close(fd);
+            }
+        }
+        int rc = fn(ctx);
         fflush(stdout);
         fflush(stderr);
         /* without office->destroy: slow, and nothing needs it */
         _exit(rc == 0 ? 0 : 1);
     }
-    int wstatus = 0;
-    switch (kc_child_wait(pid, timeout, &interrupted, &wstatus)) {
+    close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    int wstatus = 0, failed = 1;
+    double given = *budget > 0.001 ? *budget : 0.001;
+    enum kc_child_end end = kc_child_wait(pid, given, &interrupted, &wstatus);
+    int errors = relay_reports(fds[0], quiet);
+    close(fds[0]);
+    *budget -= kc_now() - t0;
+    char tail[300];
+    switch (end) {
     case KC_CHILD_EXITED:
+        if (WIFEXITED(wstatus)) {
+            failed = WEXITSTATUS(wstatus) != 0;
+            if (failed && errors == 0)
+                fprintf(stderr, kc_tr("%s: %s failed (exit status %d)\n"), prog,
+                        what, WEXITSTATUS(wstatus));
+        } else if (WIFSIGNALED(wstatus)) {
+            last_line(log, tail, sizeof tail);
+            fprintf(stderr, kc_tr("%s: %s crashed (signal %d)%s%s\n"), prog,
+                    what, WTERMSIG(wstatus),
+                    *tail ? kc_tr("; last words: ") : "", tail);
+        }
         break;
     case KC_CHILD_STOPPED:
-        fprintf(stderr, "%s: interrupted\n", prog);
-        wstatus = -1;
+        fprintf(stderr, "%s: %s\n", prog, kc_tr("interrupted"));
         break;
     case KC_CHILD_TIMEOUT:
-        fprintf(stderr, "%s: LibreOffice took more than %.0f s\n", prog,
-                timeout);
-        wstatus = -1;
+        fprintf(stderr,
+                kc_tr("%s: timeout: %s was not done within --timeout %g "
+                      "s\n"),
+                prog, what, timeout_given);
         break;
     case KC_CHILD_ERROR:
         fprintf(stderr, "%s: waitpid: %s\n", prog, strerror(errno));
         kc_child_kill(pid);
-        wstatus = -1;
         break;
     }
-    if (wstatus != -1 && WIFEXITED(wstatus))
-        status = WEXITSTATUS(wstatus) == 0 ? 0 : 1;
-    else if (wstatus != -1 && WIFSIGNALED(wstatus))
-        fprintf(stderr, "%s: LibreOffice crashed (signal %d)\n", prog,
-                WTERMSIG(wstatus));
+    return failed;
+}
+
+/* The checks of the input that need no office, in a child under the
+ * deadline: a ZIP archive is read whole (a bomb or a damaged package
+ * could take long, or be "repaired" into an empty workbook). */
+static int check_input(void *ctx)
+{
+    const struct ny_paths *p = ctx;
+    char err[2048];
+    int zip = kc_is_zip(p->input);
+    if (zip < 0) {
+        report('E', "%s: %s", p->input, strerror(errno));
+        return -1;
+    }
+    if (zip == 1 && kc_zip_check(p->input, NULL, err, sizeof err) != 0) {
+        report('E', kc_tr("%s: corrupt file: %s"), p->input, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int roll_in_child(void *ctx)
+{
+    const struct job *j = ctx;
+    /* LibreOffice's own temporary files go into the scratch folder, which
+     * the parent removes whatever happens to the office */
+    setenv("TMPDIR", j->scratch, 1);
+    char err[2048];
+    if (roll(j, err, sizeof err) != 0) {
+        report('E', "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int kpicalc_new_year_main(int argc, char **argv)
+{
+    struct ny_options o = {.timeout = DEFAULT_TIMEOUT};
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    struct ny_paths p = {0};
+    struct kc_profile profile = {.lock_fd = -1};
+    int status = KC_EXIT_FAILED, have_profile = 0;
+    char *base = NULL;
+    rc = check_request(&o, &p);
+    if (rc >= 0) {
+        status = rc;
+        goto done;
+    }
+    if (prepare(&p) != 0)
+        goto done;
+    /* SIGINT, SIGTERM and SIGHUP end the child (its whole process group)
+     * and remove the scratch folder; a SIGKILL of kpicalc kills the child
+     * with it (child.h), so an office never writes OUT later */
+    kc_child_on_signals(&interrupted);
+    double budget = o.timeout; /* for the check and the office together */
+    timeout_given = o.timeout;
+    if (in_child(check_input, &p, &budget, kc_tr("the check of the workbook"),
+                 NULL, o.quiet) != 0)
+        goto done;
+    char err[2048];
+    struct kc_profile_cfg pcfg = {kc_lo_program(), p.oxt, o.profile_dir,
+                                  verbose};
+    if (kc_profile_base_dir(&pcfg, &base, err, sizeof err) != 0 ||
+        kc_profile_acquire(&pcfg, base, &profile, err, sizeof err) != 0) {
+        fprintf(stderr, kc_tr("%s: LibreOffice profile: %s\n"), prog, err);
+        goto done;
+    }
+    have_profile = 1;
+    struct job j = {p.input,         p.out,       p.tmp_out, p.ext,  p.scratch,
+                    kc_lo_program(), profile.url, o.year,    o.force};
+    if (in_child(roll_in_child, &j, &budget, "LibreOffice", p.log, o.quiet) ==
+        0)
+        status = KC_EXIT_OK;
 done:
-    if (tmp_out)
-        unlink(tmp_out); /* renamed to OUT when all went well */
-    if (scratch)
-        kc_rmtree(scratch);
+    if (p.tmp_out)
+        unlink(p.tmp_out); /* renamed to OUT when all went well */
+    if (p.scratch)
+        kc_rmtree(p.scratch);
     if (have_profile)
         kc_profile_release(&profile);
-    free(scratch);
     free(base);
-    free(tmp_out);
-    free(oxt);
-    free(out_dir);
-    free(abs_out);
-    free(abs_in);
-    if (interrupted) {
-        /* die of the signal, as a shell expects (as recalc does) */
-        int sig = interrupted;
-        signal(sig, SIG_DFL);
-        raise(sig);
-    }
+    paths_free(&p);
+    kc_die_of_signal(interrupted);
     return status;
 }

@@ -1,7 +1,11 @@
 /* kpicalc new-year: rolls a kpicalc yearly workbook to the next year.
  *
- *   kpicalc new-year WORKBOOK [--year N] -o OUT [--profile-dir DIR]
- *                   [--timeout SECONDS] [--verbose]
+ *   kpicalc new-year [options] WORKBOOK -o OUT   (kpicalc new-year --help)
+ *
+ * OUT must not exist (unless --force) and its folder must; the whole work
+ * on the workbook (its ZIP check, then the office) runs in child processes
+ * within --timeout. What would be lost is said: a year with nothing filled
+ * in, cleared cells that the plan carries nowhere.
  *
  * The workbook's hidden Config sheet computes a rollover plan (one operation
  * per row: "year", "set TARGET VALUE", "clear TARGET", "end"; see
@@ -48,5 +52,11 @@ struct kc_ny_plan {
 int kc_ny_parse_address(const char *addr, char **sheet, long *row, long *col);
 
 void kc_ny_plan_free(struct kc_ny_plan *p);
+
+/* Reads the rollover plan from a flat-ODF document in memory (DATA[0..LEN),
+ * as LibreOffice exports the workbook; only its Config sheet is read). 0,
+ * or -1 with the reason in ERR (the plan is then empty). */
+int kc_ny_plan_parse_fods(const char *data, size_t len, struct kc_ny_plan *plan,
+                          char *err, size_t errsz);
 
 #endif
