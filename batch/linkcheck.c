@@ -64,8 +64,10 @@ static int has_scheme(const char *url, size_t n)
     return 0;
 }
 
-/* ALLOW_ROOT: a leading '/' names the package's root (OOXML targets). */
-static int classify(const char *url, size_t len, int allow_root)
+/* PACKAGE: an OOXML relationship's internal target, a path inside the
+ * package whatever it holds ('/' its root, ".." never leaves it): only a
+ * scheme or a backslash makes it a URL. */
+static int classify(const char *url, size_t len, int package)
 {
     char *a = malloc(len + 1), *b = malloc(len + 1);
     int internal = 0;
@@ -100,7 +102,11 @@ static int classify(const char *url, size_t len, int allow_root)
     }
     if (memchr(s, '\\', n) || memchr(s, '\0', n) || has_scheme(s, n))
         goto out;
-    if (s[0] == '/' && !allow_root)
+    if (package) {
+        internal = 1;
+        goto out;
+    }
+    if (s[0] == '/')
         goto out;
     /* no ".." segment */
     for (const char *seg = s; seg <= s + n;) {

@@ -14,6 +14,10 @@ int kc_rec_field(struct kc_buf *b, const char *field)
         return -1;
     if (b->len > 0 && kc_buf_addc(b, '\t') != 0)
         return -1;
+    /* an empty first field must still take room, or the next field's TAB
+     * would not be written (an empty B means "no field yet") */
+    if (b->len == 0 && (!field || !*field))
+        return kc_buf_add(b, "\\e", 2);
     for (const char *s = field ? field : ""; *s; s++) {
         int rc;
         switch (*s) {
@@ -92,6 +96,8 @@ int kc_rec_split(char *line, char **fields, int max)
                 break;
             case 'r':
                 *out++ = '\r';
+                break;
+            case 'e': /* an empty field, written so when it comes first */
                 break;
             default:
                 return -1;

@@ -1,6 +1,8 @@
 /* The records exchanged between kpicalc and its worker processes over
  * pipes: one record per line, fields separated by TAB; inside a field a
- * backslash, TAB, LF and CR are written \\, \t, \n and \r. */
+ * backslash, TAB, LF and CR are written \\, \t, \n and \r; an empty
+ * first field is written \e (which stands for nothing), so that it keeps
+ * its place before the next field's TAB. */
 #ifndef KPICALC_PROTO_H
 #define KPICALC_PROTO_H
 
