@@ -10,6 +10,7 @@
 #include "pool.h"
 #include "profile.h"
 #include "progress.h"
+#include "county.h"
 #include "summary.h"
 #include "version.h"
 
@@ -35,11 +36,15 @@ struct options {
     int nto;
     int in_place;
     const char *summary;
+    const char *targets; /* --targets: the county summary's targets */
     int jobs;
     unsigned shard_k, shard_n; /* 1-based K of N; N = 0: no sharding */
     double timeout;
     int max_docs;
     long max_mem_mb;
+    long mem_limit_mb;    /* --memory-limit: while it works (0: none) */
+    long long max_out_mb; /* --max-output-size (0: none) */
+    int follow_links;     /* --follow-symlinks */
     int retries;
     const char *extension;
     const char *profile_dir;
@@ -103,7 +108,14 @@ static void usage_recalc(FILE *f)
             "error cells,\n"
             "                          indicators of its KPI sheet) to "
             "FILE.csv or\n"
-            "                          FILE.json\n"
+            "                          FILE.json; FILE.ods or FILE.xlsx: "
+            "the county\n"
+            "                          summary workbook (ranks, targets, "
+            "funnel plots)\n"
+            "      --targets FILE      the county summary's targets, "
+            "KEY>=VALUE or\n"
+            "                          KEY<=VALUE a line (default: the "
+            "template's)\n"
             "      --portable          write each cell that calls a kpicalc "
             "function as\n"
             "                          its value (native formulas stay): "
@@ -138,6 +150,19 @@ static void usage_recalc(FILE *f)
             "                          restart a worker that grew beyond MB "
             "(default\n"
             "                          2048; 0: no limit)\n"
+            "      --memory-limit MB   stop a worker that passes MB while it "
+            "works on a\n"
+            "                          workbook, which fails (default 4096; "
+            "0: none)\n"
+            "      --max-output-size MB\n"
+            "                          fail a workbook whose output (or "
+            "scratch\n"
+            "                          export) reaches MB (default 1024; 0: "
+            "none)\n"
+            "      --follow-symlinks   follow symbolic links that lead "
+            "outside the\n"
+            "                          input folders (default: reported, not "
+            "followed)\n"
             "      --retries N         attempts after a worker crash (default "
             "1)\n"
             "      --extension FILE    the add-in to install (default: "
@@ -206,12 +231,16 @@ enum {
     OPT_TIMEOUT,
     OPT_MAX_DOCS,
     OPT_MAX_MEM,
+    OPT_MEM_LIMIT,
+    OPT_MAX_OUTPUT,
+    OPT_FOLLOW_LINKS,
     OPT_RETRIES,
     OPT_EXTENSION,
     OPT_PROFILE_DIR,
     OPT_CSV_BOM,
     OPT_CSV_RAW,
-    OPT_PORTABLE
+    OPT_PORTABLE,
+    OPT_TARGETS
 };
 
 /* Parses "recalc"'s options; returns -1 to go on, or an exit status. */
@@ -222,11 +251,15 @@ static int parse_recalc(int argc, char **argv, struct options *o)
         {"to", required_argument, NULL, OPT_TO},
         {"in-place", no_argument, NULL, OPT_IN_PLACE},
         {"summary", required_argument, NULL, OPT_SUMMARY},
+        {"targets", required_argument, NULL, OPT_TARGETS},
         {"jobs", required_argument, NULL, 'j'},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-docs-per-worker", required_argument, NULL, OPT_MAX_DOCS},
         {"max-worker-memory", required_argument, NULL, OPT_MAX_MEM},
+        {"memory-limit", required_argument, NULL, OPT_MEM_LIMIT},
+        {"max-output-size", required_argument, NULL, OPT_MAX_OUTPUT},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW_LINKS},
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"extension", required_argument, NULL, OPT_EXTENSION},
         {"profile-dir", required_argument, NULL, OPT_PROFILE_DIR},
@@ -261,12 +294,21 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             o->in_place = 1;
             break;
         case OPT_SUMMARY:
-            if (!kc_summary_format(optarg))
-                return usage_error("--summary needs a .csv or .json file "
-                                   "name, not '%s'",
+            if (!kc_summary_format(optarg) && !kc_county_format(optarg))
+                return usage_error("--summary needs a .csv, .json, .ods or "
+                                   ".xlsx file name, not '%s'",
                                    optarg);
             o->summary = optarg;
             break;
+        case OPT_TARGETS: {
+            struct kc_county_opts co;
+            char why[1024];
+            kc_county_defaults(&co);
+            if (kc_county_load_targets(optarg, &co, why, sizeof why) != 0)
+                return usage_error("--targets: %s", why);
+            o->targets = optarg;
+            break;
+        }
         case 'j':
             if (kc_parse_long(optarg, 1, MAX_JOBS, &v) != 0)
                 return usage_error("-j needs a number of workers from 1 to "
@@ -305,6 +347,23 @@ static int parse_recalc(int argc, char **argv, struct options *o)
                                    "MB (0: no limit), not '%s'",
                                    optarg);
             o->max_mem_mb = v;
+            break;
+        case OPT_MEM_LIMIT:
+            if (kc_parse_long(optarg, 0, 1L << 30, &v) != 0)
+                return usage_error("--memory-limit needs a number of MB (0: "
+                                   "no limit), not '%s'",
+                                   optarg);
+            o->mem_limit_mb = v;
+            break;
+        case OPT_MAX_OUTPUT:
+            if (kc_parse_long(optarg, 0, 1L << 30, &v) != 0)
+                return usage_error("--max-output-size needs a number of MB "
+                                   "(0: no limit), not '%s'",
+                                   optarg);
+            o->max_out_mb = v;
+            break;
+        case OPT_FOLLOW_LINKS:
+            o->follow_links = 1;
             break;
         case OPT_RETRIES:
             if (kc_parse_long(optarg, 0, 10, &v) != 0)
@@ -367,6 +426,10 @@ static int parse_recalc(int argc, char **argv, struct options *o)
                            "values: it cannot go with --in-place, which "
                            "would lose them in the workbook itself%s",
                            NULL);
+    if (o->targets && !(o->summary && kc_county_format(o->summary)))
+        return usage_error("--targets needs --summary FILE.ods or "
+                           "FILE.xlsx (the county summary)%s",
+                           NULL);
     if (o->portable && !o->outdir)
         return usage_error("--portable needs -o DIR to write into%s", NULL);
     return -1;
@@ -412,15 +475,31 @@ struct run {
     struct kc_progress progress;
     double last_summary;
     int summary_failed; /* the final summary could not be written */
+    /* for a county summary (.ods/.xlsx): its office worker */
+    const char *lo, *oxt, *run_tag;
+    const struct kc_profile *profile; /* free once the pool has ended */
 };
 
 static void write_summary(struct run *r, int final)
 {
     if (!r->o->summary)
         return;
-    char err[512];
-    if (kc_summary_write(r->o->summary, r->files, r->results, r->n,
-                         r->o->csv_raw, err, sizeof err) != 0) {
+    char err[1024];
+    int county = kc_county_format(r->o->summary) != 0;
+    if (county && !final)
+        return; /* written once, at the end, by an office worker */
+    struct kc_county_opts co;
+    kc_county_defaults(&co);
+    struct kc_county_office office = {
+        r->lo,      r->oxt,        r->o->profile_dir, r->profile,
+        r->run_tag, r->o->timeout, !r->o->quiet};
+    if (county
+            ? (r->o->targets && kc_county_load_targets(r->o->targets, &co, err,
+                                                       sizeof err) != 0) ||
+                  kc_county_write(r->o->summary, r->files, r->results, r->n,
+                                  &co, &office, err, sizeof err) != 0
+            : kc_summary_write(r->o->summary, r->files, r->results, r->n,
+                               r->o->csv_raw, err, sizeof err) != 0) {
         if (final) {
             char line[1200];
             snprintf(line, sizeof line,
@@ -691,8 +770,9 @@ static int plan_jobs(struct options *o, struct batch *b)
 {
     char err[1024];
     b->outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
-    if (kc_discover(o->paths, o->npaths, b->outdir, &b->in, err, sizeof err) !=
-        0) {
+    if (kc_discover_ex(o->paths, o->npaths, b->outdir,
+                       o->follow_links ? KC_DISCOVER_FOLLOW_LINKS : 0, &b->in,
+                       err, sizeof err) != 0) {
         fprintf(stderr, "kpicalc: %s\n", err);
         return 1;
     }
@@ -893,6 +973,8 @@ static int recalc(struct options *o)
             .timeout = o->timeout,
             .max_docs = o->max_docs,
             .max_rss_kb = o->max_mem_mb * 1024,
+            .mem_limit_kb = o->mem_limit_mb * 1024,
+            .max_output = o->max_out_mb << 20,
             .retries = o->retries,
             .scan = o->summary != NULL,
             .csv_bom = o->csv_bom,
@@ -936,6 +1018,10 @@ static int recalc(struct options *o)
         else
             failed++;
     }
+    run.lo = lo;
+    run.oxt = b.oxt;
+    run.run_tag = run_tag;
+    run.profile = acquired > 0 ? &profiles[0] : NULL;
     write_summary(&run, 1);
     report_end(&run, &b, t0, workers, &stats, ok, failed, unprocessed,
                pool_failed ? err : NULL);
@@ -981,6 +1067,8 @@ int main(int argc, char **argv)
         .timeout = 120,
         .max_docs = 200,
         .max_mem_mb = 2048,
+        .mem_limit_mb = 4096,
+        .max_out_mb = 1024,
         .retries = 1,
     };
     int rc = parse_recalc(argc - 1, argv + 1, &o);
