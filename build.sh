@@ -13,6 +13,8 @@
 #   ./build.sh fuzz [S]   run the libFuzzer harnesses for S seconds each
 #   ./build.sh chroot [DIR]  demo and test as root in a fresh Debian 12 chroot
 #                         (no user namespaces): scripts/chroot-check.sh
+#   ./build.sh compat [DIR]  build/kpicalc and the .oxt on Debian 13 (LibreOffice
+#                         25.2) in a chroot: scripts/compat-check.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -310,6 +312,7 @@ bench) cmd_bench ;;
 install) cmd_install ;;
 fuzz) shift; cmd_fuzz "$@" ;;
 chroot) shift; scripts/chroot-check.sh "$@" ;;
+compat) shift; scripts/compat-check.sh "$@" ;;
 -h | --help | help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;; # the header comment
 *)
     echo "unknown command: $1 (try ./build.sh --help)" >&2

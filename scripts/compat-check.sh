@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# ./build.sh compat [DIR]: the .oxt and kpicalc built here (Debian 12,
+# LibreOffice 7.4) run unchanged on Debian 13 (trixie, LibreOffice 25.2).
+# A check to run by hand, as root; not part of ./build.sh test (it
+# downloads a second system and office).
+#
+# Debootstraps Debian 13 into DIR (default /var/tmp/kpicalc-compat; kept
+# between runs, made again when incomplete), installs libreoffice-calc and
+# what the tests need there (python3-uno, the Chinese localisation), copies
+# in this machine's build (KPICALC, default build/kpicalc, and OXT, default
+# the kpicalc.oxt beside it) with samples/ and tests/calc/, and runs there
+# as root:
+#   1. kpicalc recalc of samples/ (the demo), whose summary must equal the
+#      same binaries' summary on this machine, indicator for indicator;
+#   2. the in-Calc formula suite, tests/calc/run_calc_tests.py, with the
+#      chroot's python3-uno and soffice.
+# The log goes to DIR.log; a results table is printed at the end. Exit
+# status 0 when every check passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DIR=$(realpath -m "${1:-/var/tmp/kpicalc-compat}")
+LOG=$DIR.log
+SUITE=trixie
+MIRROR=${KPICALC_COMPAT_MIRROR:-http://deb.debian.org/debian}
+KPICALC=$(realpath -m "${KPICALC:-build/kpicalc}")
+OXT=$(realpath -m "${OXT:-$(dirname "$KPICALC")/kpicalc.oxt}")
+PKGS=(libreoffice-calc python3-uno libreoffice-l10n-zh-cn)
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "compat-check: needs root (debootstrap, mount, chroot)" >&2
+    exit 2
+fi
+for f in "$KPICALC" "$OXT"; do
+    [ -f "$f" ] || {
+        echo "compat-check: no $f (run ./build.sh first)" >&2
+        exit 2
+    }
+done
+log() { printf '==> %s\n' "$*" >&2; }
+
+MOUNTED=()
+unmount_all() {
+    local i
+    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
+        umount -R "${MOUNTED[i]}" 2>/dev/null || umount -lR "${MOUNTED[i]}" || true
+    done
+    MOUNTED=()
+}
+trap unmount_all EXIT
+bind() { # what where [rbind]
+    mkdir -p "$2"
+    if [ "${3:-}" = rbind ]; then
+        mount --rbind "$1" "$2"
+        mount --make-rslave "$2"
+    else
+        mount -t "$1" "$1" "$2"
+    fi
+    MOUNTED+=("$2")
+}
+
+if findmnt -rn -o TARGET | grep "^$DIR/" >/dev/null; then
+    echo "compat-check: something is still mounted under $DIR (umount -R it first)" >&2
+    exit 1
+fi
+
+dpkg-query -W -f='${Status}' debootstrap 2>/dev/null | grep -q "install ok installed" || {
+    log "installing debootstrap"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+}
+
+if [ ! -e "$DIR/.kpicalc-debootstrap-complete" ]; then
+    rm -rf "$DIR"
+    log "debootstrap $SUITE into $DIR from $MIRROR (once)"
+    debootstrap --arch=amd64 "$SUITE" "$DIR" "$MIRROR" >"$LOG.debootstrap" 2>&1 || {
+        tail -20 "$LOG.debootstrap"
+        exit 1
+    }
+    touch "$DIR/.kpicalc-debootstrap-complete"
+fi
+
+cat >"$DIR/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $MIRROR
+Suites: $SUITE $SUITE-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: $SUITE-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+rm -f "$DIR/etc/apt/sources.list"
+cp /etc/resolv.conf "$DIR/etc/resolv.conf"
+
+bind proc "$DIR/proc"
+bind sysfs "$DIR/sys"
+bind /dev "$DIR/dev" rbind
+
+in_chroot() {
+    chroot "$DIR" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        /bin/bash -c "$1"
+}
+
+: >"$LOG"
+missing=$(in_chroot "for p in ${PKGS[*]}; do dpkg-query -W -f='\${Status}' \$p 2>/dev/null |
+    grep -q 'install ok installed' || echo \$p; done")
+if [ -n "$missing" ]; then
+    log "installing in the $SUITE root: $(echo $missing)"
+    in_chroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq $(echo $missing) >/dev/null" 2>&1 | tee -a "$LOG"
+fi
+LO_VERSION=$(in_chroot "dpkg-query -W -f='\${Version}' libreoffice-calc")
+GLIBC=$(in_chroot "ldd --version | sed -n '1s/.* //p'")
+HOST_LO=$(dpkg-query -W -f='${Version}' libreoffice-calc 2>/dev/null || echo '?')
+HOST_GLIBC=$(ldd --version | sed -n "1s/.* //p")
+
+# The binaries built here, and this tree's samples and in-Calc suite with
+# what the suite reads (tests/reference; build/CalcAddIns.xcu from the .oxt,
+# and kpi-gen, the catalogue's tool, built from this tree)
+W=$DIR/root/kpicalc-compat
+rm -rf "$W"
+mkdir -p "$W/bin" "$W/build"
+cp "$KPICALC" "$W/bin/kpicalc"
+cp "$OXT" "$W/bin/kpicalc.oxt"
+cp "$OXT" "$W/build/kpicalc.oxt"
+cp -r samples "$W/"
+mkdir -p "$W/tests"
+cp -r tests/calc tests/reference "$W/tests/"
+find "$W/tests" -name __pycache__ -prune -exec rm -rf {} +
+unzip -q -o "$OXT" CalcAddIns.xcu -d "$W/build"
+KG=$(mktemp -d)
+make -s B="$KG" "$KG/kpi-gen" >/dev/null
+cp "$KG/kpi-gen" "$W/build/kpi-gen"
+rm -rf "$KG"
+log "kpicalc $(sha256sum "$KPICALC" | cut -c1-12), kpicalc.oxt $(sha256sum "$OXT" | cut -c1-12)" \
+    "from $(dirname "$KPICALC"); LibreOffice $LO_VERSION, glibc $GLIBC in the $SUITE root"
+
+set +e
+# 1. The demo on this machine (the reference summary) and in the root, on
+# the same copy of the samples
+HOST_OUT=$(mktemp -d)
+log "kpicalc recalc samples on this machine (LibreOffice $HOST_LO)"
+(cd "$W" && KPICALC_TRACE="$HOST_OUT/trace" "$KPICALC" recalc -q samples -o "$HOST_OUT/out" \
+    --to ods,pdf --summary "$HOST_OUT/summary.csv" --extension "$OXT" \
+    --profile-dir "$HOST_OUT/profiles") >"$HOST_OUT/log" 2>&1
+HOST_RECALC=$?
+log "kpicalc recalc samples in the $SUITE root (LibreOffice $LO_VERSION)"
+in_chroot 'cd /root/kpicalc-compat && rm -rf out trace profiles &&
+    KPICALC_TRACE=$PWD/trace bin/kpicalc recalc samples -o out --to ods,pdf \
+        --summary out/summary.csv --profile-dir profiles' 2>&1 | tee -a "$LOG"
+RECALC=${PIPESTATUS[0]}
+RECALC_LINE=$(grep -a '^kpicalc: .* ok, .* failed' "$LOG" | tail -1)
+# how each workbook was opened (bare UNO model or LibreOfficeKit view)
+loaders() {
+    grep -v 'probe\.fods' "$1" 2>/dev/null | cut -f1 | sort | uniq -c |
+        awk '{printf "%s%s %s", s, $1, $2; s=", "}'
+}
+LOADERS=$(loaders "$W/trace")
+HOST_LOADERS=$(loaders "$HOST_OUT/trace")
+# Every column but the message (which holds timings and notes) equal
+same_summary() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import csv, sys
+def rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        r = list(csv.DictReader(f))
+    return [{k: v for k, v in row.items() if k != "message"} for row in r]
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+for x, y in zip(a, b):
+    for k in x:
+        if x[k] != y.get(k):
+            print(f"{x['file']}: {k} {x[k]!r} here, {y.get(k)!r} there")
+sys.exit(0 if a == b and a else 1)
+PY
+}
+if [ -s "$HOST_OUT/summary.csv" ] && [ -s "$W/out/summary.csv" ] &&
+    same_summary "$HOST_OUT/summary.csv" "$W/out/summary.csv" >"$HOST_OUT/diff"; then
+    SAME="the same ($(($(wc -l <"$W/out/summary.csv") - 1)) rows, every column)"
+    SAME_OK=0
+else
+    SAME="DIFFERS from Debian 12's, or missing"
+    SAME_OK=1
+    head -20 "$HOST_OUT/diff" | tee -a "$LOG"
+fi
+grep -a 'dongchen' "$W/out/summary.csv" | cut -d, -f5-8 | tee -a "$LOG"
+
+# 2. The in-Calc formula suite with the chroot's office and python3-uno
+log "in-Calc formula suite in the $SUITE root"
+in_chroot 'cd /root/kpicalc-compat && python3 tests/calc/run_calc_tests.py build/kpicalc.oxt' \
+    2>&1 | tee -a "$LOG"
+CALC=${PIPESTATUS[0]}
+CALC_LINE=$(grep -aE '^calc: [0-9]+ passed, [0-9]+ failed' "$LOG" | tail -1)
+set -e
+rm -rf "$HOST_OUT"
+
+row() { printf '| %-34s | %-16s | %-42s |\n' "$@"; }
+{
+    echo
+    echo "compat-check $(date -u +%F): the same kpicalc and kpicalc.oxt on two systems"
+    row check "Debian 12 (here)" "Debian 13 $SUITE (chroot)"
+    row "glibc / LibreOffice" "$HOST_GLIBC / $HOST_LO" "$GLIBC / $LO_VERSION"
+    row "recalc samples (exit status)" "$HOST_RECALC" "$RECALC: ${RECALC_LINE:-no summary line}"
+    row "workbooks opened as (loader)" "${HOST_LOADERS:-none}" "${LOADERS:-none}"
+    row "summary, indicator for indicator" "reference" "$SAME"
+    row "in-Calc formula suite (exit)" "(./build.sh test)" "$CALC: ${CALC_LINE:-no result line}"
+} | tee -a "$LOG"
+[ "$HOST_RECALC" -eq 0 ] && [ "$RECALC" -eq 0 ] && [ "$SAME_OK" -eq 0 ] && [ "$CALC" -eq 0 ]
