@@ -1143,7 +1143,8 @@ static void sheet_funnel(struct w *w, const char *const *files,
               "（Spiegelhalter 2005，kpicalc FUNNELLIMITS）");
     row_end(w);
     row_begin(w);
-    F("IF(ISERROR(" ADDIN "FUNNELLIMITS(10;0.5;0.95;1));\"控制限不可用："
+    F("IF(ISERROR(" ADDIN
+      "FUNNELLIMITS(10;0.5;0.95;\"upper\"));\"控制限不可用："
       "kpicalc 加载项没有 FUNNELLIMITS（请更新 kpicalc）\";\"控制限由 kpicalc "
       "加载项计算，已固定为数值 Limits computed by the kpicalc add-in, "
       "frozen to values\")");
@@ -1214,7 +1215,8 @@ static void sheet_funnel(struct w *w, const char *const *files,
             F("IFERROR(" ADDIN "FUNNELZ([.B%zu];[.C%zu];%s);\"\")", row, row,
               p0);
             cell_formula(w, "ceDec");
-            const char *lv[] = {"0.95;-1", "0.95;1", "0.998;-1", "0.998;1"};
+            const char *lv[] = {"0.95;\"lower\"", "0.95;\"upper\"",
+                                "0.998;\"lower\"", "0.998;\"upper\""};
             for (int k = 0; k < 4; k++) {
                 F("IFERROR(" ADDIN "FUNNELLIMITS([.C%zu];%s;%s);\"\")", row, p0,
                   lv[k]);
@@ -1253,7 +1255,8 @@ static void sheet_funnel(struct w *w, const char *const *files,
             cell_formula(w, "ceInt");
             F("IF(ISNUMBER(%s);%s;NA())", p0, p0);
             cell_formula(w, "cePct");
-            const char *lv[] = {"0.95;-1", "0.95;1", "0.998;-1", "0.998;1"};
+            const char *lv[] = {"0.95;\"lower\"", "0.95;\"upper\"",
+                                "0.998;\"lower\"", "0.998;\"upper\""};
             for (int m = 0; m < 4; m++) {
                 F("IFERROR(" ADDIN "FUNNELLIMITS([.A%zu];[.B%zu];%s);NA())",
                   row, row, lv[m]);

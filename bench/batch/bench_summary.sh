@@ -1,0 +1,79 @@
+#!/bin/bash
+# What the county summary workbook (--summary FILE.ods, docs/county.md)
+# adds to a run over many workbooks: kpicalc -j2 over N generated yearly
+# workbooks (ODS out) three ways, interleaved, best of ROUNDS:
+#   none    no summary
+#   csv     --summary s.csv (each workbook's cells are read: one flat ODF
+#           export and scan per workbook)
+#   county  --summary county.ods (the same reading, then one office worker
+#           recalculates, freezes and saves the county workbook)
+# Goal (issue 12): county adds under 5% to the run's wall time. The figures
+# count only if the outputs are whole: every workbook's .ods, and the
+# county.ods with one row per workbook and its two charts.
+#   usage: bench/batch/bench_summary.sh [WORKBOOKS (1000)] [ROUNDS (2)]
+#   BENCH_KPICALC=path/to/kpicalc to measure another build.
+set -eu
+N=${1:-1000}
+ROUNDS=${2:-2}
+. "$(dirname "$0")/common.sh" bench-summary
+KPICALC=${BENCH_KPICALC:-$KPICALC}
+
+/usr/bin/python3 "$ROOT/tests/batch/make_fixtures.py" yearly "$N" "$T/in"
+echo "workbooks: $N generated yearly workbooks; machine: $(nproc) cores," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# warm-up (not timed): the profiles are made
+"$KPICALC" recalc -q -j 2 -o "$T/warm" --summary "$T/warm/c.ods" \
+    "$T/in/township-001".* "$T/in/township-002".*
+
+cat >"$T/timed.py" <<'EOF'
+import subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+open(sys.argv[1], 'w').write('%.3f\n' % (time.monotonic() - t))
+EOF
+cat >"$T/check.py" <<'EOF'
+import os, re, sys, zipfile
+import xml.etree.ElementTree as ET
+n, out, county = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+files = [f for f in os.listdir(out) if f.endswith('.ods') and f != 'county.ods']
+assert len(files) == n, '%d of %d outputs' % (len(files), n)
+for f in files:
+    with zipfile.ZipFile(os.path.join(out, f)) as z:
+        assert z.testzip() is None, f
+if county:
+    T = '{urn:oasis:names:tc:opendocument:xmlns:table:1.0}'
+    with zipfile.ZipFile(county) as z:
+        assert z.testzip() is None
+        root = ET.fromstring(z.read('content.xml'))
+        charts = [m for m in z.namelist() if re.match(r'Object \d+/content.xml$', m)]
+        assert len(charts) == 2, charts
+        for c in charts:
+            ET.fromstring(z.read(c))
+        assert b'ORG.KPICALC' not in z.read('content.xml').upper()
+    tab = [t for t in root.iter(T + 'table') if t.get(T + 'name') == '数据'][0]
+    rows = len(list(tab.iter(T + 'table-row')))
+    assert rows >= n + 1, 'data sheet: %d rows for %d workbooks' % (rows, n)
+EOF
+
+for r in $(seq "$ROUNDS"); do
+    rm -rf "$T/a" "$T/b" "$T/c"
+    /usr/bin/python3 "$T/timed.py" "$T/t.none.$r" "$KPICALC" recalc -q -j 2 -o "$T/a" "$T/in"
+    /usr/bin/python3 "$T/timed.py" "$T/t.csv.$r" "$KPICALC" recalc -q -j 2 -o "$T/b" \
+        --summary "$T/b/s.csv" "$T/in"
+    /usr/bin/python3 "$T/timed.py" "$T/t.county.$r" "$KPICALC" recalc -q -j 2 -o "$T/c" \
+        --summary "$T/c/county.ods" "$T/in"
+    /usr/bin/python3 "$T/check.py" "$N" "$T/a" "" &&
+        /usr/bin/python3 "$T/check.py" "$N" "$T/c" "$T/c/county.ods" ||
+        { echo "round $r: broken outputs: the figures do not count" >&2; exit 1; }
+    echo "round $r (wall s): none $(cat "$T/t.none.$r"), csv $(cat "$T/t.csv.$r")," \
+        "county $(cat "$T/t.county.$r") [load $(cut -d' ' -f1 /proc/loadavg)]"
+done
+best() { sort -n "$T"/t.$1.* | head -1; }
+awk -v n="$N" -v a="$(best none)" -v b="$(best csv)" -v c="$(best county)" 'BEGIN {
+    printf "\n%-44s %8s\n", "kpicalc recalc -j2, best of the rounds", "wall s"
+    printf "%-44s %8.2f\n", "no summary", a
+    printf "%-44s %8.2f  (+%.1f%%)\n", "--summary s.csv", b, (b / a - 1) * 100
+    printf "%-44s %8.2f  (+%.1f%%)\n", "--summary county.ods", c, (c / a - 1) * 100
+    printf "\nthe county workbook over the CSV summary: +%.2f s (+%.1f%%)\n", c - b, (c / b - 1) * 100
+    printf "county summary of %d workbooks vs no summary: +%.1f%% (goal: under 5%%)\n", n, (c / a - 1) * 100
+}'

@@ -1,0 +1,409 @@
+#!/usr/bin/python3
+"""The county summary workbook (`kpicalc recalc --summary FILE.ods|.xlsx`,
+docs/county.md), read back with readers that are not LibreOffice: the .ods
+with zipfile + xml.etree, the .xlsx with openpyxl.
+
+Groups:
+  fixtures  generated township workbooks with every key the summary needs
+            (*_num/*_den, last year's counts, inputs_filled), one of 2021,
+            one empty, one damaged: values equal the workbooks' KPI sheets,
+            ranks (ties shared, direction by target), 达标 marks, pooled
+            totals = sum of numerators / sum of denominators, 双下降 reasons
+            under the 0->0 rule (both settings, through --targets), mixed
+            years, the empty and the failed workbook flagged, two charts
+            with the county rate, four limits and one labelled series per
+            township; the .xlsx has no add-in call, the same values and two
+            charts with the same series
+  samples   samples/: the summary's values equal each output workbook's KPI
+            sheet; what the template lacks is named
+  usage     --summary x.txt and a bad --targets file: exit 2, nothing written
+
+Usage: test_county.py [-k GROUP] ; KPICALC=path/to/kpicalc (default
+build/kpicalc), KPICALC_PROFILE_DIR (optional --profile-dir).
+Ends with "N passed, N failed"; exits 1 on any failure."""
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+import xml.etree.ElementTree as ET
+import zipfile
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+KPICALC = os.path.abspath(os.environ.get('KPICALC') or
+                          os.path.join(ROOT, 'build', 'kpicalc'))
+PROFILE = os.environ.get('KPICALC_PROFILE_DIR')
+
+NS = {
+    'table': 'urn:oasis:names:tc:opendocument:xmlns:table:1.0',
+    'office': 'urn:oasis:names:tc:opendocument:xmlns:office:1.0',
+    'text': 'urn:oasis:names:tc:opendocument:xmlns:text:1.0',
+    'chart': 'urn:oasis:names:tc:opendocument:xmlns:chart:1.0',
+}
+T = '{%s}' % NS['table']
+O = '{%s}' % NS['office']
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print('FAIL: %s' % what)
+
+
+def kpicalc(*args):
+    cmd = [KPICALC, 'recalc', '-q', '-j', '2'] + list(args)
+    if PROFILE:
+        cmd[2:2] = ['--profile-dir', PROFILE]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=900)
+    return p.returncode, p.stderr.decode('utf-8', 'replace')
+
+
+# --- fixtures: flat ODF workbooks with a KPI sheet -------------------------
+
+def esc(s):
+    return (str(s).replace('&', '&amp;').replace('<', '&lt;')
+            .replace('>', '&gt;').replace('"', '&quot;'))
+
+
+def fods(kpis):
+    """A workbook whose KPI sheet holds KPIS: (key, value) pairs; a value
+    None is an error (=NA())."""
+    rows = ['<table:table-row><table:table-cell office:value-type="string">'
+            '<text:p>key</text:p></table:table-cell><table:table-cell '
+            'office:value-type="string"><text:p>value</text:p>'
+            '</table:table-cell></table:table-row>']
+    for k, v in kpis:
+        if v is None:
+            cell = '<table:table-cell table:formula="of:=NA()"/>'
+        elif isinstance(v, str):
+            cell = ('<table:table-cell office:value-type="string"><text:p>%s'
+                    '</text:p></table:table-cell>' % esc(v))
+        else:
+            cell = ('<table:table-cell office:value-type="float" '
+                    'office:value="%r"/>' % v)
+        rows.append('<table:table-row><table:table-cell office:value-type='
+                    '"string"><text:p>%s</text:p></table:table-cell>%s'
+                    '</table:table-row>' % (k, cell))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
+            'xmlns:office="%s" xmlns:table="%s" xmlns:text="%s" '
+            'office:version="1.3" office:mimetype="application/vnd.oasis.'
+            'opendocument.spreadsheet"><office:body><office:spreadsheet>'
+            '<table:table table:name="Input"><table:table-row><table:table-'
+            'cell office:value-type="float" office:value="1"/></table:table-'
+            'row></table:table><table:table table:name="KPI">%s</table:table>'
+            '</office:spreadsheet></office:body></office:document>\n'
+            % (NS['office'], NS['table'], NS['text'], ''.join(rows)))
+
+
+# unit, year, cert x/n, loss x/n, last year's loss x/n, disputes, last year's
+TOWNS = [
+    ('甲乡', 2020, 18, 20, 0, 4, 1, 5, 3, 5),    # 0.9; 双下降
+    ('乙镇', 2020, 27, 30, 0, 6, 0, 3, 2, 4),    # 0.9 (a tie); 0 -> 0
+    ('丙乡', 2020, 40, 40, 2, 10, 1, 10, 9, 7),  # 1.0; disputes up
+    ('丁镇', 2020, 30, 40, 3, 12, 1, 10, 4, 6),  # 0.75; loss rate up
+    ('戊乡', 2021, 19, 20, 1, 8, 1, 8, 2, 3),    # 0.95; 2021; 败诉率未下降
+]
+
+
+def town_kpis(t):
+    unit, year, cx, cn, lx, ln, px, pn, d, dp = t
+    return [('year', year), ('unit', unit), ('certrate', cx / cn),
+            ('certrate_num', cx), ('certrate_den', cn),
+            ('adoptrate', 0.92), ('lossrate', lx / ln),
+            ('lossrate_num', lx), ('lossrate_den', ln),
+            ('lossrate_prev_num', px), ('lossrate_prev_den', pn),
+            ('disputes', d), ('disputes_prev', dp), ('lost_cases', lx),
+            ('doubledecline', 0), ('inputs_filled', 30)]
+
+
+def make_fixtures(d):
+    os.makedirs(d)
+    for i, t in enumerate(TOWNS):
+        with open(os.path.join(d, 't%d.fods' % i), 'w') as f:
+            f.write(fods(town_kpis(t)))
+    with open(os.path.join(d, 't5-empty.fods'), 'w') as f:
+        f.write(fods([('year', 2020), ('unit', '己乡'), ('certrate', None),
+                      ('lossrate', None), ('inputs_filled', 0)]))
+    with open(os.path.join(d, 't6-broken.ods'), 'wb') as f:
+        f.write(b'PK\x03\x04 this is no archive')
+
+
+# --- reading the .ods -------------------------------------------------------
+
+def ods_sheets(path):
+    """{sheet: [[cell value]]}: a float for a number, else the text."""
+    with zipfile.ZipFile(path) as z:
+        root = ET.fromstring(z.read('content.xml'))
+    out = {}
+    for tab in root.iter(T + 'table'):
+        rows = []
+        for row in tab.iter(T + 'table-row'):
+            cells = []
+            for c in row:
+                if c.tag not in (T + 'table-cell', T + 'covered-table-cell'):
+                    continue
+                rep = int(c.get(T + 'number-columns-repeated', '1'))
+                if c.get(O + 'value') is not None:
+                    v = float(c.get(O + 'value'))
+                else:
+                    v = '\n'.join(''.join(p.itertext()) for p in
+                                  c.findall('{%s}p' % NS['text']))
+                cells.extend([v] * min(rep, 64))
+            rep = int(row.get(T + 'number-rows-repeated', '1'))
+            rows.extend([cells] * min(rep, 64))
+        out[tab.get(T + 'name')] = rows
+    return out
+
+
+def ods_charts(path):
+    """[(number of series, [series style names])] of the embedded charts."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            if re.match(r'Object \d+/content\.xml$', name):
+                root = ET.fromstring(z.read(name))
+                ser = list(root.iter('{%s}series' % NS['chart']))
+                out.append(len(ser))
+    return out
+
+
+def table_rows(summary):
+    """The township rows of the summary sheet (below the two header rows,
+    up to the county row) as dicts by Chinese header."""
+    head, last = [], ''
+    for h in summary[2]:  # 达标 and 排名 named after their rate: 持证率.达标
+        last = h if h not in ('达标', '排名') else last
+        head.append(h if h not in ('达标', '排名') else last + '.' + h)
+    rows = []
+    for r in summary[4:]:
+        if r and isinstance(r[0], str) and r[0].startswith('全县'):
+            return rows, dict(zip(head, r))
+        rows.append(dict(zip(head, r)))
+    raise AssertionError('no county row')
+
+
+def near(a, b):
+    return isinstance(a, float) and abs(a - b) < 1e-12
+
+
+def check_fixture_summary(s, zero_holds, cert_target=0.95):
+    rows, county = table_rows(s['汇总'])
+    by = {r['单位']: r for r in rows}
+    for t in TOWNS:
+        unit, year, cx, cn, lx, ln = t[:6]
+        r = by.get(unit)
+        check(r is not None, 'row of %s' % unit)
+        if not r:
+            continue
+        check(r['年度'] == float(year), '%s year' % unit)
+        check(near(r['持证率'], cx / cn), '%s 持证率 %r' % (unit, r['持证率']))
+        check(near(r['败诉率'], lx / ln), '%s 败诉率' % unit)
+        check(r['持证率.达标'] == ('达标' if cx / cn >= cert_target else '未达标'),
+              '%s 持证率 mark %r' % (unit, r['持证率.达标']))
+        check(r['败诉率.达标'] == ('达标' if lx / ln <= 0.10 else '未达标'),
+              '%s 败诉率 mark %r' % (unit, r['败诉率.达标']))
+    # ranks: 持证率 high first, ties shared; 败诉率 low first
+    ranks = {u: by[u]['持证率.排名'] for u in by if u in [t[0] for t in TOWNS]}
+    check(ranks == {'丙乡': 1.0, '戊乡': 2.0, '甲乡': 3.0, '乙镇': 3.0,
+                    '丁镇': 5.0}, '持证率 ranks %r' % ranks)
+    lrank = {u: by[u]['败诉率.排名'] for u in by}
+    check(lrank.get('甲乡') == 1.0 and lrank.get('乙镇') == 1.0 and
+          lrank.get('戊乡') == 3.0 and lrank.get('丙乡') == 4.0 and
+          lrank.get('丁镇') == 5.0, '败诉率 ranks %r' % lrank)
+    # pooled totals: sums over the usable workbooks
+    cx = sum(t[2] for t in TOWNS)
+    cn = sum(t[3] for t in TOWNS)
+    lx = sum(t[4] for t in TOWNS)
+    ln = sum(t[5] for t in TOWNS)
+    check(near(county['持证率'], cx / cn),
+          'pooled 持证率 %r != %r' % (county['持证率'], cx / cn))
+    check(near(county['败诉率'], lx / ln), 'pooled 败诉率 %r' % county['败诉率'])
+    mean = sum(t[2] / t[3] for t in TOWNS) / len(TOWNS)
+    check(not near(county['持证率'], mean), 'pooled is not the mean')
+    check(county['行政争议发案量'] == float(sum(t[8] for t in TOWNS)),
+          'disputes summed')
+    # 双下降 under the county's rule
+    reason = {u: by[u]['双下降理由'] for u in by}
+    check(reason.get('甲乡') == '双下降', '甲乡 %r' % reason.get('甲乡'))
+    check(reason.get('丙乡') == '发案量上升', '丙乡 %r' % reason.get('丙乡'))
+    check(reason.get('丁镇') == '败诉率上升', '丁镇 %r' % reason.get('丁镇'))
+    check(reason.get('戊乡') == '败诉率未下降', '戊乡 %r' % reason.get('戊乡'))
+    want = ('败诉率持平(0→0，按规则计为下降)' if zero_holds
+            else '败诉率持平(0→0，按规则不计为下降)')
+    check(reason.get('乙镇') == want, '乙镇 %r' % reason.get('乙镇'))
+    check(by['乙镇']['双下降'] == ('是' if zero_holds else '否'), '乙镇 双下降')
+    # flags
+    text = '\n'.join(str(c) for r in s['汇总'] for c in r)
+    check('年度不一致' in text and '戊乡（2021）' in text, 'mixed years')
+    check('空白工作簿 Empty workbooks (1' in text and '己乡' in text,
+          'empty workbook flagged')
+    check('处理失败 Failed workbooks (1)' in text and 't6-broken.ods' in text,
+          'failed workbook flagged')
+    check(by.get('己乡', {}).get('持证率.排名') in ('', None),
+          'the empty workbook is not ranked')
+    check(by.get('己乡', {}).get('备注', '').startswith('空白工作簿'),
+          'empty note')
+
+
+def group_fixtures(tmp):
+    ins = os.path.join(tmp, 'in')
+    make_fixtures(ins)
+    out = os.path.join(tmp, 'out')
+    rc, err = kpicalc(ins, '-o', out, '--summary',
+                      os.path.join(out, 'county.ods'))
+    check(rc == 1, 'one workbook fails: exit 1 (got %d: %s)' % (rc, err))
+    path = os.path.join(out, 'county.ods')
+    check(os.path.exists(path), 'county.ods written')
+    if not os.path.exists(path):
+        return
+    s = ods_sheets(path)
+    check(set(s) >= {'汇总', '漏斗图', '目标', '数据'}, 'sheets %r' % list(s))
+    check_fixture_summary(s, True)
+    with zipfile.ZipFile(path) as z:
+        content = z.read('content.xml').decode()
+    check('ORG.KPICALC' not in content.upper(), 'no add-in call in the .ods')
+    n = len(TOWNS) + 2  # every workbook has its row and point series
+    charts = ods_charts(path)
+    check(charts == [n + 5, n + 5], 'two charts of %d series: %r'
+          % (n + 5, charts))
+    # the values equal each workbook's KPI sheet (the .ods outputs)
+    data = s['数据']
+    head = data[0]
+    for r in data[1:]:
+        if r[1] != 'ok' or not r[0].endswith('.fods') or 'empty' in r[0]:
+            continue
+        outp = os.path.join(out, os.path.basename(r[0])[:-5] + '.ods')
+        kpi = {row[0]: row[1] for row in ods_sheets(outp)['KPI'][1:]
+               if len(row) > 1}
+        for k in ('certrate', 'lossrate', 'certrate_num', 'disputes'):
+            check(r[head.index(k)] == kpi[k], '%s %s' % (r[0], k))
+    # the 0 -> 0 rule and a target from a targets file
+    tgt = os.path.join(tmp, 'targets.txt')
+    with open(tgt, 'w') as f:
+        f.write('# county targets\ncertrate>=90%\nzero_to_zero=not_down\n')
+    rc, err = kpicalc(ins, '--summary', os.path.join(tmp, 'c2.xlsx'),
+                      '--targets', tgt)
+    x = os.path.join(tmp, 'c2.xlsx')
+    check(os.path.exists(x), 'county.xlsx written (%s)' % err)
+    if not os.path.exists(x):
+        return
+    with zipfile.ZipFile(x) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    check(not any(b'ORG.KPICALC' in v.upper() for v in parts.values()),
+          'no add-in call anywhere in the .xlsx')
+    charts = sorted(n for n in parts if re.match(r'xl/charts/chart\d+\.xml$',
+                                                  n))
+    check(len(charts) == 2, 'two charts in the .xlsx: %r' % charts)
+    for c in charts:
+        check(parts[c].count(b'<c:ser>') == n + 5, '%s series' % c)
+    import openpyxl
+    wb = openpyxl.load_workbook(x, data_only=True)
+    check(wb.sheetnames[:2] == ['汇总', '漏斗图'], 'xlsx sheets')
+    ws = wb['汇总']
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    s2 = {'汇总': [[float(v) if isinstance(v, (int, float)) else
+                  ('' if v is None else v) for v in r] for r in rows]}
+    check_fixture_summary(s2, False, 0.90)
+    rows2, _ = table_rows(s2['汇总'])
+    jia = [r for r in rows2 if r['单位'] == '甲乡'][0]
+    check(jia['持证率.达标'] == '达标', 'target 90% from the file: 0.9 达标')
+    tg = [[c.value for c in r] for r in wb['目标'].iter_rows()]
+    check(any(r[1] == 'certrate' and r[3] == 0.9 for r in tg),
+          'targets sheet: certrate 0.9')
+
+
+def group_samples(tmp):
+    out = os.path.join(tmp, 'sout')
+    rc, err = kpicalc(os.path.join(ROOT, 'samples'), '-o', out, '--summary',
+                      os.path.join(out, 'county.ods'))
+    check(rc == 0, 'samples: exit 0 (%d: %s)' % (rc, err))
+    path = os.path.join(out, 'county.ods')
+    if not os.path.exists(path):
+        check(False, 'samples: county.ods written')
+        return
+    s = ods_sheets(path)
+    rows, county = table_rows(s['汇总'])
+    check(len(rows) == 13, 'samples: 13 rows (%d)' % len(rows))
+    data = s['数据']
+    head = data[0]
+    for r in data[1:]:
+        outp = os.path.join(out, os.path.relpath(r[0], os.path.join(
+            ROOT, 'samples')) if os.path.isabs(r[0]) else
+            r[0].split('samples/', 1)[1])
+        kpi = {row[0]: row[1] for row in ods_sheets(outp)['KPI'][1:]
+               if len(row) > 1 and row[0]}
+        for k in ('certrate', 'adoptrate', 'lossrate', 'disputes', 'year'):
+            if k in head:
+                want = kpi.get(k)
+                got = r[head.index(k)] if head.index(k) < len(r) else ''
+                ok = (got == want) if isinstance(want, float) else got == ''
+                check(ok, 'samples: %s %s %r vs KPI sheet %r'
+                      % (r[0], k, got, want))
+        row = [x for x in rows if x['单位'] == kpi.get('unit')]
+        check(len(row) == 1, 'samples: a row for %s' % kpi.get('unit'))
+        if row and isinstance(kpi.get('certrate'), float):
+            check(near(row[0]['持证率'], kpi['certrate']),
+                  'samples: %s 持证率' % kpi.get('unit'))
+    text = '\n'.join(str(c) for r in s['汇总'] for c in r)
+    if 'certrate_num' not in head:
+        check('缺少指标键' in text and 'certrate_num' in text,
+              'samples: the missing keys are named')
+    check(len(ods_charts(path)) == 2, 'samples: two charts')
+
+
+def group_usage(tmp):
+    rc, err = kpicalc(os.path.join(ROOT, 'samples'), '--summary',
+                      os.path.join(tmp, 'x.txt'))
+    check(rc == 2 and '.ods' in err, 'usage: --summary x.txt: exit 2')
+    bad = os.path.join(tmp, 'bad.txt')
+    with open(bad, 'w') as f:
+        f.write('certrate>=120%\n')
+    rc, err = kpicalc(os.path.join(ROOT, 'samples'), '--summary',
+                      os.path.join(tmp, 'u.ods'), '--targets', bad)
+    check(rc == 2 and 'line 1' in err, 'usage: bad targets: exit 2 (%s)'
+          % err.strip())
+    check(not os.path.exists(os.path.join(tmp, 'u.ods')), 'nothing written')
+    rc, err = kpicalc(os.path.join(ROOT, 'samples'), '--summary',
+                      os.path.join(tmp, 'u.csv'), '--targets', bad)
+    check(rc == 2, 'usage: --targets without a county summary: exit 2')
+
+
+GROUPS = [('usage', group_usage), ('fixtures', group_fixtures),
+          ('samples', group_samples)]
+
+
+def main(argv):
+    only = argv[argv.index('-k') + 1] if '-k' in argv else ''
+    if not os.access(KPICALC, os.X_OK):
+        print('test_county: %s is needed (make)' % KPICALC)
+        return 1
+    tmp = tempfile.mkdtemp(prefix='kpicalc-county-')
+    try:
+        for name, fn in GROUPS:
+            if only and only not in name:
+                continue
+            d = os.path.join(tmp, name)
+            os.makedirs(d)
+            try:
+                fn(d)
+            except Exception:
+                check(False, '%s raised:\n%s' % (name, traceback.format_exc()))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print('county summary: %d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
