@@ -225,6 +225,7 @@ cmd_test() {
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
     run_suite "outputs read back" "$PY" tests/batch/outputs.py
+    run_suite "county summary (issue 12)" "$PY" tests/batch/test_county.py
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
     run_suite "platform: install without user namespaces" tests/platform/test_profile_install.sh
     echo "$PASSED passed, $FAILED failed"
