@@ -127,3 +127,10 @@ awk -v n="$N" -v a="$(best j1 1)" -v b="$(best j2 1)" -v c="$(best so 1)" \
     printf "ratio kpicalc -j2 / soffice: %.2fx (goal: at least 1.8x)\n", c / b
     printf "ratio kpicalc -j1 with views / soffice: %.2fx\n", c / d
 }'
+
+# BENCH_SUMMARY=N: what the county summary workbook adds over N workbooks
+# (bench_summary.sh; issue 12's goal: under 5% of the run's wall time)
+if [ -n "${BENCH_SUMMARY:-}" ]; then
+    echo
+    "$(dirname "$0")/bench_summary.sh" "$BENCH_SUMMARY" "$ROUNDS"
+fi
