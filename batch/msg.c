@@ -647,6 +647,16 @@ static const struct entry reasons[] = {
     {"cannot create a temporary folder", "无法创建临时文件夹"},
     {"cannot make the path absolute", "无法取得绝对路径"},
     {"the run was interrupted", "运行被中断"},
+    {"links to content outside the workbook: %s", "链接到工作簿以外的内容：%s"},
+    {"a dangling symbolic link (what it points to does not exist)",
+     "失效的符号链接（指向的目标不存在）"},
+    {"a symbolic link loop", "符号链接循环"},
+    {"cannot follow the symbolic link: %s", "无法跟随符号链接：%s"},
+    {"a symbolic link to something that is not a regular file",
+     "指向非普通文件的符号链接"},
+    {"a symbolic link leading outside the input folders (not "
+     "followed; --follow-symlinks follows it)",
+     "指向输入文件夹以外的符号链接（未跟随；--follow-symlinks 可跟随）"},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))

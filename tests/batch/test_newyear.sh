@@ -104,7 +104,9 @@ row_of() { "$PY" -c "import sys; sys.path.insert(0, 'samples')
 import layout as L; print(L.ITEM_ROW['$1'])"; }
 ROWS=()
 for k in "${KEYS[@]}"; do ROWS+=("$(row_of "$k")"); done
-HCOLS=(B C D E F G H I J K L M N O P Q R S T)
+# History's column of each key, in KEYS order (a column never moves)
+read -r -a HCOLS <<<"$("$PY" -c "import sys; sys.path.insert(0, 'samples')
+import layout as L; print(' '.join(L.HIST_COL[k] for k in L.KEYS))")"
 
 # --- the seed township, 2020 -> 2021 ----------------------------------------
 SRC=samples/dongchen-2020.ods
@@ -119,6 +121,12 @@ check "no temporary file left beside OUT" \
 check "the log says verified" grep -Eq \
     '^kpicalc new-year: .+ -> .+: [0-9]+ cells written, [0-9]+ cleared, verified$' \
     "$TMP/log"
+# LibreOffice's own output ("No language allowlisted...") goes to its log:
+# every line printed is kpicalc's
+check "no LibreOffice noise: $(grep -v '^kpicalc new-year: ' "$TMP/log" | head -2)" \
+    [ -z "$(grep -v '^kpicalc new-year: ' "$TMP/log")" ]
+check "a year with figures is not called empty" \
+    sh -c "! grep -q 'empty year' '$TMP/log'"
 
 to_csv "$SRC" "$TMP/before"
 to_csv "$OUT" "$TMP/after"
@@ -174,6 +182,23 @@ check "second rollover: History rows 2020 and 2021" \
 mapfile -t d2 < <(cells "$A2-Input.csv" "${ROWS[@]/#/D}")
 check "second rollover: last year (2021) is empty" \
     [ -z "$(printf '%s' "${d2[@]}")" ]
+check "rolling an empty year warns" grep -q \
+    "^kpicalc new-year: warning: nothing is filled in for 2021 .*empty year" \
+    "$TMP/log2"
+
+# the per-figure source notes (Input column E): a template whose plan copies
+# them keeps them in History; otherwise the command names what it does not
+# copy, and says the old workbook keeps it. Never lost without a word.
+E1=E$(row_of required)
+note=$(cells "$B-Input.csv" "$E1")
+check "the seed has a source note in $E1 ('$note')" [ -n "$note" ]
+if [ -n "$note" ] && grep -qF -- "$note" "$A-History.csv"; then
+    ok
+else
+    check "source notes not copied are named, and where they remain" grep -Eq \
+        "^kpicalc new-year: warning: [0-9]+ filled cells .* not copied into the rolled workbook \(.*[$]Input[.][$]${E1:0:1}[$]${E1:1}.*\): .*dongchen-2020[.]ods keeps them" \
+        "$TMP/log"
+fi
 
 # --- a synthetic county workbook -------------------------------------------
 CSRC=samples/county/donghu-2020.ods
@@ -225,11 +250,17 @@ cp "$SRC" "$TMP/same.ods"
 "$KPICALC" new-year "$TMP/same.ods" -o "$TMP/same.ods" >/dev/null 2>&1
 check "OUT = WORKBOOK is a usage error" [ $? -eq 2 ]
 
-"$KPICALC" new-year samples/templates/annual-report.ots -o "$TMP/t.ods" \
-    >"$TMP/log5" 2>&1
+# (with KPICALC_DEBUG, LibreOffice's own output reaches stderr: the filter
+# checked above is what keeps it away)
+KPICALC_DEBUG=1 "$KPICALC" new-year samples/templates/annual-report.ots \
+    -o "$TMP/t.ods" >"$TMP/log5" 2>&1
 st=$?
 check "the empty template (no year) is refused (exit $st)" [ "$st" -eq 1 ]
 check "  ... and says the year is missing" grep -q "no year" "$TMP/log5"
+check "  ... and names the year cell" grep -q 'year cell [$]Input[.][$]C[$]3' \
+    "$TMP/log5"
+check "KPICALC_DEBUG: LibreOffice's own output on stderr" \
+    grep -q "allowlisted" "$TMP/log5"
 
 "$PY" - "$TMP/plain.ods" <<'EOF'
 import sys
@@ -253,6 +284,99 @@ check "  ... and writes nothing" [ ! -e "$TMP/plain2.ods" ]
 "$KPICALC" new-year "$SRC" -o "$TMP/x.xlsx" >/dev/null 2>&1
 check "OUT other than .ods/.fods is a usage error" [ $? -eq 2 ]
 
+# --- a safe rollover (issue 11): never over a file, never a new folder -----
+printf 'the 2021 figures typed here\n' >"$TMP/exists.ods"
+"$KPICALC" new-year "$SRC" -o "$TMP/exists.ods" >"$TMP/log8" 2>&1
+st=$?
+check "an existing OUT is refused (exit $st)" [ "$st" -eq 2 ]
+check "  ... saying --force replaces it" grep -q "exists: .*--force" "$TMP/log8"
+check "  ... and it is left as it was" \
+    [ "$(cat "$TMP/exists.ods")" = "the 2021 figures typed here" ]
+# --force (options before and after the workbook, a fractional --timeout,
+# -q: nothing on stdout)
+"$KPICALC" new-year --force -q -o "$TMP/exists.ods" "$SRC" --timeout 600.5 \
+    >"$TMP/log9" 2>"$TMP/log9e"
+st=$?
+check "--force replaces it (exit $st: $(tail -1 "$TMP/log9e"))" [ "$st" -eq 0 ]
+check "  ... with the rolled workbook" [ "$(head -c 2 "$TMP/exists.ods")" = PK ]
+check "  ... -q: no closing line" [ ! -s "$TMP/log9" ]
+check "  ... no temporary file left" \
+    [ -z "$(find "$TMP" -maxdepth 1 -name '.kpicalc-newyear-*')" ]
+
+"$KPICALC" new-year "$SRC" -o "$TMP/no/such/folder/x.ods" >"$TMP/log10" 2>&1
+st=$?
+check "a missing output folder is refused (exit $st)" [ "$st" -eq 2 ]
+check "  ... saying so" grep -q "folder of OUT does not exist" "$TMP/log10"
+check "  ... and not made" [ ! -e "$TMP/no" ]
+mkdir "$TMP/adir.ods"
+"$KPICALC" new-year "$SRC" -o "$TMP/adir.ods" --force >/dev/null 2>&1
+check "OUT that is a folder is refused, even with --force" [ $? -eq 2 ]
+
+# --- the command line: recalc's conventions (issue 14) ----------------------
+"$KPICALC" new-year -V >"$TMP/out" 2>&1
+check "-V prints the version" grep -Eq '^kpicalc [0-9]' "$TMP/out"
+"$KPICALC" new-year --help >"$TMP/out" 2>&1
+check "--help names -v, -V, --force" sh -c \
+    "grep -q -- '-v, --verbose' '$TMP/out' && grep -q -- '-V, --version' '$TMP/out' && grep -q -- '--force' '$TMP/out'"
+usage_case() { # description args...: exit 2 and a pointer to --help
+    local what=$1
+    shift
+    "$KPICALC" new-year "$@" >"$TMP/out" 2>&1
+    local st=$?
+    check "usage error, $what: exit 2 (got $st) and a pointer to --help" \
+        sh -c "[ $st -eq 2 ] && grep -q \"Try 'kpicalc new-year --help'\" '$TMP/out'"
+}
+usage_case "unknown short option" -x "$SRC" -o "$TMP/u.ods"
+usage_case "unknown long option" --frobnicate "$SRC" -o "$TMP/u.ods"
+usage_case "--timeout abc" --timeout abc "$SRC" -o "$TMP/u.ods"
+usage_case "--timeout 0" --timeout 0 "$SRC" -o "$TMP/u.ods"
+usage_case "--timeout -1" --timeout -1 "$SRC" -o "$TMP/u.ods"
+usage_case "--year 20x1" --year 20x1 "$SRC" -o "$TMP/u.ods"
+usage_case "-o without its value" "$SRC" -o
+usage_case "two workbooks" "$SRC" "$SRC" -o "$TMP/u.ods"
+usage_case "no workbook" -o "$TMP/u.ods"
+usage_case "no -o" "$SRC"
+
+# --- the ZIP check runs within --timeout (issue 13) -------------------------
+# a whole archive of 1,500 members of 1 MiB (1.5 GiB to inflate, under the
+# bomb limits): seconds to check, more than the 0.5 s allowed
+"$PY" - "$TMP/slow.ods" <<'EOF'
+import struct, sys, zlib
+data = b"\0" * (1 << 20)
+c = zlib.compressobj(9, zlib.DEFLATED, -15)
+comp = c.compress(data) + c.flush()
+crc = zlib.crc32(data) & 0xffffffff
+out, central = bytearray(), bytearray()
+def add(name, method, payload, crc_, usize):
+    off, n = len(out), name.encode()
+    out.extend(struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, method, 0, 0x21,
+                           crc_, len(payload), usize, len(n), 0) + n + payload)
+    central.extend(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0,
+                               method, 0, 0x21, crc_, len(payload), usize,
+                               len(n), 0, 0, 0, 0, 0, off) + n)
+mt = b"application/vnd.oasis.opendocument.spreadsheet"
+add("mimetype", 0, mt, zlib.crc32(mt) & 0xffffffff, len(mt))
+for i in range(1500):
+    add("pad/%d.bin" % i, 8, comp, crc, len(data))
+cd = len(out)
+out.extend(central)
+out.extend(struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 1501, 1501,
+                       len(central), cd, 0))
+open(sys.argv[1], "wb").write(out)
+EOF
+t0=$(date +%s.%N)
+"$KPICALC" new-year "$TMP/slow.ods" -o "$TMP/slow-2021.ods" --timeout 0.5 \
+    >"$TMP/log11" 2>&1
+st=$?
+took=$(awk "BEGIN { print $(date +%s.%N) - $t0 }")
+check "a slow ZIP check fails (exit $st)" [ "$st" -eq 1 ]
+check "  ... by --timeout, in the check: $(tail -1 "$TMP/log11")" grep -q \
+    "timeout: the check of the workbook was not done within --timeout 0.5 s" \
+    "$TMP/log11"
+check "  ... within the limit (took $took s)" \
+    awk "BEGIN { exit !($took < 5) }"
+check "  ... and writes nothing" [ ! -e "$TMP/slow-2021.ods" ]
+
 # The office dies with kpicalc (issue 13): a SIGKILL of the parent while the
 # office works leaves no process behind and no OUT written later; SIGHUP
 # ends the run by that signal, with no OUT and no scratch copy left.
@@ -261,9 +385,11 @@ for sig in KILL HUP; do
     TMPDIR=$TMP/o-$sig/tmp "$KPICALC" new-year "$SRC" -o "$TMP/o-$sig/orphan.ods" \
         >"$TMP/log-$sig" 2>&1 &
     pid=$!
-    # wait until the office is at work (its child exists), then the signal
+    # wait until the office is at work (its child has started its log, after
+    # the child that checks the ZIP ended), then the signal
     for _ in $(seq 100); do
-        pgrep -P "$pid" >/dev/null && break
+        ls "$TMP/o-$sig/tmp"/kpicalc-newyear-*/office.log >/dev/null 2>&1 &&
+            pgrep -P "$pid" >/dev/null && break
         sleep 0.1
     done
     child=$(pgrep -P "$pid" | head -1)
