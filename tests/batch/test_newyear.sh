@@ -13,6 +13,10 @@ KPICALC=${KPICALC:-$ROOT/build/kpicalc}
 OXT=${KPICALC_OXT:-$ROOT/build/kpicalc.oxt}
 PY=/usr/bin/python3
 export KPICALC_OXT=$OXT
+# the messages checked here are the English ones (test_cli_lang.sh checks
+# the Chinese)
+unset LANGUAGE LC_ALL LC_MESSAGES KPICALC_DEBUG
+export LANG=C.UTF-8
 
 PASSED=0
 FAILED=0
