@@ -1490,7 +1490,8 @@ def build_print_trend(book):
                             'IF(ISERROR({d});"无法判断";IF(NOT(ISNUMBER({d}));'
                             '{d};"近"&{n}&"年"&IF({d}=-1;"呈显著下降趋势";'
                             'IF({d}=1;"呈显著上升趋势";"无显著变化趋势"))&'
-                            '"（趋势检验 p = "&TEXT({p};"0.000")&"）"))))')
+                            '"（趋势检验 p "&IF({p}<0.001;"< 0.001";"= "&'
+                            'TEXT({p};"0.000"))&"）"))))')
             .format(n=n, need=need, d=t % "J", p=t % "F"), "kpi_label")
         merge(sh, "C%d:E%d" % (r, r))
         unit = "个百分点/年" if kind == "rate" else "/年"
@@ -1514,8 +1515,11 @@ def build_print_trend(book):
         '"";"下一年";(ReportYear+1)&"年")&"，并给出预测区间。少于 3 个年度的数据不作'
         '趋势判断。"', "kpi_note")
     merge(sh, "A%d:K%d" % (last + 1, last + 1))
-    for i in range(hr, last + 2):
-        sh.Rows.getByIndex(i - 1).OptimalHeight = True
+    # fixed heights (two lines): the charts below are placed by position,
+    # and rows that grew with their text on loading would slide under them
+    for i in range(hr + 1, last + 1):
+        sh.Rows.getByIndex(i - 1).Height = 1000
+    sh.Rows.getByIndex(last).Height = 900
     # the series (Chinese headers) for the table and the charts
     h0 = last + 3
     put(sh, "A%d" % h0, "年度", "kpi_head")
@@ -1531,7 +1535,7 @@ def build_print_trend(book):
             put(sh, "%s%d" % (PT_COLS[key], r),
                 "=IF(ISNUMBER(%s);%s;\"\")" % (src, src), "kpi_calc",
                 f_rate if kind == "rate" else f_count)
-    sh.Rows.getByIndex(h0 - 1).OptimalHeight = True
+    sh.Rows.getByIndex(h0 - 1).Height = 900
     return h0, h0 + TREND_YEARS
 
 

@@ -598,7 +598,9 @@ def main(argv):
               ("print", lambda o: (
                   workbook.check_pdf(report, oxt, DONGCHEN, seed_pdf),
                   workbook.check_pdf(report, oxt, COUNTY[0], county_pdf,
-                                     seed=False))),
+                                     seed=False),
+                  workbook.check_print_layout(report, o, COUNTY[0]),
+                  workbook.control_pdf(report, o, oxt, DONGCHEN, tmp))),
               ("template", lambda o: check_template(report, o)),
               ("dongchen", lambda o: check_dongchen(report, o)),
               ("county", lambda o: check_county(report, o)),

@@ -24,7 +24,7 @@ import tempfile
 import uno  # noqa: F401  (Python-UNO first)
 
 import layout as L
-from office import SOFFICE, make_profile
+from office import SOFFICE, make_profile, prop
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -418,7 +418,7 @@ def check_pdf(report, oxt, path, outdir=None, seed=True):
             report.check("91.2%" in t2 and "31/34" in t2 and "95%置信区间" in t2
                          and "请填写 行政诉讼审结数（C20）" in t2,
                          "%s: the indicators page in words" % name)
-            report.check("需至少3个年度数据" in t3 and "p =" not in t3,
+            report.check("需至少3个年度数据" in t3 and "（趋势检验 p" not in t3,
                          "%s: first-year trend page says 需至少3个年度数据"
                          % name)
         else:
@@ -436,3 +436,51 @@ def check_pdf(report, oxt, path, outdir=None, seed=True):
     finally:
         if not outdir:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_print_layout(report, office, path):
+    """PrintTrend's charts start below its series table, whatever the row
+    heights on loading (rows that grow with wrapped text would slide under
+    charts placed by position)."""
+    doc = office.load(path)
+    try:
+        doc.calculateAll()
+        sh = doc.Sheets.getByName("PrintTrend")
+        cur = sh.createCursor()
+        cur.gotoEndOfUsedArea(False)
+        last = cur.RangeAddress.EndRow
+        c = sh.getCellByPosition(0, last)
+        bottom = c.Position.Y + c.Size.Height
+        tops = [sh.Charts.getByName(n) for n in sh.Charts.ElementNames]
+        dp = sh.DrawPage
+        ys = [dp.getByIndex(i).Position.Y for i in range(dp.getCount())]
+        report.check(len(tops) == 3 and len(ys) == 3 and
+                     min(ys) >= bottom - 10,
+                     "%s: PrintTrend's 3 charts below the table (chart tops "
+                     "%r, table bottom %d)" % (os.path.basename(path), ys,
+                                               bottom))
+    finally:
+        doc.close(True)
+
+
+def control_pdf(report, office, oxt, path, tmp):
+    """The checks of check_pdf fail on a page with a Latin-only line and a
+    column too narrow for its number."""
+    doc = office.load(path)
+    try:
+        pi = doc.Sheets.getByName("PrintIndicators")
+        pi.unprotect("")
+        pi.Columns.getByIndex(1).Width = 400  # B: 4 mm, "91.2%" -> ###
+        pin = doc.Sheets.getByName("PrintInput")
+        pin.unprotect("")
+        pin.getCellRangeByName("A3").setString("Synthetic data only")
+        doc.calculateAll()
+        out = os.path.join(tmp, "control.ods")
+        doc.storeToURL(uno.systemPathToFileUrl(out),
+                       (prop("FilterName", "calc8"),))
+    finally:
+        doc.close(True)
+    quiet = type(report)(quiet=True)
+    check_pdf(quiet, oxt, out, os.path.join(tmp, "control"))
+    report.check(quiet.failed >= 2, "print control: a Latin-only line and "
+                 "### are caught (%d failures)" % quiet.failed)
