@@ -1496,7 +1496,8 @@ def build_print_trend(book):
         merge(sh, "C%d:E%d" % (r, r))
         unit = "个百分点/年" if kind == "rate" else "/年"
         put(sh, "F%d" % r, ('=IF(NOT(ISNUMBER({n}));{n};IF({n}<3;"";'
-                            'IF(ISNUMBER({g});TEXT({g};"+0.0;-0.0;0.0")&" {u}";'
+                            'IF(ISNUMBER({g});'
+                            'TEXT({g};"+0.0;-0.0;0.0")&" {u}";'
                             'IF(ISERROR({g});"";{g}))))')
             .format(n=n, g=t % "G", u=unit), "kpi_label")
         merge(sh, "F%d:G%d" % (r, r))

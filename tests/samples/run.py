@@ -589,7 +589,7 @@ def main(argv):
     county_pdf = os.path.join(pdfdir, "county") if pdfdir else None
     groups = [("docs", lambda o: check_docs(report)),
               ("validation", lambda o: (
-                  workbook.check_rules(report, o.load(DONGCHEN), "dongchen"),
+                  workbook.check_rules(report, o, DONGCHEN),
                   workbook.check_bad_inputs(report, o, DONGCHEN))),
               ("notes", lambda o: workbook.check_notes(report, o,
                                                        COUNTY[0])),

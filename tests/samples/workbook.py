@@ -51,9 +51,17 @@ def c_of(key):
 
 # --- validation ------------------------------------------------------------
 
-def check_rules(report, doc, name):
+def check_rules(report, office, path):
     """Every input cell has a validation that refuses (STOP) with a Chinese
     message; the yes/no setting is a dropdown."""
+    doc = office.load(path)
+    try:
+        rules(report, doc, os.path.basename(path))
+    finally:
+        doc.close(True)
+
+
+def rules(report, doc, name):
     inp = doc.Sheets.getByName("Input")
     cells = [("Input", c_of(k)) for k in L.KEYS] + [("Input", L.YEAR_CELL)]
     cells += [("Input", a) for _n, a, *_r in L.SETTINGS]
