@@ -4,7 +4,8 @@
  * list, as Calc could pass it: missing arguments, numbers (small counts,
  * rates, years, 0, negatives, fractions, 1e308, inf, NaN), text (including
  * valid and invalid option strings) and ranges of mixed cells of random
- * shapes. Calls the entry point and checks the result: allocated with at
+ * shapes. Calls the function as Calc does (kpi_call: the binder, then the
+ * entry point) and checks the result: allocated with at
  * least one element, and every element either a finite number or one of the
  * error-coded NaNs the spec allows (#DIV/0!, #NUM!, #VALUE!, Err:511).
  * Together with fuzz_trend.c this covers the rates, the intervals and tests,
@@ -19,6 +20,7 @@
 
 #include "catalogue.h"
 #include "kpi_core.h"
+#include "kpi_funcs.h"
 
 typedef struct reader {
     const uint8_t *p;
@@ -131,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     kpi_result res = {0, 0, NULL};
-    kpi_status st = fn->impl(args, nargs, &res);
+    kpi_status st = kpi_call(fn, args, nargs, &res);
     if (st == KPI_OK) {
         if (!res.v || res.rows * res.cols == 0)
             abort();

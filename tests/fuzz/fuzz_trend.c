@@ -196,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double dir = 5.0;
     int dst = kpi_trenddir(y, xv, n, alpha, &dir);
     REQUIRE(known(dst));
-    int alpha_ok = isnan(alpha) || (alpha > 0.0 && alpha < 1.0);
+    int alpha_ok = alpha > 0.0 && alpha < 1.0; /* NaN: #NUM! (kpi_check.h) */
     if (!alpha_ok)
         REQUIRE(dst == KPI_ENUM);
     else
