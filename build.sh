@@ -224,6 +224,7 @@ cmd_test() {
     run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
+    run_suite "hostile inputs (issue 13)" tests/batch/test_hostile.sh
     run_suite "outputs read back" "$PY" tests/batch/outputs.py
     run_suite "county summary (issue 12)" "$PY" tests/batch/test_county.py
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
@@ -296,7 +297,7 @@ cmd_install() {
 
 cmd_fuzz() {
     ensure_packages "${BUILD_PKGS[@]}" "${FUZZ_PKGS[@]}"
-    local secs=${1:-60}
+    local secs=${1:-300} # issue 13: 5 minutes each by default
     make -s fuzz
     for f in build/fuzz/fuzz_* build/fuzz/batch_fuzz_*; do
         [ -x "$f" ] || continue

@@ -122,9 +122,11 @@ static void target(const char *t, size_t n, int rels)
         return;
     if (memchr(d, '\\', dn))
         DIE("a backslash let through", doc);
-    for (size_t i = 0; i + 1 < dn; i++)
-        if (d[i] == '.' && d[i + 1] == '.' && (i == 0 || d[i - 1] == '/') &&
-            (i + 2 == dn || d[i + 2] == '/' || d[i + 2] == ' '))
+    while (dn > s && d[dn - 1] == ' ')
+        dn--; /* trailing blanks are trimmed */
+    for (size_t i = s; i + 1 < dn; i++)
+        if (d[i] == '.' && d[i + 1] == '.' && (i == s || d[i - 1] == '/') &&
+            (i + 2 == dn || d[i + 2] == '/'))
             DIE("a .. segment let through", doc);
 }
 
