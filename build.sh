@@ -224,6 +224,7 @@ cmd_test() {
     run_suite "sample workbooks" "$PY" tests/samples/run.py build/kpicalc.oxt
     run_suite "batch command" tests/batch/run.sh
     run_suite "new-year" tests/batch/test_newyear.sh
+    run_suite "messages in Chinese" tests/batch/test_cli_lang.sh
     run_suite "hostile inputs (issue 13)" tests/batch/test_hostile.sh
     run_suite "outputs read back" "$PY" tests/batch/outputs.py
     run_suite "county summary (issue 12)" "$PY" tests/batch/test_county.py

@@ -2,6 +2,7 @@
 #include "progress.h"
 
 #include "fsutil.h"
+#include "msg.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -89,21 +90,22 @@ void kc_progress_item(struct kc_progress *p, const char *name, int ok,
         p->failed++;
     char line[4096];
     if (!ok) {
-        snprintf(line, sizeof line, "FAILED %s: %s", name,
-                 message && *message ? message : "unknown error");
+        snprintf(line, sizeof line, kc_tr("FAILED %s: %s"), name,
+                 message && *message ? message : kc_tr("unknown error"));
         kc_progress_say(p, line);
         return;
     }
     if (p->quiet)
         return;
     if (!p->tty) {
-        snprintf(line, sizeof line, "ok     %s (%.2f s)%s%s", name, seconds,
-                 message && *message ? ": " : "", message ? message : "");
+        snprintf(line, sizeof line, kc_tr("ok     %s (%.2f s)%s%s"), name,
+                 seconds, message && *message ? ": " : "",
+                 message ? message : "");
         kc_progress_say(p, line);
         return;
     }
     if (message && *message) {
-        snprintf(line, sizeof line, "note   %s: %s", name, message);
+        snprintf(line, sizeof line, kc_tr("note   %s: %s"), name, message);
         kc_progress_say(p, line);
     }
     kc_progress_tick(p);

@@ -28,6 +28,9 @@ trap cleanup EXIT
 # kpicalc keeps its profiles under the cache folder: a fresh one per run
 export XDG_CACHE_HOME=$T/cache
 unset KPICALC_FAULT KPICALC_OXT
+# the greps below read English messages, whatever the caller's locale
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 
 PASSED=0
 FAILED=0
