@@ -469,7 +469,8 @@ def build_input(book):
     for row, key, zh, en in ITEMS:
         put(sh, "A%d" % row, key, "kpi_key")
         put(sh, "B%d" % row, bi(zh, en), "kpi_label")
-        put(sh, "C%d" % row, None, "kpi_input", book.fmt("0"))
+        # General: a figure shows as typed (31.5 stays 31.5, not 32)
+        put(sh, "C%d" % row, None, "kpi_input", book.fmt("General"))
         hc = HIST_COL[key]
         put(sh, "D%d" % row,
             '=IF(ReportYear="";"";IFERROR(IF(INDEX(%s;MATCH(ReportYear-1;'
@@ -973,7 +974,7 @@ def build_history(book):
     sh.Rows.getByIndex(3).OptimalHeight = True
     rng = sh.getCellRangeByName("A%d:%s%d" % (HIST_FIRST_ROW, HIST_LAST_COL,
                                               HIST_LAST_ROW))
-    rng.NumberFormat = book.fmt("0")
+    rng.NumberFormat = book.fmt("General")  # as typed: 31.5 is not 32
     # typed by the analyst and written by kpicalc new-year: unlocked on a
     # protected sheet, checked like the Input sheet
     rng.CellProtection = protection(False)

@@ -583,6 +583,16 @@ def main(argv):
     oxt, only = parse_args(argv)
     report = Report()
     tmp = tempfile.mkdtemp(prefix="kpicalc-samples-")
+    # LibreOffice works on copies: a test of another part that opens
+    # samples/*.ods at the same time leaves a lock file there, and a load
+    # of a locked file fails (and ours would make theirs fail)
+    global TEMPLATE, DONGCHEN, COUNTY
+    copy = os.path.join(tmp, "samples")
+    shutil.copytree(SAMPLES, copy, ignore=shutil.ignore_patterns(
+        "*.py", ".~lock*", "__pycache__"))
+    TEMPLATE = os.path.join(copy, "templates", "annual-report.ots")
+    DONGCHEN = os.path.join(copy, "dongchen-2020.ods")
+    COUNTY = sorted(glob.glob(os.path.join(copy, "county", "*.ods")))
     stale = os.path.join(tmp, "stale-probe.ods")
     pdfdir = os.environ.get("KPICALC_PDF_DIR")
     seed_pdf = os.path.join(pdfdir, "seed") if pdfdir else None

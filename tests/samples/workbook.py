@@ -171,6 +171,10 @@ def check_bad_inputs(report, office, path):
             f = text(doc, "Input", "%s%d" % (L.CHECK_COL, CERT))
             report.check(f == fmsg, "bad input (%s): Input F%d says %r, "
                          "want %r" % (what, CERT, f, fmsg))
+            if value == 31.5:
+                report.check(c10.getString() == "31.5", "bad input: 31.5 "
+                             "shows as typed, not rounded: %r"
+                             % c10.getString())
             k = text(doc, "Indicators", kr)
             report.check(note in k, "bad input (%s): the note of 持证率 says "
                          "%r, want %r in it" % (what, k, note))
