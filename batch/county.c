@@ -1088,7 +1088,7 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
     w->rc |= kc_buf_addf(
         w->b,
         "<draw:frame draw:z-index=\"%d\" draw:name=\"funnel-%s\" "
-        "svg:width=\"17cm\" svg:height=\"11cm\" svg:x=\"0.2cm\" "
+        "svg:width=\"25cm\" svg:height=\"12cm\" svg:x=\"0.1cm\" "
         "svg:y=\"0cm\"><draw:object>"
         "<office:document office:version=\"1.3\" "
         "office:mimetype=\"application/vnd.oasis.opendocument.chart\">",
@@ -1096,12 +1096,15 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
     chart_styles(w);
     w->rc |= kc_buf_addf(
         w->b,
-        "<office:body><office:chart><chart:chart svg:width=\"17cm\" "
-        "svg:height=\"11cm\" chart:class=\"chart:scatter\" "
+        "<office:body><office:chart><chart:chart svg:width=\"25cm\" "
+        "svg:height=\"12cm\" chart:class=\"chart:scatter\" "
         "chart:style-name=\"chCh\"><chart:title chart:style-name=\"chTitle\">"
         "<text:p>%s漏斗图 %s funnel plot</text:p></chart:title>"
-        "<chart:legend chart:legend-position=\"end\" "
-        "style:legend-expansion=\"high\"/>"
+        /* no legend (the townships are labelled): the lines are named in
+         * the subtitle */
+        "<chart:subtitle><text:p>灰线 全县汇总率 county rate · 橙线 95%% "
+        "控制限 "
+        "limits · 红线 99.8%% 控制限 limits</text:p></chart:subtitle>"
         "<chart:plot-area>"
         "<chart:axis chart:dimension=\"x\" chart:name=\"primary-x\" "
         "chart:style-name=\"chAxisX\"><chart:title><text:p>分母 n "
@@ -1132,11 +1135,12 @@ static void sheet_funnel(struct w *w, const char *const *files,
                          const struct kc_result *results, size_t n,
                          const struct layout *L, const struct kc_county_opts *o)
 {
-    w->rc |= kc_buf_adds(w->b, "<table:table table:name=\"" S_FUN
-                               "\" table:style-name=\"ta2\">"
-                               "<table:table-column table:style-name=\"coU\"/>"
-                               "<table:table-column table:style-name=\"coN\" "
-                               "table:number-columns-repeated=\"10\"/>\n");
+    w->rc |= kc_buf_adds(
+        w->b, "<table:table table:name=\"" S_FUN "\" table:style-name=\"ta2\">"
+              "<table:table-column table:style-name=\"coFU\"/>"
+              "<table:table-column table:style-name=\"coF\" "
+              "table:number-columns-repeated=\"9\"/>"
+              "<table:table-column table:style-name=\"coN\"/>\n");
     row_begin(w);
     cell_text(w, "ceTitle",
               "漏斗图 Funnel plots：率对分母，全县汇总率，95% 与 99.8% 控制限"
@@ -1168,7 +1172,7 @@ static void sheet_funnel(struct w *w, const char *const *files,
         snprintf(p0, sizeof p0, "[$'" S_SUM "'.$%s$%zu]", cn, L->total_row);
         int have = rt->num && key_col(L, rt->num) != KC_STRSET_NONE &&
                    key_col(L, rt->den) != KC_STRSET_NONE;
-        /* heading row, with the chart */
+        /* heading row */
         row_begin(w);
         char head[256];
         snprintf(head, sizeof head, "%s %s%s", rt->zh, rt->en,
@@ -1176,12 +1180,6 @@ static void sheet_funnel(struct w *w, const char *const *files,
                       : "：缺少分子分母（KPI 键 *_num/*_den），无法绘制 — "
                         "needs the numerator and denominator keys");
         cell_text(w, have ? "ceHead" : "ceWarn", head);
-        for (int c = 1; c < 11; c++)
-            cell_empty(w, NULL);
-        w->rc |= kc_buf_adds(w->b, "<table:table-cell>");
-        chart(w, &B, n, fi, o);
-        w->rc |= kc_buf_adds(w->b, "</table:table-cell>");
-        w->col++;
         row_end(w);
         row++;
         row_begin(w);
@@ -1264,7 +1262,20 @@ static void sheet_funnel(struct w *w, const char *const *files,
             }
             row_end(w);
         }
-        row--;
+        /* the chart below its tables, over the empty rows that follow,
+         * on a page of its own when printed */
+        w->rc |=
+            kc_buf_adds(w->b, "<table:table-row table:style-name=\"roBreak\">");
+        w->col = 0;
+        w->rc |= kc_buf_adds(w->b, "<table:table-cell>");
+        chart(w, &B, n, fi, o);
+        w->rc |= kc_buf_adds(w->b, "</table:table-cell>");
+        w->col++;
+        row_end(w);
+        w->rc |= kc_buf_adds(w->b, "<table:table-row "
+                                   "table:number-rows-repeated=\"27\">"
+                                   "<table:table-cell/></table:table-row>\n");
+        row += 28; /* the next free row */
     }
     w->rc |= kc_buf_adds(w->b, "</table:table>\n");
 }
@@ -1307,6 +1318,14 @@ static const char head_xml[] =
     "table:display=\"true\"/></style:style>"
     "<style:style style:name=\"coU\" style:family=\"table-column\">"
     "<style:table-column-properties style:column-width=\"3.0cm\"/>"
+    "</style:style>"
+    "<style:style style:name=\"roBreak\" style:family=\"table-row\">"
+    "<style:table-row-properties fo:break-before=\"page\"/></style:style>"
+    "<style:style style:name=\"coFU\" style:family=\"table-column\">"
+    "<style:table-column-properties style:column-width=\"2.6cm\"/>"
+    "</style:style>"
+    "<style:style style:name=\"coF\" style:family=\"table-column\">"
+    "<style:table-column-properties style:column-width=\"1.35cm\"/>"
     "</style:style>"
     "<style:style style:name=\"coY\" style:family=\"table-column\">"
     "<style:table-column-properties style:column-width=\"1.1cm\"/>"

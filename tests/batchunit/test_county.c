@@ -242,6 +242,20 @@ static void test_render(void)
     CHECK_EQ_INT(count_of(x, "<chart:series "), 2 * (5 + 5));
     CHECK_EQ_INT(count_of(x, "chart:style-name=\"chPt\""), 2 * 5);
     CHECK(strstr(x, "chart:data-label-series=\"true\"") != NULL);
+    /* each funnel table's formulas name their own rows: units from row 6
+     * (certrate) and row 84 (lossrate, after 40 grid rows and the chart's
+     * 28) */
+    CHECK(strstr(x, "IF(AND(ISNUMBER([.B6]);ISNUMBER([.C6]));IF([.C6]&gt;0;"
+                    "[.B6]/[.C6]") != NULL);
+    CHECK(strstr(x, "IF(AND(ISNUMBER([.B84]);ISNUMBER([.C84]));IF([.C84]&gt;0;"
+                    "[.B84]/[.C84]") != NULL);
+    /* and no rate formula names a heading row (5, 83) */
+    CHECK(strstr(x, "ISNUMBER([.B5])") == NULL);
+    CHECK(strstr(x, "ISNUMBER([.B83])") == NULL);
+    CHECK(strstr(x, "ISNUMBER([.B88])") != NULL); /* the last unit */
+    CHECK(strstr(x, "ISNUMBER([.B89])") == NULL);
+    CHECK(strstr(x, "FUNNELLIMITS([.A44];[.B44];0.95;&quot;lower&quot;)") !=
+          NULL);
     /* one page, A4 landscape */
     CHECK(strstr(x, "style:print-orientation=\"landscape\"") != NULL);
     CHECK(strstr(x, "style:scale-to-pages=\"1\"") != NULL);
