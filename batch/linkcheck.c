@@ -14,6 +14,7 @@ enum tag_kind { T_NONE, T_UNKNOWN, T_NORMAL, T_COMMENT, T_CDATA, T_PI, T_DECL };
 
 struct kc_link_scan {
     enum kc_link_kind kind;
+    int part_depth; /* folders between the package's root and this part */
     int in_tag;
     enum tag_kind tk;
     char quote;
@@ -67,7 +68,7 @@ static int has_scheme(const char *url, size_t n)
 /* PACKAGE: an OOXML relationship's internal target, a path inside the
  * package whatever it holds ('/' its root, ".." never leaves it): only a
  * scheme or a backslash makes it a URL. */
-static int classify(const char *url, size_t len, int package)
+static int classify(const char *url, size_t len, int package, int depth)
 {
     char *a = malloc(len + 1), *b = malloc(len + 1);
     int internal = 0;
@@ -108,12 +109,18 @@ static int classify(const char *url, size_t len, int package)
     }
     if (s[0] == '/')
         goto out;
-    /* no ".." segment */
+    /* no ".." segment above the package's root (a part DEPTH folders down,
+     * an embedded object's, may name the package's own files so) */
+    int level = depth;
     for (const char *seg = s; seg <= s + n;) {
         const char *e = memchr(seg, '/', (size_t)(s + n - seg));
         size_t sl = e ? (size_t)(e - seg) : (size_t)(s + n - seg);
-        if (sl == 2 && seg[0] == '.' && seg[1] == '.')
-            goto out;
+        if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+            if (--level < 0)
+                goto out;
+        } else if (sl > 0 && !(sl == 1 && seg[0] == '.')) {
+            level++;
+        }
         if (!e)
             break;
         seg = e + 1;
@@ -127,7 +134,7 @@ out:
 
 int kc_link_internal(const char *url, size_t len)
 {
-    return url ? classify(url, len, 0) : 1;
+    return url ? classify(url, len, 0, 0) : 1;
 }
 
 /* An attribute: its name and value as in the tag, the value decoded. */
@@ -252,8 +259,8 @@ static int check_rels(const char *elem, size_t elen, const struct attr *a,
         return 0;
     int external =
         mode && (!mode->value || strcasecmp(mode->value, "Internal") != 0);
-    int outside =
-        external || !target->value || !classify(target->value, target->vlen, 1);
+    int outside = external || !target->value ||
+                  !classify(target->value, target->vlen, 1, 0);
     if (!outside)
         return 0;
     /* a hyperlink is not fetched; a cell reference to another workbook
@@ -272,7 +279,7 @@ static int check_rels(const char *elem, size_t elen, const struct attr *a,
 }
 
 static int check_xml(const char *elem, size_t elen, const struct attr *a, int n,
-                     char *err, size_t errsz)
+                     int depth, char *err, size_t errsz)
 {
     for (int i = 0; i < n; i++) {
         int is_url = name_is(a[i].name, a[i].nlen, "href") ||
@@ -283,7 +290,11 @@ static int check_xml(const char *elem, size_t elen, const struct attr *a, int n,
                       name_is(a[i].name, a[i].nlen, "url"));
         if (!is_url)
             continue;
-        if (a[i].value && classify(a[i].value, a[i].vlen, 0))
+        if (a[i].value && classify(a[i].value, a[i].vlen, 0, depth))
+            continue;
+        /* a chart's data: ".." is the document that holds the chart */
+        if (name_is(elem, elen, "chart") && a[i].value &&
+            (strcmp(a[i].value, "..") == 0 || strcmp(a[i].value, "../") == 0))
             continue;
         /* hyperlinks, form targets and script bindings are not fetched */
         if (name_is(elem, elen, "a") || name_is(elem, elen, "event-listener") ||
@@ -355,7 +366,7 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
              * parted from its qualifier is refused, never let through) */
             rc = s->kind == KC_LINK_RELS
                      ? check_rels(elem, elen, a, n, err, errsz)
-                     : check_xml(elem, elen, a, n, err, errsz);
+                     : check_xml(elem, elen, a, n, s->part_depth, err, errsz);
             for (int k = 0; k < n; k++)
                 free(a[k].value);
             n = 0;
@@ -373,8 +384,9 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
         n++;
     }
     if (rc == 0)
-        rc = s->kind == KC_LINK_RELS ? check_rels(elem, elen, a, n, err, errsz)
-                                     : check_xml(elem, elen, a, n, err, errsz);
+        rc = s->kind == KC_LINK_RELS
+                 ? check_rels(elem, elen, a, n, err, errsz)
+                 : check_xml(elem, elen, a, n, s->part_depth, err, errsz);
     for (int k = 0; k < n; k++)
         free(a[k].value);
     return rc;
@@ -382,9 +394,16 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
 
 struct kc_link_scan *kc_link_scan_new(enum kc_link_kind kind)
 {
+    return kc_link_scan_new_in(kind, 0);
+}
+
+struct kc_link_scan *kc_link_scan_new_in(enum kc_link_kind kind, int depth)
+{
     struct kc_link_scan *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         s->kind = kind;
+        s->part_depth = depth < 0 ? 0 : depth;
+    }
     return s;
 }
 
@@ -585,8 +604,11 @@ static int z_begin(void *ctx, const struct kc_zip_member *m, char *err,
     z->decided = z->skip = 0;
     snprintf(z->member, sizeof z->member, "%.*s",
              (int)(m->name_len > 100 ? 100 : m->name_len), m->name);
+    int depth = 0; /* "Object 1/content.xml" is one folder down */
+    for (size_t i = 0; i < m->name_len; i++)
+        depth += m->name[i] == '/';
     kc_link_scan_free(z->s);
-    z->s = kc_link_scan_new(z->kind);
+    z->s = kc_link_scan_new_in(z->kind, depth);
     if (!z->s) {
         snprintf(err, errsz, "out of memory");
         return -1;

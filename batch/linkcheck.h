@@ -16,10 +16,11 @@
  *
  * A target is inside the workbook when, after its XML entities and percent
  * escapes are decoded, it is empty, a fragment (#...), or a relative path
- * with no scheme, no leading '/', no backslash and no ".." segment (or a
- * vnd.sun.star.Package: URL of such a path). An entity other than XML's
- * five and character references cannot be resolved here and counts as
- * outside. Pure C: bytes in, a verdict out. */
+ * with no scheme, no leading '/', no backslash and no ".." segment that
+ * climbs above the package's root (or a vnd.sun.star.Package: URL of such
+ * a path); a chart's "..", the document that holds it, is inside. An entity
+ * other than XML's five and character references cannot be resolved here and
+ * counts as outside. Pure C: bytes in, a verdict out. */
 #ifndef KPICALC_LINKCHECK_H
 #define KPICALC_LINKCHECK_H
 
@@ -55,6 +56,10 @@ int kc_links_check_zip(const unsigned char *buf, size_t len,
 /* A streaming scanner, for XML given in pieces. */
 struct kc_link_scan;
 struct kc_link_scan *kc_link_scan_new(enum kc_link_kind kind);
+/* The same for a part DEPTH folders below the package's root (an embedded
+ * object's "Object 1/content.xml" is 1), whose targets may go up as far as
+ * the root with "..". */
+struct kc_link_scan *kc_link_scan_new_in(enum kc_link_kind kind, int depth);
 /* 0, or -1 with the reason in ERR (then further pieces are refused). */
 int kc_link_scan_feed(struct kc_link_scan *s, const char *p, size_t n,
                       char *err, size_t errsz);

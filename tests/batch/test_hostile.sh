@@ -132,6 +132,17 @@ expect "no connection to the listener ($(connections) seen: $(head -3 "$LOG" | t
 expect "the secret is in no output (raw, in ZIP members, in PDF streams)" no_secret "$OUT"
 finish
 
+start "real workbooks with charts and pictures still open (the samples, zipped and flat)"
+mkdir -p "$T/real"
+cp "$ROOT"/samples/*.ods "$T/real/"
+kc recalc "$T/real" -o "$T/real-out" --to ods,fods --summary "$T/real.csv" -j 2
+expect "status 0 ($(grep -v ',ok,' "$T/real.csv" | head -2 | tr '\n' ' '))" is_status 0
+# their flat exports carry chart:chart xlink:href="..", the holding document
+kc recalc "$T/real-out" --summary "$T/real2.csv" -j 2
+expect "flat ODF with charts: status 0 ($(grep -v ',ok,' "$T/real2.csv" | head -2 | tr '\n' ' '))" is_status 0
+expect "their charts link to '..'" grep -q 'xlink:href="\.\."' "$T/real-out/dongchen-2020.fods"
+finish
+
 start "the fixtures are hostile indeed: LibreOffice itself fetches their links (control)"
 # Only now, after every kpicalc run above counted zero connections.
 mkdir -p "$T/ctl"

@@ -98,6 +98,27 @@ int main(void)
     CHECK(refused("<v:imagedata o:href=\"file:///x.png\"/>", KC_LINK_XML));
     CHECK(refused("<form:image form:image-data=\"http://h/i\"/>", KC_LINK_XML));
     CHECK(refused("<xforms:instance src=\"http://h/i\"/>", KC_LINK_XML));
+    /* a chart's data is the document that holds it (LibreOffice writes
+     * chart:chart xlink:href=".." in every chart, flat or zipped) */
+    CHECK(!refused("<chart:chart xlink:href=\"..\" chart:class=\"chart:bar\"/>",
+                   KC_LINK_XML));
+    CHECK(refused("<chart:chart xlink:href=\"../other.ods\"/>", KC_LINK_XML));
+    CHECK(refused("<draw:image xlink:href=\"..\"/>", KC_LINK_XML));
+    /* an embedded object's part, one folder down, may name the package's
+     * own files, never above its root */
+    {
+        char e[256];
+        const char *up = "<draw:image xlink:href=\"../Pictures/a.png\"/>";
+        const char *out = "<draw:image xlink:href=\"../../a.png\"/>";
+        struct kc_link_scan *d1 = kc_link_scan_new_in(KC_LINK_XML, 1);
+        CHECK(kc_link_scan_feed(d1, up, strlen(up), e, sizeof e) == 0);
+        kc_link_scan_free(d1);
+        d1 = kc_link_scan_new_in(KC_LINK_XML, 1);
+        CHECK(kc_link_scan_feed(d1, out, strlen(out), e, sizeof e) != 0);
+        kc_link_scan_free(d1);
+        CHECK(refused(up, KC_LINK_XML)); /* from the root: outside */
+    }
+
     /* what is not markup hides nothing, and quotes may hold '>' */
     CHECK(!refused("<!-- <draw:image xlink:href=\"http://h/\"/> -->"
                    "<![CDATA[<draw:image xlink:href=\"http://h/\"/>]]>"
@@ -171,6 +192,18 @@ int main(void)
                                  sizeof err) != 0);
         CHECK_EQ_INT(linked, 0);
     }
+    free(zip);
+    /* a chart object's part links its pictures from one folder down */
+    static const char obj[] = "<office:document-content><chart:chart "
+                              "xlink:href=\"..\"/><draw:image "
+                              "xlink:href=\"../Pictures/c.png\"/>"
+                              "</office:document-content>";
+    struct zm_member m2[] = {{"mimetype", mime, sizeof mime - 1, 0},
+                             {"content.xml", good, sizeof good - 1, 1},
+                             {"Object 1/content.xml", obj, sizeof obj - 1, 1}};
+    zip = zm_build(m2, 3, &o, &len);
+    CHECK(zip && kc_links_check_zip(zip, len, NULL, &info, &linked, err,
+                                    sizeof err) == 0);
     free(zip);
     return kpi_test_report("batch linkcheck");
 }
