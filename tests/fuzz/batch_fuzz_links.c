@@ -7,8 +7,8 @@
  *   1: the input as the target of a linked picture, in a document made
  *      around it (when it holds no quote, '<', '&' or NUL): the document is
  *      refused exactly when kc_link_internal says the target leads outside;
- *      and a target kc_link_internal lets through has no scheme, no leading
- *      '/', no backslash and no ".." segment once percent-decoded;
+ *      and a target kc_link_internal lets through has no backslash and no
+ *      ".." that climbs above the package's root once percent-decoded;
  *   2: the same target in an OOXML relationship with TargetMode External:
  *      always refused, unless the type is a hyperlink;
  *   3: the input as a ZIP archive (kc_links_check_zip): a verdict with a
@@ -124,10 +124,21 @@ static void target(const char *t, size_t n, int rels)
         DIE("a backslash let through", doc);
     while (dn > s && d[dn - 1] == ' ')
         dn--; /* trailing blanks are trimmed */
-    for (size_t i = s; i + 1 < dn; i++)
-        if (d[i] == '.' && d[i + 1] == '.' && (i == s || d[i - 1] == '/') &&
-            (i + 2 == dn || d[i + 2] == '/'))
-            DIE("a .. segment let through", doc);
+    /* no ".." climbs above the package's root */
+    int level = 0;
+    for (size_t i = s; i <= dn;) {
+        size_t e = i;
+        while (e < dn && d[e] != '/')
+            e++;
+        size_t sl = e - i;
+        if (sl == 2 && d[i] == '.' && d[i + 1] == '.') {
+            if (--level < 0)
+                DIE("a .. above the root let through", doc);
+        } else if (sl > 0 && !(sl == 1 && d[i] == '.')) {
+            level++;
+        }
+        i = e + 1;
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
