@@ -1590,9 +1590,11 @@ def build_config(book):
                      '=IF(ISBLANK(cur_%s);"";cur_%s)' % (key, key)))
     rows.append(("set", '="$History.$%s$"&$B$3' % HIST_SOURCE_COL,
                  '=IF(ISBLANK(ReportSource);"";ReportSource)'))
+    # the figures go to History and are cleared; each figure's source note
+    # (column E) stays where it is: next year's figure usually comes from
+    # the same place, and the analyst edits the note where it has changed
     for row, key, _z, _e in ITEMS:
         rows.append(("clear", "$Input.$C$%d" % row, ""))
-        rows.append(("clear", "$Input.$E$%d" % row, ""))
     s = "$Input.$%s$%s" % (SOURCE_CELL[0], SOURCE_CELL[1:])
     rows.append(("clear", s, ""))
     # this year's notes and the report's claims belong to this year

@@ -156,7 +156,9 @@ check "last year's 应持证 34, 已持证 31, 意见 103/99, 许可 173" \
     [ "${after_d[0]} ${after_d[1]} ${after_d[6]} ${after_d[7]} ${after_d[15]}" = "34 31 103 99 173" ]
 check "this-year inputs are empty: '${after_c[*]}'" \
     [ -z "$(printf '%s' "${after_c[@]}")" ]
-check "this-year source notes are empty" [ -z "$(printf '%s' "${after_e[@]}")" ]
+mapfile -t before_e < <(cells "$B-Input.csv" "${ROWS[@]/#/E}")
+check "the source notes (column E) are kept where they were" \
+    [ "${after_e[*]}" = "${before_e[*]}" -a -n "$(printf '%s' "${before_e[@]}")" ]
 
 # History gains a 2020 row (row 11: after 2014..2019 in rows 5..10)
 check "History A11 is 2020" [ "$(cells "$A-History.csv" A11)" = 2020 ]
@@ -190,19 +192,19 @@ check "rolling an empty year warns" grep -q \
     "^kpicalc new-year: warning: nothing is filled in for 2021 .*empty year" \
     "$TMP/log2"
 
-# the per-figure source notes (Input column E): a template whose plan copies
-# them keeps them in History; otherwise the command names what it does not
-# copy, and says the old workbook keeps it. Never lost without a word.
+# the per-figure source notes (Input column E) stay in the rolled workbook;
+# what the plan clears without copying (the report's other figures, its
+# claims) is named, with where it remains. Never lost without a word.
 E1=E$(row_of required)
 note=$(cells "$B-Input.csv" "$E1")
 check "the seed has a source note in $E1 ('$note')" [ -n "$note" ]
-if [ -n "$note" ] && grep -qF -- "$note" "$A-History.csv"; then
-    ok
-else
-    check "source notes not copied are named, and where they remain" grep -Eq \
-        "^kpicalc new-year: warning: [0-9]+ filled cells .* not copied into the rolled workbook \(.*[$]Input[.][$]${E1:0:1}[$]${E1:1}.*\): .*dongchen-2020[.]ods keeps them" \
-        "$TMP/log"
-fi
+check "the note is in the rolled workbook at $E1" \
+    [ "$(cells "$A-Input.csv" "$E1")" = "$note" ]
+check "cleared cells not copied are named, and where they remain" grep -Eq \
+    "^kpicalc new-year: warning: [0-9]+ filled cells .* not copied into the rolled workbook \(.*[$]Input[.][$]C[$]38.*\): .*dongchen-2020[.]ods keeps them" \
+    "$TMP/log"
+check "no source note is named as lost" \
+    bash -c '! grep -q "[$]Input[.][$]E[$]" "$1"' _ "$TMP/log"
 
 # --- a synthetic county workbook -------------------------------------------
 CSRC=samples/county/donghu-2020.ods
