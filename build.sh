@@ -232,6 +232,7 @@ cmd_test() {
     run_suite "county summary (issue 12)" "$PY" tests/batch/test_county.py
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
     run_suite "platform: install without user namespaces" tests/platform/test_profile_install.sh
+    run_suite "platform: bare model and its fallback" tests/platform/test_loader.sh
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

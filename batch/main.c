@@ -3,6 +3,7 @@
 #include "buf.h"
 #include "child.h"
 #include "cli.h"
+#include "formats.h"
 #include "fsutil.h"
 #include "msg.h"
 #include "newyear.h"
@@ -26,9 +27,6 @@
 
 #define EXIT_USAGE KC_EXIT_USAGE
 #define MAX_JOBS 256
-
-static const char *const formats[] = {"ods", "fods", "xlsx",
-                                      "xls", "pdf",  "csv"};
 
 struct options {
     const char *outdir;
@@ -204,10 +202,8 @@ static int parse_formats(char *list, struct options *o)
     char *save = NULL;
     for (char *f = strtok_r(list, ",", &save); f;
          f = strtok_r(NULL, ",", &save)) {
-        const char *known = NULL;
-        for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
-            if (strcasecmp(f, formats[i]) == 0)
-                known = formats[i];
+        const struct kc_format *row = kc_format_find(f);
+        const char *known = row ? row->name : NULL;
         if (!known)
             return usage_error("unknown output format '%s' (known: ods, "
                                "fods, xlsx, xls, pdf, csv)",
@@ -596,8 +592,7 @@ static void warn_addin_calls(const struct options *o,
 {
     int foreign = 0;
     for (int f = 0; f < o->nto; f++)
-        foreign |=
-            strcmp(o->to[f], "xlsx") == 0 || strcmp(o->to[f], "xls") == 0;
+        foreign |= (kc_format_find(o->to[f])->flags & KC_FMT_KEEPS_CALLS) != 0;
     if (o->portable || !foreign)
         return;
     size_t books = 0;
@@ -732,11 +727,9 @@ static int name_outputs(const struct options *o, struct batch *b, size_t i)
     if (o->in_place) {
         char ext[16];
         kc_extension(e->path, ext, sizeof ext);
-        const char *fmt = NULL;
-        for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
-            if (strcmp(ext, formats[f]) == 0 && strcmp(ext, "csv") &&
-                strcmp(ext, "pdf"))
-                fmt = formats[f];
+        const struct kc_format *row = kc_format_find(ext);
+        const char *fmt =
+            row && (row->flags & KC_FMT_IN_PLACE) ? row->name : NULL;
         if (!fmt) {
             res->state = KC_FAILED;
             res->message =

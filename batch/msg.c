@@ -741,6 +741,7 @@ static const struct entry table[] = {
      "kpicalc: 正在创建 LibreOffice 配置文件 %s\n"},
     {"kpicalc: interrupted: %zu workbook%s not processed",
      "kpicalc: 已中断：%zu 个工作簿%.0s未处理"},
+    {"kpicalc: note: %s\n", "kpicalc: 注意：%s\n"},
     {"kpicalc: summary: cannot write %s: %s",
      "kpicalc: 汇总表：无法写入 %s：%s"},
     {"kpicalc: unknown command '%s'\n", "kpicalc: 未知命令“%s”\n"},

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "msg.h"
 #include "proto.h"
 #include "worker.h"
 
@@ -47,6 +48,7 @@ struct pool {
     struct worker *w;
     int start_failures;
     char start_error[512];
+    char last_note[512]; /* the last NOTE printed (every worker sends it) */
 };
 
 static void finish(struct pool *p, size_t job, enum kc_state st,
@@ -335,6 +337,13 @@ static int handle_line(struct pool *p, int slot, char *line)
         /* a reason that a new worker would meet again: no more tries */
         if (n > 2 && strcmp(f[2], "permanent") == 0)
             p->start_failures = START_FAILURES_MAX;
+    } else if (n >= 2 && strcmp(f[0], "NOTE") == 0) {
+        /* a worker's remark for the run's log (the loader it fell back
+         * to, and why): once per distinct text */
+        if (strncmp(p->last_note, f[1], sizeof p->last_note - 1) != 0) {
+            snprintf(p->last_note, sizeof p->last_note, "%s", f[1]);
+            fprintf(stderr, kc_tr("kpicalc: note: %s\n"), f[1]);
+        }
     } else if (n >= 6 && strcmp(f[0], "RES") == 0 && w->state == W_BUSY &&
                strtoul(f[1], NULL, 10) == w->job) {
         struct kc_result *r = &p->results[w->job];

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "child.h"
 #include "fsutil.h"
+#include "msg.h"
 #include "version.h"
 
 #include <dirent.h>
@@ -417,7 +418,7 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
         goto out;
     }
     if (cfg->verbose)
-        fprintf(stderr, "kpicalc: creating the profile %s\n", final);
+        fprintf(stderr, kc_tr("kpicalc: creating the profile %s\n"), final);
     /* A first start of the office makes a complete profile (with
      * user/extensions/buildid: without it the next start would drop the
      * extension's registration) and the Basic library the installing

@@ -1,6 +1,8 @@
 /* Spreadsheet documents without a view, through the binary UNO C API. */
 #include "unodoc.h"
 
+#include "formats.h"
+
 #include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -74,17 +76,6 @@ static typelib_TypeDescription *iface_td[M_COUNT];
 static typelib_TypeDescription *pv_td, *pv_seq_td;
 static uno_Interface *context, *factory;
 static rtl_uString *spreadsheet_service;
-
-/* The export filter of each output format (those LibreOfficeKit uses). */
-static const struct {
-    const char *fmt, *filter;
-} exports[] = {
-    {"ods", "calc8"},
-    {"fods", "OpenDocument Spreadsheet Flat XML"},
-    {"xlsx", "Calc MS Excel 2007 XML"},
-    {"xls", "MS Excel 97"},
-    {"pdf", "calc_pdf_Export"},
-};
 
 /* com.sun.star.beans.PropertyValue as binary UNO lays it out (checked
  * against the type description in kc_unodoc_init). */
@@ -538,10 +529,9 @@ struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
 int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
                     char *err, size_t errsz)
 {
-    const char *filter = NULL;
-    for (size_t k = 0; k < sizeof exports / sizeof *exports; k++)
-        if (strcmp(exports[k].fmt, fmt) == 0)
-            filter = exports[k].filter;
+    /* the export filter of each output format: formats.c's table */
+    const struct kc_format *row = kc_format_find(fmt);
+    const char *filter = row ? row->filter : NULL;
     if (!filter) {
         snprintf(err, errsz, "no export filter for %s", fmt);
         return -1;
