@@ -18,10 +18,49 @@
 
 #define REL_TIE (1 + 1e-7)
 
+/* The end of the other side's tail: the values i in [a, b] (a <= b, on
+ * one side of the mode, so P(X = i) is monotone there) split into those
+ * with P(X = i) <= THR and those above it. FALLING (P non-increasing in i,
+ * the side above the mode): *END is the first i with P(X = i) <= THR, or
+ * b + 1 when there is none. Rising (below the mode): *END is the last such
+ * i, or a - 1 when there is none. Bisection on P(X = i): O(log n). */
+static kpi_status tail_end(double a, double b, double n, double p, double thr,
+                           int falling, double *end)
+{
+    double lo = a, hi = b, v;
+    kpi_status st;
+    /* the end of the range that holds the small values */
+    if ((st = kpi_dist_binom_pmf(falling ? b : a, n, p, &v)) != KPI_OK)
+        return st;
+    if (v > thr) {
+        *end = falling ? b + 1 : a - 1;
+        return KPI_OK;
+    }
+    /* the end next to the mode */
+    if ((st = kpi_dist_binom_pmf(falling ? a : b, n, p, &v)) != KPI_OK)
+        return st;
+    if (v <= thr) {
+        *end = falling ? a : b;
+        return KPI_OK;
+    }
+    /* falling: P(lo) > thr >= P(hi); rising: P(lo) <= thr < P(hi) */
+    while (hi - lo > 1) {
+        double mid = floor(lo + (hi - lo) / 2);
+        if ((st = kpi_dist_binom_pmf(mid, n, p, &v)) != KPI_OK)
+            return st;
+        if ((v <= thr) == (falling != 0))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    *end = falling ? hi : lo;
+    return KPI_OK;
+}
+
 /* R's binom.test(x, n, p), two-sided, 0 < p < 1, n >= 1. */
 static kpi_status binom_test2(double x, double n, double p, double *pv)
 {
-    double d, m = n * p, thr, t1, t2, lo, hi, v;
+    double d, m = n * p, thr, t1 = 0, t2 = 0, end, v;
     kpi_status st;
     if ((st = kpi_dist_binom_pmf(x, n, p, &d)) != KPI_OK)
         return st;
@@ -31,66 +70,20 @@ static kpi_status binom_test2(double x, double n, double p, double *pv)
         return KPI_OK;
     }
     if (x < m) {
-        /* i in [ceil(m), n], P(X = i) non-increasing: the first i with
-         * P(X = i) <= thr; then the tail P(X >= i) */
-        lo = ceil(m);
-        hi = n;
-        if ((st = kpi_dist_binom_pmf(hi, n, p, &v)) != KPI_OK)
+        /* P(X <= x), and the tail P(X >= end) above the mode */
+        if ((st = tail_end(ceil(m), n, n, p, thr, 1, &end)) != KPI_OK)
             return st;
-        if (v > thr) {
-            t2 = 0;
-        } else {
-            if ((st = kpi_dist_binom_pmf(lo, n, p, &v)) != KPI_OK)
-                return st;
-            if (v <= thr) {
-                hi = lo;
-            } else {
-                /* P(lo) > thr >= P(hi) */
-                while (hi - lo > 1) {
-                    double mid = floor(lo + (hi - lo) / 2);
-                    if ((st = kpi_dist_binom_pmf(mid, n, p, &v)) != KPI_OK)
-                        return st;
-                    if (v <= thr)
-                        hi = mid;
-                    else
-                        lo = mid;
-                }
-            }
-            if ((st = kpi_dist_binom_upper(hi - 1, n, p, &t2)) != KPI_OK)
-                return st;
-        }
+        if (end <= n &&
+            (st = kpi_dist_binom_upper(end - 1, n, p, &t2)) != KPI_OK)
+            return st;
         if ((st = kpi_dist_binom_cdf(x, n, p, &t1)) != KPI_OK)
             return st;
     } else {
-        /* i in [0, floor(m)], P(X = i) non-decreasing: the last i with
-         * P(X = i) <= thr; then the tail P(X <= i) */
-        lo = 0;
-        hi = floor(m);
-        if ((st = kpi_dist_binom_pmf(lo, n, p, &v)) != KPI_OK)
+        /* the tail P(X <= end) below the mode, and P(X >= x) */
+        if ((st = tail_end(0, floor(m), n, p, thr, 0, &end)) != KPI_OK)
             return st;
-        if (v > thr) {
-            t1 = 0;
-        } else {
-            if ((st = kpi_dist_binom_pmf(hi, n, p, &v)) != KPI_OK)
-                return st;
-            if (v <= thr) {
-                lo = hi;
-            } else {
-                /* P(lo) <= thr < P(hi) */
-                while (hi - lo > 1) {
-                    double mid = floor(lo + (hi - lo) / 2);
-                    if ((st = kpi_dist_binom_pmf(mid, n, p, &v)) != KPI_OK)
-                        return st;
-                    if (v <= thr)
-                        lo = mid;
-                    else
-                        hi = mid;
-                }
-            }
-            if ((st = kpi_dist_binom_cdf(lo, n, p, &t1)) != KPI_OK)
-                return st;
-        }
-        /* P(X >= x) */
+        if (end >= 0 && (st = kpi_dist_binom_cdf(end, n, p, &t1)) != KPI_OK)
+            return st;
         if ((st = kpi_dist_binom_upper(x - 1, n, p, &t2)) != KPI_OK)
             return st;
     }

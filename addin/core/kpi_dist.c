@@ -772,7 +772,8 @@ static kpi_status binom_tails(double k, double n, double p, double *lower,
     return KPI_OK;
 }
 
-kpi_status kpi_dist_binom_cdf(double k, double n, double p, double *v)
+/* One tail of the binomial: P(X <= k) or, UPPER, P(X > k). */
+static kpi_status binom_tail(double k, double n, double p, int upper, double *v)
 {
     double lo, up;
     kpi_status st;
@@ -781,21 +782,18 @@ kpi_status kpi_dist_binom_cdf(double k, double n, double p, double *v)
         return KPI_ENUM;
     st = binom_tails(k, n, p, &lo, &up);
     if (st == KPI_OK)
-        *v = lo;
+        *v = upper ? up : lo;
     return st;
+}
+
+kpi_status kpi_dist_binom_cdf(double k, double n, double p, double *v)
+{
+    return binom_tail(k, n, p, 0, v);
 }
 
 kpi_status kpi_dist_binom_upper(double k, double n, double p, double *v)
 {
-    double lo, up;
-    kpi_status st;
-    *v = 0;
-    if (!binom_args_ok(k, n, p))
-        return KPI_ENUM;
-    st = binom_tails(k, n, p, &lo, &up);
-    if (st == KPI_OK)
-        *v = up;
-    return st;
+    return binom_tail(k, n, p, 1, v);
 }
 
 kpi_status kpi_dist_binom_pmf(double k, double n, double p, double *v)
@@ -948,30 +946,28 @@ static kpi_status gamma_tails(double a, double x, double *lower, double *upper)
     return KPI_OK;
 }
 
-kpi_status kpi_dist_gamma_cdf(double x, double a, double *p)
+/* One tail of the Gamma(a, 1): P(X <= x) or, UPPER, P(X > x). */
+static kpi_status gamma_tail(double x, double a, int upper, double *v)
 {
     double lo, up;
     kpi_status st;
-    *p = 0;
+    *v = 0;
     if (!gamma_args_ok(a) || isnan(x))
         return KPI_ENUM;
     st = gamma_tails(a, x, &lo, &up);
     if (st == KPI_OK)
-        *p = lo;
+        *v = upper ? up : lo;
     return st;
+}
+
+kpi_status kpi_dist_gamma_cdf(double x, double a, double *p)
+{
+    return gamma_tail(x, a, 0, p);
 }
 
 kpi_status kpi_dist_gamma_upper(double x, double a, double *q)
 {
-    double lo, up;
-    kpi_status st;
-    *q = 0;
-    if (!gamma_args_ok(a) || isnan(x))
-        return KPI_ENUM;
-    st = gamma_tails(a, x, &lo, &up);
-    if (st == KPI_OK)
-        *q = up;
-    return st;
+    return gamma_tail(x, a, 1, q);
 }
 
 /* The density x^(a-1) e^-x / Gamma(a) = sqrt(a / 2 pi) exp(-a rlog1((x-a)/a)
