@@ -58,6 +58,17 @@ n=$(grep -c "$NOTE" "$TMP/fallback.err")
 [ "$n" -ge 1 ] && grep "$NOTE" "$TMP/fallback.err" | grep -q 'does not export _ZN10comphelper12kpicalcAbsentEv' &&
     pass "no context symbol: the log says why ($n note(s) from 1 worker)" ||
     fail "no context symbol: no note naming the missing symbol in the log"
+# the parent prints the workers' note once for the run: two workers, two
+# workbooks, one line
+mkdir -p "$TMP/two"
+cp samples/dongchen-2020.ods "$TMP/two/a.ods"
+cp samples/dongchen-2020.ods "$TMP/two/b.ods"
+KPICALC_CONTEXT_SYMBOL=_ZN10comphelper12kpicalcAbsentEv "$KPICALC" recalc -j 2 \
+    "$TMP/two" -o "$TMP/two-out" --profile-dir "$TMP/profiles" \
+    >"$TMP/two.out" 2>"$TMP/two.err"
+n=$(grep -c '^kpicalc: note: .*kpicalcAbsent' "$TMP/two.err")
+[ "$n" -eq 1 ] && pass "no context symbol, 2 workers: the run prints the note once" ||
+    fail "no context symbol, 2 workers: the run printed the note $n times"
 # the same indicators both ways
 if cmp -s <(cut -d, -f1-27 "$TMP/bare/summary.csv") <(cut -d, -f1-27 "$TMP/fallback/summary.csv"); then
     pass "both loaders: the same summary"
