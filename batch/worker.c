@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "fods.h"
 #include "freeze.h"
+#include "formats.h"
 #include "fsutil.h"
 #include "kpi.h"
 #include "linkcheck.h"
@@ -900,9 +901,18 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     /* The cells are read when something needs them: the summary, CSV,
      * .xls (its size limits), .xlsx (the add-in warning), portable
      * outputs, and a workbook LibreOffice "repaired" (is anything left?). */
-    int xls = find_output(j, "xls") >= 0;
-    int need_scan = j->scan || j->portable || xls || doc.lok ||
-                    find_output(j, "csv") >= 0 || find_output(j, "xlsx") >= 0;
+    /* what the outputs need, from formats.c's table: a sheet limit (.xls),
+     * the count of add-in cells for the warning (.xlsx, .xls) */
+    unsigned need = 0;
+    for (int i = 0; i < j->nout; i++) {
+        const struct kc_format *f = kc_format_find(j->out[i].fmt);
+        if (f)
+            need |= f->flags;
+    }
+    int xls = (need & KC_FMT_SHEET_LIMIT) != 0;
+    int need_scan = j->scan || j->portable || doc.lok ||
+                    (need & (KC_FMT_SHEET_LIMIT | KC_FMT_KEEPS_CALLS)) != 0 ||
+                    find_output(j, "csv") >= 0;
     char *fods = NULL;
     struct extent ext = {0};
     if (need_scan) {
