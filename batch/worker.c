@@ -8,6 +8,7 @@
 #include "fsutil.h"
 #include "kpi.h"
 #include "linkcheck.h"
+#include "lok.h"
 #include "outcheck.h"
 #include "paths.h"
 #include "pool.h"
@@ -30,23 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* LibreOfficeKitInit.h defines static helpers that not every version
- * marks as possibly unused. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <LibreOfficeKit/LibreOfficeKitInit.h>
-#pragma GCC diagnostic pop
-
-/* From LibreOfficeKitEnums.h, which only C++ can include whole. */
-#define KC_LOK_DOCTYPE_SPREADSHEET 1
-#define KC_LOK_CALLBACK_DOCUMENT_PASSWORD 20
-#define KC_LOK_CALLBACK_DOCUMENT_PASSWORD_TO_MODIFY 21
-#define KC_LOK_FEATURE_DOCUMENT_PASSWORD (1ULL << 0)
-#define KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY (1ULL << 1)
-
 #define MAX_FIELDS 64
 
-static LibreOfficeKit *office;
 static volatile sig_atomic_t file_size_hit; /* a write passed the limit */
 
 static void on_file_size(int sig)
@@ -54,13 +40,12 @@ static void on_file_size(int sig)
     (void)sig;
     file_size_hit = 1;
 }
-static int password_asked;
 static int uno_ready; /* workbooks can be opened without a view */
 
 /* An open workbook: a bare model through UNO, or a LibreOfficeKit view. */
 struct wdoc {
     struct kc_unodoc *uno;
-    LibreOfficeKitDocument *lok;
+    struct kc_lok_doc *lok;
 };
 
 int kc_fault_for(const char *base)
@@ -84,33 +69,6 @@ int kc_fault_for(const char *base)
     return kind;
 }
 
-/* LibreOffice asks for a password through this callback; answering with
- * none makes the load fail (or, for a password to modify, go read-only). */
-static void on_office_event(int type, const char *payload, void *data)
-{
-    (void)data;
-    if (type == KC_LOK_CALLBACK_DOCUMENT_PASSWORD ||
-        type == KC_LOK_CALLBACK_DOCUMENT_PASSWORD_TO_MODIFY) {
-        if (type == KC_LOK_CALLBACK_DOCUMENT_PASSWORD)
-            password_asked = 1;
-        office->pClass->setDocumentPassword(office, payload, NULL);
-    }
-}
-
-static void office_error(char *msg, size_t msgsz, const char *what)
-{
-    char *e = office->pClass->getError(office);
-    /* LibreOfficeKit's words for "it did not load" add nothing */
-    int useless = !e || !*e || strstr(e, "returned an empty reference");
-    snprintf(msg, msgsz, "%s%s%s", what, useless ? "" : ": ", useless ? "" : e);
-    if (e) {
-        if (LIBREOFFICEKIT_HAS(office, freeError))
-            office->pClass->freeError(e);
-        else
-            free(e);
-    }
-}
-
 /* Writes D to URL in the format FMT (ods, fods, xlsx, xls, pdf); a scratch
  * or staged file, which LibreOffice need not sync to disk. */
 static int doc_save(struct wdoc *d, const char *url, const char *fmt,
@@ -123,9 +81,11 @@ static int doc_save(struct wdoc *d, const char *url, const char *fmt,
         snprintf(msg, msgsz, "%s: %s", what, err);
         return -1;
     }
-    if (d->lok->pClass->saveAs(d->lok, url, fmt, NULL))
+    struct kc_err e;
+    if (kc_lok_save_as(d->lok, url, fmt, &e) == 0)
         return 0;
-    office_error(msg, msgsz, what);
+    const char *why = kc_err_msg(&e);
+    snprintf(msg, msgsz, "%s%s%s", what, *why ? ": " : "", why);
     return -1;
 }
 
@@ -133,8 +93,7 @@ static void doc_close(struct wdoc *d)
 {
     if (d->uno)
         kc_unodoc_close(d->uno);
-    if (d->lok)
-        d->lok->pClass->destroy(d->lok);
+    kc_lok_close(d->lok);
     d->uno = NULL;
     d->lok = NULL;
 }
@@ -167,24 +126,10 @@ static int doc_open(struct wdoc *d, const char *path, const char *url,
             return 0;
         }
     }
-    password_asked = 0;
-    d->lok = office->pClass->documentLoadWithOptions(office, url, "Batch=true");
+    struct kc_err e;
+    d->lok = kc_lok_load(url, &e);
     if (!d->lok) {
-        if (password_asked)
-            snprintf(msg, msgsz,
-                     "password-protected: cannot be opened "
-                     "without its password");
-        else
-            office_error(msg, msgsz,
-                         "cannot be opened as a spreadsheet (unknown "
-                         "format or damaged file)");
-        return -1;
-    }
-    if (d->lok->pClass->getDocumentType(d->lok) != KC_LOK_DOCTYPE_SPREADSHEET) {
-        snprintf(msg, msgsz,
-                 "not a spreadsheet (LibreOffice opened it as "
-                 "another kind of document)");
-        doc_close(d);
+        snprintf(msg, msgsz, "%s", kc_err_msg(&e));
         return -1;
     }
     trace_loader("lok", path);
@@ -848,15 +793,12 @@ static int reached_limit(const char *path, long long limit, char *out,
     return hit;
 }
 
-/* Does the work for one workbook; fills MSG on failure. */
-static int process(const struct kc_worker_cfg *cfg, struct job *j,
-                   struct kc_kpi_list *kpis, struct outcome *res,
-                   struct kc_buf *notes, char *msg, size_t msgsz)
+/* Steps 1 and 2: the input checked (a link refused with --in-place) and
+ * the output folders prepared; ZINFO/ZIP as check_input gives them. */
+static int check_job(const struct kc_worker_cfg *cfg, struct job *j,
+                     struct kc_zip_info *zinfo, int *zip, char *msg,
+                     size_t msgsz)
 {
-    struct kc_zip_info zinfo;
-    int zip = 0;
-    res->error_cells = res->addin_cells = -1;
-    file_size_hit = 0;
     struct stat lst;
     if (j->backup && lstat(j->input, &lst) == 0 && S_ISLNK(lst.st_mode)) {
         /* renaming over it would replace the link, not what it points to */
@@ -865,24 +807,32 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
                  "the file it points to)");
         return -1;
     }
-    if (check_input(j->input, &zinfo, &zip, msg, msgsz) != 0 ||
+    if (check_input(j->input, zinfo, zip, msg, msgsz) != 0 ||
         prepare_outputs(j, cfg->run_tag, msg, msgsz) != 0)
         return -1;
+    return 0;
+}
+
+/* Step 3: opens the input workbook into DOC. */
+static int open_input(const struct job *j, struct wdoc *doc,
+                      const struct kc_zip_info *zip, char *msg, size_t msgsz)
+{
     char *url = kc_file_url(j->input); /* the parent made it absolute */
     if (!url) {
         snprintf(msg, msgsz, "out of memory");
         return -1;
     }
-    struct wdoc doc = {NULL, NULL};
-    int opened =
-        doc_open(&doc, j->input, url, zip == 1 ? &zinfo : NULL, msg, msgsz);
+    int opened = doc_open(doc, j->input, url, zip, msg, msgsz);
     free(url);
-    if (opened != 0)
-        return -1;
-    int rc = -1;
+    return opened;
+}
+
+/* The test-only faults of KPICALC_FAULT: a crash or a hang, after a
+ * partial output is left behind, as a crash mid-save would. */
+static void inject_fault(const struct job *j)
+{
     int fault = kc_fault_for(kc_basename(j->input));
     if (fault && j->nout > 0) {
-        /* leave a partial output behind, as a crash mid-save would */
         char *partial = kc_path_join(j->out[0].stage, "partial");
         FILE *f = partial ? fopen(partial, "w") : NULL;
         if (f) {
@@ -897,69 +847,104 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     }
     while (fault == 'h')
         pause();
+}
 
-    /* The cells are read when something needs them: the summary, CSV,
-     * .xls (its size limits), .xlsx (the add-in warning), portable
-     * outputs, and a workbook LibreOffice "repaired" (is anything left?). */
-    /* what the outputs need, from formats.c's table: a sheet limit (.xls),
-     * the count of add-in cells for the warning (.xlsx, .xls) */
+/* What the outputs need, from formats.c's table: a sheet limit (.xls),
+ * the count of add-in cells for the warning (.xlsx, .xls). */
+static unsigned output_needs(const struct job *j)
+{
     unsigned need = 0;
     for (int i = 0; i < j->nout; i++) {
         const struct kc_format *f = kc_format_find(j->out[i].fmt);
         if (f)
             need |= f->flags;
     }
-    int xls = (need & KC_FMT_SHEET_LIMIT) != 0;
-    int need_scan = j->scan || j->portable || doc.lok ||
+    return need;
+}
+
+/* Step 4 when something needs the cells: the summary, CSV, .xls (its size
+ * limits), .xlsx (the add-in warning), portable outputs, and a workbook
+ * LibreOffice "repaired" (is anything left?). The export in *FODS. */
+static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
+                      struct wdoc *doc, struct kc_kpi_list *kpis,
+                      struct kc_buf *notes, struct outcome *res, char **fods,
+                      char *msg, size_t msgsz)
+{
+    unsigned need = output_needs(j);
+    int need_scan = j->scan || j->portable || doc->lok ||
                     (need & (KC_FMT_SHEET_LIMIT | KC_FMT_KEEPS_CALLS)) != 0 ||
                     find_output(j, "csv") >= 0;
-    char *fods = NULL;
     struct extent ext = {0};
-    if (need_scan) {
-        if (scan_cells(cfg, j, &doc, kpis, notes, &ext, res, &fods, msg,
-                       msgsz) != 0)
-            goto out;
-        if (doc.lok && ext.cells == 0) {
-            snprintf(msg, msgsz,
-                     "corrupt file: LibreOffice could read no cell of it "
-                     "(it would only open it as a blank, repaired workbook)");
-            goto out;
-        }
-        if (xls && ext.big[0]) {
-            snprintf(msg, msgsz,
-                     "the workbook does not fit in .xls: sheet '%s' uses %ld "
-                     "rows and %ld columns (.xls holds 65,536 rows and 256 "
-                     "columns); write .xlsx or .ods instead",
-                     ext.big, ext.big_rows, ext.big_cols);
-            goto out;
-        }
+    if (!need_scan)
+        return 0;
+    if (scan_cells(cfg, j, doc, kpis, notes, &ext, res, fods, msg, msgsz) != 0)
+        return -1;
+    if (doc->lok && ext.cells == 0) {
+        snprintf(msg, msgsz,
+                 "corrupt file: LibreOffice could read no cell of it "
+                 "(it would only open it as a blank, repaired workbook)");
+        return -1;
     }
-    if (j->portable && make_portable(cfg, fods, &doc, notes, msg, msgsz) != 0)
-        goto out;
-    if (save_outputs(j, &doc, msg, msgsz) != 0)
-        goto out;
-    rc = 0;
-out:
-    if (cfg->max_output > 0) {
-        /* a file cut short by the size limit fails the workbook whole */
-        char big[256];
-        int hit = fods && reached_limit(fods, cfg->max_output, big, sizeof big);
-        if (!hit && file_size_hit) {
-            snprintf(big, sizeof big, "a file");
-            hit = 1;
-        }
-        for (int i = 0; i < j->nout && !hit; i++)
-            hit = reached_limit(j->out[i].stage, cfg->max_output, big,
-                                sizeof big);
-        if (hit) {
-            snprintf(msg, msgsz,
-                     "output size limit: %s reached %lld MB "
-                     "(--max-output-size); nothing of this workbook was "
-                     "written",
-                     big, cfg->max_output >> 20);
-            rc = -1;
-        }
+    if ((need & KC_FMT_SHEET_LIMIT) && ext.big[0]) {
+        snprintf(msg, msgsz,
+                 "the workbook does not fit in .xls: sheet '%s' uses %ld "
+                 "rows and %ld columns (.xls holds 65,536 rows and 256 "
+                 "columns); write .xlsx or .ods instead",
+                 ext.big, ext.big_rows, ext.big_cols);
+        return -1;
     }
+    return 0;
+}
+
+/* Fails the workbook whole when a file was cut short by the output size
+ * limit (--max-output-size): the export FODS, or a staged output. */
+static int check_size_limit(const struct kc_worker_cfg *cfg,
+                            const struct job *j, const char *fods, char *msg,
+                            size_t msgsz)
+{
+    if (cfg->max_output <= 0)
+        return 0;
+    char big[256];
+    int hit = fods && reached_limit(fods, cfg->max_output, big, sizeof big);
+    if (!hit && file_size_hit) {
+        snprintf(big, sizeof big, "a file");
+        hit = 1;
+    }
+    for (int i = 0; i < j->nout && !hit; i++)
+        hit = reached_limit(j->out[i].stage, cfg->max_output, big, sizeof big);
+    if (!hit)
+        return 0;
+    snprintf(msg, msgsz,
+             "output size limit: %s reached %lld MB "
+             "(--max-output-size); nothing of this workbook was "
+             "written",
+             big, cfg->max_output >> 20);
+    return -1;
+}
+
+/* Does the work for one workbook; fills MSG on failure. */
+static int process(const struct kc_worker_cfg *cfg, struct job *j,
+                   struct kc_kpi_list *kpis, struct outcome *res,
+                   struct kc_buf *notes, char *msg, size_t msgsz)
+{
+    struct kc_zip_info zinfo;
+    int zip = 0;
+    res->error_cells = res->addin_cells = -1;
+    file_size_hit = 0;
+    struct wdoc doc = {NULL, NULL};
+    if (check_job(cfg, j, &zinfo, &zip, msg, msgsz) != 0 ||
+        open_input(j, &doc, zip == 1 ? &zinfo : NULL, msg, msgsz) != 0)
+        return -1;
+    inject_fault(j);
+    char *fods = NULL;
+    int rc = -1;
+    if (read_cells(cfg, j, &doc, kpis, notes, res, &fods, msg, msgsz) == 0 &&
+        (!j->portable ||
+         make_portable(cfg, fods, &doc, notes, msg, msgsz) == 0) &&
+        save_outputs(j, &doc, msg, msgsz) == 0)
+        rc = 0;
+    if (check_size_limit(cfg, j, fods, msg, msgsz) != 0)
+        rc = -1;
     if (fods)
         unlink(fods);
     free(fods);
@@ -1064,11 +1049,11 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     /* LibreOffice's own temporary files go into the scratch folder, which
      * the parent removes when the worker ends or is killed */
     setenv("TMPDIR", cfg->scratch, 1);
-    office = lok_init_2(cfg->lo_program, cfg->profile_url);
-    if (!office) {
+    struct kc_err lerr;
+    if (kc_lok_start(cfg->lo_program, cfg->profile_url, &lerr) != 0) {
         struct kc_buf b = {0};
         kc_rec_field(&b, "FATAL");
-        kc_rec_field(&b, "LibreOffice could not start (lok_init_2 failed)");
+        kc_rec_field(&b, kc_err_msg(&lerr));
         kc_rec_end(&b);
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
@@ -1082,7 +1067,6 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     xfsz.sa_flags = SA_RESTART;
     sigemptyset(&xfsz.sa_mask);
     sigaction(SIGXFSZ, &xfsz, NULL);
-    office->pClass->registerCallback(office, on_office_event, NULL);
     /* KPICALC_LOADER=lok (for tests and benchmarks) keeps every workbook
      * on LibreOfficeKit's views */
     const char *loader = getenv("KPICALC_LOADER");
@@ -1104,9 +1088,6 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
             kc_buf_free(&b);
         }
     }
-    office->pClass->setOptionalFeatures(
-        office, KC_LOK_FEATURE_DOCUMENT_PASSWORD |
-                    KC_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY);
     char why[2048];
     if (probe_addin(cfg, why, sizeof why) != 0) {
         /* permanent: another worker would fail the same way */
