@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "fods.h"
 #include "fsutil.h"
+#include "lok.h"
 #include "msg.h"
 #include "outcheck.h"
 #include "paths.h"
@@ -19,7 +20,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,23 +28,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-/* postUnoCommand and registerCallback on a document are "unstable" API. */
-#define LOK_USE_UNSTABLE_API
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <LibreOfficeKit/LibreOfficeKitInit.h>
-#pragma GCC diagnostic pop
-
-/* From LibreOfficeKitEnums.h, which only C++ can include whole. */
-#define NY_LOK_DOCTYPE_SPREADSHEET 1
-#define NY_LOK_CALLBACK_UNO_COMMAND_RESULT 16
-#define NY_LOK_CALLBACK_DOCUMENT_PASSWORD 20
-#define NY_LOK_CALLBACK_DOCUMENT_PASSWORD_TO_MODIFY 21
-#define NY_LOK_FEATURE_DOCUMENT_PASSWORD (1ULL << 0)
-#define NY_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY (1ULL << 1)
 
 #define PLAN_SHEET "Config"
 #define PLAN_MARKER "kpicalc-rollover"
@@ -442,110 +426,68 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
 /* ------------------------------------------------------------------------ */
 /* LibreOfficeKit: commands, and waiting for them */
 
-static LibreOfficeKit *office;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int results_seen, results_failed;
 static int verbose;
 
-static void on_office_event(int type, const char *payload, void *data)
+/* A message of lok.c (English) in the user's language: a message that
+ * msg.c knows whole, or its known phrases (kc_tr_reason). */
+static const char *lok_tr(const struct kc_err *e, char *buf, size_t bufsz)
 {
-    (void)data;
-    if (type == NY_LOK_CALLBACK_DOCUMENT_PASSWORD ||
-        type == NY_LOK_CALLBACK_DOCUMENT_PASSWORD_TO_MODIFY)
-        office->pClass->setDocumentPassword(office, payload, NULL);
+    const char *m = kc_err_msg(e);
+    const char *t = kc_tr(m);
+    return t != m ? t : kc_tr_reason(m, buf, bufsz);
 }
 
-static void on_doc_event(int type, const char *payload, void *data)
+/* WHAT failed, with LibreOffice's reason E when it gave one, into ERR. */
+static void office_failed(char *err, size_t errsz, const char *what,
+                          const struct kc_err *e)
 {
-    (void)data;
-    if (type != NY_LOK_CALLBACK_UNO_COMMAND_RESULT || !payload)
-        return;
-    pthread_mutex_lock(&mu);
-    if (strstr(payload, ".uno:CalculateHard")) {
-        results_seen++;
-        if (!strstr(payload, "\"success\": true") &&
-            !strstr(payload, "\"success\":true"))
-            results_failed++;
-    }
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
-}
-
-static void office_error(char *msg, size_t msgsz, const char *what)
-{
-    char *e = office->pClass->getError(office);
-    snprintf(msg, msgsz, "%s%s%s", what, e && *e ? ": " : "", e ? e : "");
-    if (e) {
-        if (LIBREOFFICEKIT_HAS(office, freeError))
-            office->pClass->freeError(e);
-        else
-            free(e);
-    }
+    const char *why = kc_err_msg(e);
+    snprintf(err, errsz, "%s%s%s", what, *why ? ": " : "", why);
 }
 
 /* Posts COMMAND with the JSON arguments ARGS (or none). */
-static void post(LibreOfficeKitDocument *doc, const char *command,
-                 const char *args, int notify)
+static void post(struct kc_lok_doc *doc, const char *command, const char *args)
 {
     if (verbose)
         fprintf(stderr, "%s: %s %s\n", prog, command, args ? args : "");
-    doc->pClass->postUnoCommand(doc, command, args ? args : "", notify);
+    kc_lok_post(doc, command, args);
 }
 
-static int post_goto(LibreOfficeKitDocument *doc, const char *target)
+static int post_goto(struct kc_lok_doc *doc, const char *target)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"ToPoint\":{\"type\":\"string\",\"value\":");
     rc |= kc_json_string(&b, target);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
-        post(doc, ".uno:GoToCell", kc_buf_str(&b), 0);
+        post(doc, ".uno:GoToCell", kc_buf_str(&b));
     kc_buf_free(&b);
     return rc ? -1 : 0;
 }
 
-static int post_enter(LibreOfficeKitDocument *doc, const char *text)
+static int post_enter(struct kc_lok_doc *doc, const char *text)
 {
     struct kc_buf b = {0};
     int rc = kc_buf_adds(&b, "{\"StringName\":{\"type\":\"string\",\"value\":");
     rc |= kc_json_string(&b, text);
     rc |= kc_buf_adds(&b, "}}");
     if (rc == 0)
-        post(doc, ".uno:EnterString", kc_buf_str(&b), 0);
+        post(doc, ".uno:EnterString", kc_buf_str(&b));
     kc_buf_free(&b);
     return rc ? -1 : 0;
 }
 
-/* Posted commands run later, in order, on LibreOffice's own thread: post a
- * full recalculation that reports back, and wait for its report. */
-static int settle(LibreOfficeKitDocument *doc, char *err, size_t errsz)
+/* Waits until LibreOffice has run the posted edits (kc_lok_settle). */
+static int settle(struct kc_lok_doc *doc, char *err, size_t errsz)
 {
-    pthread_mutex_lock(&mu);
-    int want = results_seen + 1, failed = results_failed;
-    pthread_mutex_unlock(&mu);
-    post(doc, ".uno:CalculateHard", NULL, 1);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (time_t)COMMAND_TIMEOUT;
-    int rc = 0;
-    pthread_mutex_lock(&mu);
-    while (results_seen < want && rc == 0)
-        rc = pthread_cond_timedwait(&cv, &mu, &until);
-    int ok = results_seen >= want && results_failed == failed;
-    pthread_mutex_unlock(&mu);
-    if (!ok) {
-        if (rc)
-            snprintf(err, errsz,
-                     kc_tr("LibreOffice did not finish the edits within "
-                           "%.0f s"),
-                     COMMAND_TIMEOUT);
-        else
-            snprintf(err, errsz, "%s",
-                     kc_tr("LibreOffice reported a failed recalculation"));
-        return -1;
-    }
-    return 0;
+    if (verbose)
+        fprintf(stderr, "%s: .uno:CalculateHard\n", prog);
+    struct kc_err e;
+    if (kc_lok_settle(doc, COMMAND_TIMEOUT, &e) == 0)
+        return 0;
+    char tr[2048];
+    snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
+    return -1;
 }
 
 /* The text to type so that the cell gets VALUE of KIND. Text that Calc
@@ -564,7 +506,7 @@ static char *typed(enum kc_ny_kind kind, const char *value, int quote)
     return s;
 }
 
-static int apply_step(LibreOfficeKitDocument *doc, const struct kc_ny_step *s,
+static int apply_step(struct kc_lok_doc *doc, const struct kc_ny_step *s,
                       long year, int quote)
 {
     if (post_goto(doc, s->target) != 0)
@@ -575,7 +517,7 @@ static int apply_step(LibreOfficeKitDocument *doc, const struct kc_ny_step *s,
         return post_enter(doc, y);
     }
     if (s->op == KC_NY_CLEAR || s->kind == KC_NY_NONE) {
-        post(doc, ".uno:ClearContents", NULL, 0);
+        post(doc, ".uno:ClearContents", NULL);
         return 0;
     }
     char *t = typed(s->kind, s->value, quote);
@@ -628,7 +570,7 @@ static int is_last_on_cell(const struct kc_ny_plan *p, size_t i)
 
 /* Exports DOC to flat ODF at PATH and reads the sheets of the plan's
  * targets. */
-static int export_cells(LibreOfficeKitDocument *doc, const char *path,
+static int export_cells(struct kc_lok_doc *doc, const char *path,
                         struct ny_cells *cells, char *err, size_t errsz)
 {
     char *url = kc_file_url(path);
@@ -636,10 +578,12 @@ static int export_cells(LibreOfficeKitDocument *doc, const char *path,
         snprintf(err, errsz, "%s", kc_tr("out of memory"));
         return -1;
     }
-    int saved = doc->pClass->saveAs(doc, url, "fods", NULL);
+    struct kc_err e;
+    int saved = kc_lok_save_as(doc, url, "fods", &e) == 0;
     free(url);
     if (!saved) {
-        office_error(err, errsz, kc_tr("cannot export the workbook's cells"));
+        office_failed(err, errsz, kc_tr("cannot export the workbook's cells"),
+                      &e);
         return -1;
     }
     return cells_read(cells, path, err, errsz);
@@ -792,26 +736,21 @@ struct job {
     int force; /* OUT may be replaced */
 };
 
-static LibreOfficeKitDocument *load(const char *path, char *err, size_t errsz)
+/* Opens the workbook at PATH; NULL with the reason in ERR. */
+static struct kc_lok_doc *load(const char *path, char *err, size_t errsz)
 {
     char *url = kc_file_url(path);
     if (!url) {
         snprintf(err, errsz, "%s", kc_tr("out of memory"));
         return NULL;
     }
-    LibreOfficeKitDocument *doc =
-        office->pClass->documentLoadWithOptions(office, url, "Batch=true");
+    struct kc_err e;
+    struct kc_lok_doc *doc = kc_lok_load(url, &e);
     free(url);
     if (!doc) {
-        office_error(err, errsz, kc_tr("cannot be opened as a spreadsheet"));
-        return NULL;
+        char tr[2048];
+        snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
     }
-    if (doc->pClass->getDocumentType(doc) != NY_LOK_DOCTYPE_SPREADSHEET) {
-        snprintf(err, errsz, "%s", kc_tr("not a spreadsheet"));
-        doc->pClass->destroy(doc);
-        return NULL;
-    }
-    doc->pClass->registerCallback(doc, on_doc_event, NULL);
     return doc;
 }
 
@@ -899,133 +838,169 @@ static int publish(const char *from, const char *to, int force)
     return 0;
 }
 
-static int roll(const struct job *j, char *err, size_t errsz)
+/* A rollover under way in the office child. */
+#define ROLL_SHEETS 64
+struct roll {
+    const struct job *j;
+    struct kc_lok_doc *doc;
+    struct kc_ny_plan plan;
+    char *sheets[ROLL_SHEETS]; /* the sheets that CELLS keeps */
+    struct ny_cells cells;
+    char *check, *plan_path; /* exports in the scratch folder */
+    long year;               /* the year rolled to */
+};
+
+/* Starts the office and opens the workbook. */
+static int open_workbook(struct roll *r, char *err, size_t errsz)
+{
+    struct kc_err e;
+    char tr[2048], e2[1024];
+    if (kc_lok_start(r->j->lo_program, r->j->profile_url, &e) != 0) {
+        snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
+        return -1;
+    }
+    if (!(r->doc = load(r->j->input, e2, sizeof e2))) {
+        snprintf(err, errsz, "%s: %s", r->j->input, e2);
+        return -1;
+    }
+    return 0;
+}
+
+/* Step 1: the plan, as the workbook computes it, and the year to roll
+ * to. */
+static int read_plan(struct roll *r, char *err, size_t errsz)
 {
     char e2[1024];
-    int rc = -1;
-    struct kc_ny_plan plan = {0};
-    char *sheets[64];
-    struct ny_cells cells = {sheets, 0, -1, NULL, 0, 0};
-    char *retry = NULL;
-    char *check = kc_path_join(j->scratch, "check.fods");
-    char *plan_path = kc_path_join(j->scratch, "plan.fods");
-    LibreOfficeKitDocument *doc = NULL;
-    if (!check || !plan_path) {
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
-        goto out;
+    r->sheets[0] = PLAN_SHEET;
+    r->cells.nnames = 1;
+    if (export_cells(r->doc, r->plan_path, &r->cells, e2, sizeof e2) != 0 ||
+        plan_read(&r->cells, &r->plan, e2, sizeof e2) != 0) {
+        snprintf(err, errsz, "%s: %s", r->j->input, e2);
+        return -1;
     }
-    office = lok_init_2(j->lo_program, j->profile_url);
-    if (!office) {
-        snprintf(err, errsz, "%s",
-                 kc_tr("LibreOffice could not start (lok_init_2)"));
-        goto out;
-    }
-    office->pClass->registerCallback(office, on_office_event, NULL);
-    office->pClass->setOptionalFeatures(
-        office, NY_LOK_FEATURE_DOCUMENT_PASSWORD |
-                    NY_LOK_FEATURE_DOCUMENT_PASSWORD_TO_MODIFY);
-    if (!(doc = load(j->input, e2, sizeof e2))) {
-        snprintf(err, errsz, "%s: %s", j->input, e2);
-        goto out;
-    }
-    /* 1. the plan, as the workbook computes it */
-    sheets[0] = PLAN_SHEET;
-    cells.nnames = 1;
-    if (export_cells(doc, plan_path, &cells, e2, sizeof e2) != 0 ||
-        plan_read(&cells, &plan, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, "%s: %s", j->input, e2);
-        goto out;
-    }
-    long year = j->year ? j->year : plan.year + 1;
-    if (year != plan.year + 1) {
+    r->year = r->j->year ? r->j->year : r->plan.year + 1;
+    if (r->year != r->plan.year + 1) {
         snprintf(err, errsz,
                  kc_tr("%s is the workbook of %ld: it rolls to %ld, not %ld"),
-                 j->input, plan.year, plan.year + 1, year);
-        goto out;
+                 r->j->input, r->plan.year, r->plan.year + 1, r->year);
+        return -1;
     }
-    /* the sheets to check: those of the targets */
-    cells.nnames = 0;
-    for (size_t i = 0; i < plan.n; i++)
-        if (sheet_index(&cells, plan.v[i].sheet) < 0) {
-            if (cells.nnames == 64) {
+    return 0;
+}
+
+/* Warns of what the rollover would lose, from the same export; the sheets
+ * read from then on are those of the plan's targets. */
+static int check_losses(struct roll *r, char *err, size_t errsz)
+{
+    r->cells.nnames = 0;
+    for (size_t i = 0; i < r->plan.n; i++)
+        if (sheet_index(&r->cells, r->plan.v[i].sheet) < 0) {
+            if (r->cells.nnames == ROLL_SHEETS) {
                 snprintf(err, errsz, "%s",
                          kc_tr("the plan names too many sheets"));
-                goto out;
+                return -1;
             }
-            sheets[cells.nnames++] = plan.v[i].sheet;
+            r->sheets[r->cells.nnames++] = r->plan.v[i].sheet;
         }
-    /* what the rollover would lose, from the same export */
-    if (cells_read(&cells, plan_path, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, "%s", e2);
-        goto out;
-    }
-    warn_losses(&plan, &cells, j->input);
-    /* 2. the edits, then an in-memory check; text that Calc took for a
-     *    number or a date is typed again with a leading apostrophe */
-    for (size_t i = 0; i < plan.n; i++)
-        if (apply_step(doc, &plan.v[i], year, 0) != 0) {
+    if (cells_read(&r->cells, r->plan_path, err, errsz) != 0)
+        return -1;
+    warn_losses(&r->plan, &r->cells, r->j->input);
+    return 0;
+}
+
+/* Types again, after a leading apostrophe, the text steps marked in RETRY
+ * and checks the result; -1 with what is still wrong in ERR (left as it
+ * is when there is no text step to retry). */
+static int retype_text(struct roll *r, const char *retry, char *err,
+                       size_t errsz)
+{
+    int again = 0;
+    for (size_t i = 0; i < r->plan.n; i++)
+        if (retry[i] && r->plan.v[i].kind == KC_NY_TEXT) {
+            apply_step(r->doc, &r->plan.v[i], r->year, 1);
+            again++;
+        }
+    if (again == 0 || settle(r->doc, err, errsz) != 0 ||
+        export_cells(r->doc, r->check, &r->cells, err, errsz) != 0 ||
+        count_wrong(&r->plan, &r->cells, r->year, NULL, err, errsz) > 0)
+        return -1;
+    return 0;
+}
+
+/* Step 2: the edits, then an in-memory check; text that Calc took for a
+ * number or a date is typed again with a leading apostrophe. */
+static int edit(struct roll *r, char *err, size_t errsz)
+{
+    char e2[1024];
+    for (size_t i = 0; i < r->plan.n; i++)
+        if (apply_step(r->doc, &r->plan.v[i], r->year, 0) != 0) {
             snprintf(err, errsz, "%s", kc_tr("out of memory"));
-            goto out;
+            return -1;
         }
-    if (settle(doc, err, errsz) != 0)
-        goto out;
-    retry = calloc(plan.n ? plan.n : 1, 1);
+    if (settle(r->doc, err, errsz) != 0)
+        return -1;
+    char *retry = calloc(r->plan.n ? r->plan.n : 1, 1);
     if (!retry) {
         snprintf(err, errsz, "%s", kc_tr("out of memory"));
-        goto out;
+        return -1;
     }
-    if (export_cells(doc, check, &cells, e2, sizeof e2) != 0) {
+    int rc = -1;
+    if (export_cells(r->doc, r->check, &r->cells, e2, sizeof e2) != 0)
         snprintf(err, errsz, "%s", e2);
-        goto out;
-    }
-    int wrong = count_wrong(&plan, &cells, year, retry, e2, sizeof e2);
-    if (wrong > 0) {
-        int again = 0;
-        for (size_t i = 0; i < plan.n; i++)
-            if (retry[i] && plan.v[i].kind == KC_NY_TEXT) {
-                apply_step(doc, &plan.v[i], year, 1);
-                again++;
-            }
-        if (again == 0 || settle(doc, e2, sizeof e2) != 0 ||
-            export_cells(doc, check, &cells, e2, sizeof e2) != 0 ||
-            count_wrong(&plan, &cells, year, NULL, e2, sizeof e2) > 0) {
-            snprintf(err, errsz, kc_tr("the edits did not take: %s"), e2);
-            goto out;
-        }
-    }
-    /* 3. save beside OUT, reload what was saved, check every target */
-    char *url = kc_file_url(j->tmp_out);
+    else if (count_wrong(&r->plan, &r->cells, r->year, retry, e2, sizeof e2) >
+                 0 &&
+             retype_text(r, retry, e2, sizeof e2) != 0)
+        snprintf(err, errsz, kc_tr("the edits did not take: %s"), e2);
+    else
+        rc = 0;
+    free(retry);
+    return rc;
+}
+
+/* Step 3: saves beside OUT, reloads what was saved and checks every
+ * target in it. */
+static int save_and_verify(struct roll *r, char *err, size_t errsz)
+{
+    char e2[1024];
+    char *url = kc_file_url(r->j->tmp_out);
     if (!url) {
         snprintf(err, errsz, "%s", kc_tr("out of memory"));
-        goto out;
+        return -1;
     }
-    int saved = doc->pClass->saveAs(doc, url, j->fmt, NULL);
+    struct kc_err e;
+    int saved = kc_lok_save_as(r->doc, url, r->j->fmt, &e) == 0;
     free(url);
-    doc->pClass->destroy(doc);
-    doc = NULL;
+    kc_lok_close(r->doc);
+    r->doc = NULL;
     if (!saved) {
-        office_error(err, errsz, kc_tr("cannot save the rolled workbook"));
-        goto out;
+        office_failed(err, errsz, kc_tr("cannot save the rolled workbook"), &e);
+        return -1;
     }
-    if (!(doc = load(j->tmp_out, e2, sizeof e2))) {
+    if (!(r->doc = load(r->j->tmp_out, e2, sizeof e2))) {
         snprintf(err, errsz,
                  kc_tr("the saved workbook cannot be read back: %s"), e2);
-        goto out;
+        return -1;
     }
-    if (export_cells(doc, check, &cells, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, "%s", e2);
-        goto out;
-    }
-    wrong = count_wrong(&plan, &cells, year, NULL, e2, sizeof e2);
+    if (export_cells(r->doc, r->check, &r->cells, err, errsz) != 0)
+        return -1;
+    int wrong = count_wrong(&r->plan, &r->cells, r->year, NULL, e2, sizeof e2);
     if (wrong > 0) {
         snprintf(err, errsz, kc_tr("the saved workbook misses %d change%s: %s"),
                  wrong, wrong == 1 ? "" : "s", e2);
-        goto out;
+        return -1;
     }
-    /* whole as a file too, read by kpicalc's own readers, and on disk */
+    return 0;
+}
+
+/* Step 4: the saved file, whole as kpicalc's own readers see it and on
+ * disk, becomes OUT; the closing line. */
+static int publish_output(const struct roll *r, char *err, size_t errsz)
+{
+    const struct job *j = r->j;
+    char e2[1024];
     if (kc_output_check(j->tmp_out, j->fmt, e2, sizeof e2) != 0) {
         snprintf(err, errsz, kc_tr("output check failed: %s"), e2);
-        goto out;
+        return -1;
     }
     if (kc_fsync_path(j->tmp_out) != 0 ||
         publish(j->tmp_out, j->out, j->force) != 0) {
@@ -1037,28 +1012,44 @@ static int roll(const struct job *j, char *err, size_t errsz)
         else
             snprintf(err, errsz, kc_tr("cannot write %s: %s"), j->out,
                      strerror(errno));
-        goto out;
+        return -1;
     }
     int sets = 0, clears = 0;
-    for (size_t i = 0; i < plan.n; i++) {
-        if (plan.v[i].op == KC_NY_SET && plan.v[i].kind != KC_NY_NONE)
+    for (size_t i = 0; i < r->plan.n; i++) {
+        if (r->plan.v[i].op == KC_NY_SET && r->plan.v[i].kind != KC_NY_NONE)
             sets++;
-        else if (plan.v[i].op != KC_NY_YEAR)
+        else if (r->plan.v[i].op != KC_NY_YEAR)
             clears++;
     }
     report('O',
            kc_tr("%s (%ld) -> %s (%ld): %d cells written, %d cleared, "
                  "verified"),
-           j->input, plan.year, j->out, year, sets, clears);
-    rc = 0;
-out:
-    if (doc)
-        doc->pClass->destroy(doc);
-    cells_free(&cells);
-    kc_ny_plan_free(&plan);
-    free(retry);
-    free(check);
-    free(plan_path);
+           j->input, r->plan.year, j->out, r->year, sets, clears);
+    return 0;
+}
+
+/* Rolls the workbook J->input to OUT, step by step; -1 with ERR when a
+ * step fails (OUT is then not written). */
+static int roll(const struct job *j, char *err, size_t errsz)
+{
+    struct roll r = {.j = j};
+    r.cells = (struct ny_cells){r.sheets, 0, -1, NULL, 0, 0};
+    r.check = kc_path_join(j->scratch, "check.fods");
+    r.plan_path = kc_path_join(j->scratch, "plan.fods");
+    int rc = -1;
+    if (!r.check || !r.plan_path)
+        snprintf(err, errsz, "%s", kc_tr("out of memory"));
+    else if (open_workbook(&r, err, errsz) == 0 &&
+             read_plan(&r, err, errsz) == 0 &&
+             check_losses(&r, err, errsz) == 0 && edit(&r, err, errsz) == 0 &&
+             save_and_verify(&r, err, errsz) == 0 &&
+             publish_output(&r, err, errsz) == 0)
+        rc = 0;
+    kc_lok_close(r.doc);
+    cells_free(&r.cells);
+    kc_ny_plan_free(&r.plan);
+    free(r.check);
+    free(r.plan_path);
     return rc;
 }
 
