@@ -31,7 +31,8 @@ static const struct rate rates[] = {
      '>', 0.95},
     {"adoptrate", "审查意见采纳率", "Adoption rate", "adoptrate_num",
      "adoptrate_den", '>', 0.90},
-    {"adviser_rate", "法律顾问参与率", "Adviser share", NULL, NULL, '>', 0.80},
+    {"adviser_rate", "法律顾问参与率", "Adviser share", "adviser_rate_num",
+     "adviser_rate_den", '>', 0.80},
     {"appearance_rate", "负责人出庭应诉率", "Appearance rate",
      "appearance_rate_num", "appearance_rate_den", '>', 0.80},
     {"lossrate", "败诉率", "Loss rate", "lossrate_num", "lossrate_den", '<',
@@ -1015,6 +1016,8 @@ static void chart_styles(struct w *w)
               "<style:graphic-properties draw:stroke=\"none\" "
               "draw:fill-color=\"#1f4e79\"/>"
               "<style:text-properties fo:font-size=\"7pt\"/></style:style>"
+              "<style:style style:name=\"chLegend\" style:family=\"chart\">"
+              "<style:text-properties fo:font-size=\"8pt\"/></style:style>"
               "<style:style style:name=\"chPtAll\" style:family=\"chart\">"
               "<style:chart-properties chart:symbol-type=\"named-symbol\" "
               "chart:symbol-name=\"circle\" chart:symbol-width=\"0.2cm\" "
@@ -1054,13 +1057,17 @@ static void range_attr(struct w *w, const char *attr, size_t col, size_t r0,
                     attr, cn, r0, cn, r1);
 }
 
+/* A scatter series of the rows R0..R1 (x in XCOL, y in YCOL), named by the
+ * cell at LABEL_COL, LABEL_ROW (none: LABEL_ROW 0); IN_LEGEND 0 leaves it
+ * out of the legend. */
 static void series(struct w *w, const char *style, size_t xcol, size_t ycol,
-                   size_t r0, size_t r1, size_t label_col, size_t label_row)
+                   size_t r0, size_t r1, size_t label_col, size_t label_row,
+                   int in_legend)
 {
     w->rc |= kc_buf_addf(w->b,
                          "<chart:series chart:class=\"chart:scatter\" "
-                         "chart:style-name=\"%s\"",
-                         style);
+                         "chart:style-name=\"%s\"%s",
+                         style, in_legend ? "" : " loext:hide-legend=\"true\"");
     range_attr(w, "chart:values-cell-range-address", ycol, r0, r1);
     if (label_row) {
         char cn[8];
@@ -1074,10 +1081,18 @@ static void series(struct w *w, const char *style, size_t xcol, size_t ycol,
     w->rc |= kc_buf_adds(w->b, "/></chart:series>");
 }
 
+/* The funnel sheet's columns of a point's chart label (unit table) and of
+ * the legend's names (the row between the unit table and the grid). */
+#define LABEL_COL 10
+#define LEG_UNITS 1
+#define LEG_95 4
+#define LEG_998 7
+
 /* Where a funnel block's parts are. */
 struct fblock {
     size_t head;          /* its heading row (the chart is anchored there) */
     size_t u0, u1;        /* unit rows */
+    size_t legend;        /* the row naming the legend's entries */
     size_t ghead, g0, g1; /* the grid's header and rows */
 };
 
@@ -1100,11 +1115,13 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
         "svg:height=\"12cm\" chart:class=\"chart:scatter\" "
         "chart:style-name=\"chCh\"><chart:title chart:style-name=\"chTitle\">"
         "<text:p>%s漏斗图 %s funnel plot</text:p></chart:title>"
-        /* no legend (the townships are labelled): the lines are named in
-         * the subtitle */
-        "<chart:subtitle><text:p>灰线 全县汇总率 county rate · 橙线 95%% "
-        "控制限 "
-        "limits · 红线 99.8%% 控制限 limits</text:p></chart:subtitle>"
+        /* the label rule, in words; the legend names the series */
+        "<chart:subtitle><text:p>图中只标注 95%% "
+        "控制限以外的乡镇（各乡镇的位置见上表）"
+        "Only townships outside the 95%% limits are named; the table above "
+        "places every township</text:p></chart:subtitle>"
+        "<chart:legend chart:legend-position=\"bottom\" "
+        "style:legend-expansion=\"wide\" chart:style-name=\"chLegend\"/>"
         "<chart:plot-area>"
         "<chart:axis chart:dimension=\"x\" chart:name=\"primary-x\" "
         "chart:style-name=\"chAxisX\"><chart:title><text:p>分母 n "
@@ -1113,19 +1130,25 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
         "chart:style-name=\"chAxisY\"><chart:title><text:p>%s</text:p>"
         "</chart:title><chart:grid chart:class=\"major\"/></chart:axis>",
         rt->zh, rt->en, rt->zh);
-    /* the county rate and the limits over the grid */
+    /* the legend: 乡镇 (every township, one series), the county rate, the
+     * 95% and the 99.8% limits (each pair once: the upper line is left out
+     * of the legend) */
     size_t gx = 0, gp = 1, lo95 = 2, hi95 = 3, lo998 = 4, hi998 = 5;
-    series(w, "chP0", gx, gp, B->g0, B->g1, gp, B->ghead);
-    series(w, "chL95", gx, lo95, B->g0, B->g1, lo95, B->ghead);
-    series(w, "chL95", gx, hi95, B->g0, B->g1, hi95, B->ghead);
-    series(w, "chL998", gx, lo998, B->g0, B->g1, lo998, B->ghead);
-    series(w, "chL998", gx, hi998, B->g0, B->g1, hi998, B->ghead);
-    /* the townships: one labelled series each, or one for all */
+    if (n)
+        series(w, "chPtAll", 2, 3, B->u0, B->u1, LEG_UNITS, B->legend, 1);
+    series(w, "chP0", gx, gp, B->g0, B->g1, gp, B->ghead, 1);
+    series(w, "chL95", gx, lo95, B->g0, B->g1, LEG_95, B->legend, 1);
+    series(w, "chL95", gx, hi95, B->g0, B->g1, hi95, B->ghead, 0);
+    series(w, "chL998", gx, lo998, B->g0, B->g1, LEG_998, B->legend, 1);
+    series(w, "chL998", gx, hi998, B->g0, B->g1, hi998, B->ghead, 0);
+    /* the townships' labels: one series each, over the point of the series
+     * above, named by the table's 图中标注 cell (the unit when its point is
+     * outside the 95% limits, else empty) and out of the legend; beyond
+     * the label limit none */
     if (n && n <= o->label_limit)
         for (size_t i = 0; i < n; i++)
-            series(w, "chPt", 2, 3, B->u0 + i, B->u0 + i, 0, B->u0 + i);
-    else if (n)
-        series(w, "chPtAll", 2, 3, B->u0, B->u1, 0, B->head + 1);
+            series(w, "chPt", 2, 3, B->u0 + i, B->u0 + i, LABEL_COL, B->u0 + i,
+                   0);
     w->rc |= kc_buf_adds(w->b, "</chart:plot-area></chart:chart>"
                                "</office:chart></office:body>"
                                "</office:document></draw:object></draw:frame>");
@@ -1139,7 +1162,8 @@ static void sheet_funnel(struct w *w, const char *const *files,
         w->b, "<table:table table:name=\"" S_FUN "\" table:style-name=\"ta2\">"
               "<table:table-column table:style-name=\"coFU\"/>"
               "<table:table-column table:style-name=\"coF\" "
-              "table:number-columns-repeated=\"9\"/>"
+              "table:number-columns-repeated=\"8\"/>"
+              "<table:table-column table:style-name=\"coW\"/>"
               "<table:table-column table:style-name=\"coN\"/>\n");
     row_begin(w);
     cell_text(w, "ceTitle",
@@ -1183,10 +1207,18 @@ static void sheet_funnel(struct w *w, const char *const *files,
         row_end(w);
         row++;
         row_begin(w);
-        const char *uh[] = {"单位 Unit", "分子 x",       "分母 n",  "率 rate",
-                            "FUNNELZ",   "95%下限",      "95%上限", "99.8%下限",
-                            "99.8%上限", "位置 Position"};
-        for (size_t c = 0; c < 10; c++)
+        const char *uh[] = {"单位 Unit",
+                            "分子 x",
+                            "分母 n",
+                            "率 rate",
+                            "FUNNELZ",
+                            "95%下限",
+                            "95%上限",
+                            "99.8%下限",
+                            "99.8%上限",
+                            "位置 Position",
+                            "图中标注 Chart label"};
+        for (size_t c = 0; c < sizeof uh / sizeof *uh; c++)
             cell_text(w, "ceHead", uh[c]);
         row_end(w);
         row++;
@@ -1226,6 +1258,13 @@ static void sheet_funnel(struct w *w, const char *const *files,
               "IF([.D%zu]<[.F%zu];\"低于95%%控制限\";\"控制限内\"))));\"\")",
               row, row, row, row, row, row, row, row, row, row, row);
             cell_formula(w, NULL);
+            /* the point's label in the chart: the unit only outside the 95%
+             * limits (every point when the limits are unavailable); else a
+             * space, as Calc labels a point of an empty-named series with
+             * its value */
+            F("IF(AND(ISNUMBER([.D%zu]);[.J%zu]<>\"控制限内\");[.A%zu];\" \")",
+              row, row, row);
+            cell_formula(w, NULL);
             row_end(w);
         }
         if (!n) {
@@ -1233,7 +1272,17 @@ static void sheet_funnel(struct w *w, const char *const *files,
             row_end(w);
             row++;
         }
-        row_begin(w); /* blank */
+        /* the legend's names */
+        B.legend = row;
+        row_begin(w);
+        cell_text(w, "ceHead", "图例 Legend");
+        cell_text(w, NULL, "乡镇 Townships");
+        cell_empty(w, NULL);
+        cell_empty(w, NULL);
+        cell_text(w, NULL, "95% 控制限 limits");
+        cell_empty(w, NULL);
+        cell_empty(w, NULL);
+        cell_text(w, NULL, "99.8% 控制限 limits");
         row_end(w);
         row++;
         row_begin(w);
@@ -1294,6 +1343,8 @@ static const char head_xml[] =
     "xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" "
     "xmlns:chart=\"urn:oasis:names:tc:opendocument:xmlns:chart:1.0\" "
     "xmlns:of=\"urn:oasis:names:tc:opendocument:xmlns:of:1.2\" "
+    "xmlns:loext=\"urn:org:documentfoundation:names:experimental:office:"
+    "xmlns:loext:1.0\" "
     "office:version=\"1.3\" "
     "office:mimetype=\"application/vnd.oasis.opendocument.spreadsheet\">\n"
     "<office:automatic-styles>"

@@ -180,6 +180,62 @@ static void town(struct kc_result *r, const char *unit, const char *year,
     add(r, "inputs_filled", "40", KC_KPI_NUMBER);
 }
 
+/* The adviser share's rate and, unless OLD (a template before its
+ * numerator and denominator keys), its counts. */
+static void adviser(struct kc_result *r, int an, int ad, int old)
+{
+    char v[64];
+    snprintf(v, sizeof v, "%.15g", (double)an / ad);
+    add(r, "adviser_rate", v, KC_KPI_NUMBER);
+    if (old)
+        return;
+    snprintf(v, sizeof v, "%d", an);
+    add(r, "adviser_rate_num", v, KC_KPI_NUMBER);
+    snprintf(v, sizeof v, "%d", ad);
+    add(r, "adviser_rate_den", v, KC_KPI_NUMBER);
+}
+
+static size_t sumifs(const char *x)
+{
+    return count_of(x, "SUMIF([$'数据'.$D$2:.$D$");
+}
+
+/* Workbooks of a template without adviser_rate_num/_den: the rate is shown,
+ * the county total is "—", the warning names the keys, nothing fails. */
+static void test_old_template(void)
+{
+    struct kc_result r[2] = {{0}};
+    const char *files[2] = {"in/a.ods", "in/b.ods"};
+    town(&r[0], "东湖乡", "2020", 31, 34, 0, 4, 0, 5, 3, 5);
+    adviser(&r[0], 7, 8, 1);
+    town(&r[1], "西岭乡", "2020", 20, 20, 1, 8, 2, 8, 6, 4);
+    adviser(&r[1], 3, 4, 1);
+    struct kc_county_opts o;
+    kc_county_defaults(&o);
+    struct kc_buf b = {0};
+    char err[512];
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 2, &o, err, sizeof err), 0);
+    const char *x = kc_buf_str(&b);
+    CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)x, b.len, "fods",
+                                     err, sizeof err),
+                 0);
+    CHECK(strstr(x, "office:value=\"0.875\"") != NULL); /* 7/8 shown */
+    CHECK(strstr(x, "office:value=\"0.75\"") != NULL);  /* 3/4 */
+    /* pooled: certrate and lossrate only (3 SUMIFs each) */
+    CHECK_EQ_INT(sumifs(x), 2 * 3);
+    CHECK(strstr(x, "缺少指标键 Missing KPI keys") != NULL);
+    CHECK(strstr(x, "adoptrate_num, adoptrate_den, adviser_rate_num, "
+                    "adviser_rate_den") != NULL);
+    /* the county row: 持证率 and 败诉率 pooled; 审查意见采纳率, 法律顾问参与率
+     * and 负责人出庭应诉率 "—" */
+    const char *total = strstr(x, "全县 County (pooled)");
+    CHECK(total != NULL);
+    CHECK_EQ_INT(count_of(total ? total : "", ">—<"), 3);
+    kc_buf_free(&b);
+    for (int i = 0; i < 2; i++)
+        kc_kpi_list_free(&r[i].kpis);
+}
+
 static void test_render(void)
 {
     struct kc_result r[5] = {{0}};
@@ -188,6 +244,9 @@ static void test_render(void)
     town(&r[0], "东湖乡", "2020", 31, 34, 0, 4, 0, 5, 3, 5);
     town(&r[1], "A<&\"B", "2020", 20, 20, 1, 8, 2, 8, 6, 4);
     town(&r[2], "南溪乡", "2021", 9, 10, 0, 0, 1, 3, 1, 2);
+    adviser(&r[0], 7, 8, 0);
+    adviser(&r[1], 3, 4, 0);
+    adviser(&r[2], 1, 1, 0);
     r[3].state = KC_OK; /* a fresh, empty workbook */
     add(&r[3], "year", "2020", KC_KPI_NUMBER);
     add(&r[3], "inputs_filled", "0", KC_KPI_NUMBER);
@@ -215,10 +274,18 @@ static void test_render(void)
     CHECK(strstr(x, "IF([.C5]&gt;=[$'目标'.$D$3];&quot;达标&quot;") != NULL);
     CHECK(strstr(x, "IF([.O5]&lt;=[$'目标'.$D$7];&quot;达标&quot;") != NULL);
     /* pooled: sums over the workbooks that are neither failed nor empty */
-    CHECK(count_of(x, "SUMIF([$'数据'.$D$2:.$D$6];0;") == 2 * 3);
+    CHECK_EQ_INT(sumifs(x), 3 * 3); /* certrate, adviser_rate, lossrate */
+    CHECK(count_of(x, "SUMIF([$'数据'.$D$2:.$D$6];0;") == 3 * 3);
     /* adoptrate has no numerator: no pooled total, and it is named */
-    CHECK(strstr(x, "adoptrate_num") != NULL);
+    CHECK(strstr(x, "adoptrate_num, adoptrate_den, appearance_rate") != NULL);
     CHECK(strstr(x, "缺少指标键") != NULL);
+    /* ... but no longer adviser_rate's keys */
+    const char *miss = strstr(x, "缺少指标键");
+    const char *eol = miss ? strchr(miss, '<') : NULL;
+    CHECK(miss && eol);
+    CHECK(miss && eol &&
+          !memmem(miss, (size_t)(eol - miss), "adviser_rate",
+                  strlen("adviser_rate")));
     /* warnings */
     CHECK(strstr(x, "年度不一致 Mixed years: 2020 年 3 个，2021 年 1 个") !=
           NULL);
@@ -237,11 +304,36 @@ static void test_render(void)
     CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELLIMITS(") ==
           1 + 2 * (5 * 4 + 40 * 4));
     CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELZ(") == 2 * 5);
-    /* two charts; series: county rate, 4 limits, a labelled one per unit */
+    /* two charts; series: the townships, county rate, 4 limits, and a
+     * labelled one per unit */
     CHECK_EQ_INT(count_of(x, "<draw:object>"), 2);
-    CHECK_EQ_INT(count_of(x, "<chart:series "), 2 * (5 + 5));
+    CHECK_EQ_INT(count_of(x, "<chart:series "), 2 * (6 + 5));
     CHECK_EQ_INT(count_of(x, "chart:style-name=\"chPt\""), 2 * 5);
+    CHECK_EQ_INT(count_of(x, "chart:style-name=\"chPtAll\""), 2);
     CHECK(strstr(x, "chart:data-label-series=\"true\"") != NULL);
+    /* a legend of four entries: the per-unit label series and the upper
+     * limits are left out of it */
+    CHECK_EQ_INT(count_of(x, "<chart:legend "), 2);
+    CHECK_EQ_INT(count_of(x, "loext:hide-legend=\"true\""), 2 * (2 + 5));
+    CHECK(strstr(x, "xmlns:loext=") != NULL);
+    /* the legend's names, in the row between unit table and grid (certrate:
+     * units in rows 6..10, the legend row 11, the grid header 12) */
+    CHECK(strstr(x, ">乡镇 Townships<") != NULL);
+    CHECK(strstr(x, ">95% 控制限 limits<") != NULL);
+    CHECK(strstr(x, ">99.8% 控制限 limits<") != NULL);
+    CHECK(strstr(x, "chart:style-name=\"chPtAll\" "
+                    "chart:values-cell-range-address=\"'漏斗图'.$D$6:'漏斗图'."
+                    "$D$10\" chart:label-cell-address=\"'漏斗图'.$B$11\"") !=
+          NULL);
+    CHECK(strstr(x, "chart:label-cell-address=\"'漏斗图'.$E$11\"") != NULL);
+    CHECK(strstr(x, "chart:label-cell-address=\"'漏斗图'.$H$11\"") != NULL);
+    /* a point is labelled by its 图中标注 cell: the unit outside the 95%
+     * limits only */
+    CHECK(strstr(x, "IF(AND(ISNUMBER([.D6]);[.J6]&lt;&gt;&quot;控制限内&quot;);"
+                    "[.A6];&quot; &quot;)") != NULL);
+    CHECK(strstr(x,
+                 "chart:values-cell-range-address=\"'漏斗图'.$D$6:'漏斗图'."
+                 "$D$6\" chart:label-cell-address=\"'漏斗图'.$K$6\"") != NULL);
     /* each funnel table's formulas name their own rows: units from row 6
      * (certrate) and row 84 (lossrate, after 40 grid rows and the chart's
      * 28) */
@@ -267,6 +359,8 @@ static void test_render(void)
     CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
     CHECK_EQ_INT(count_of(kc_buf_str(&b), "<chart:series "), 2 * (5 + 1));
     CHECK_EQ_INT(count_of(kc_buf_str(&b), "chart:style-name=\"chPtAll\""), 2);
+    CHECK_EQ_INT(count_of(kc_buf_str(&b), "chart:style-name=\"chPt\""), 0);
+    CHECK_EQ_INT(count_of(kc_buf_str(&b), "<chart:legend "), 2);
 
     /* a targets file shows on the targets sheet */
     kc_county_defaults(&o);
@@ -316,5 +410,6 @@ int main(void)
     test_targets();
     test_empty();
     test_render();
+    test_old_template();
     return kpi_test_report("batch county");
 }
