@@ -104,9 +104,9 @@ kpi_status kpi_poissontest(double c1, double c2, double t1, double t2,
         return KPI_ENUM;
     if (t1 == 0 || t2 == 0)
         return KPI_EDIV0;
-    if (c1 > KPI_MAX_COUNT - c2) /* c1 + c2 would round */
+    n = c1;
+    if (!kpi_count_add(&n, c2)) /* c1 + c2 above 2^53: no count */
         return KPI_ENUM;
-    n = c1 + c2;
     if (n == 0) {
         *p = 1;
         return KPI_OK;

@@ -23,8 +23,8 @@ kpi_status kpi_funnel_side_parse(const char *s, kpi_funnel_side *side)
     static const char *const names[] = {
         [KPI_FUNNEL_UPPER] = "upper", [KPI_FUNNEL_LOWER] = "lower"};
     size_t i;
-    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
-                                     KPI_FUNNEL_UPPER, &i);
+    kpi_status st =
+        kpi_option_index(s, names, sizeof names / sizeof names[0], &i);
     if (st == KPI_OK)
         *side = (kpi_funnel_side)i;
     return st;
@@ -144,9 +144,9 @@ kpi_status kpi_funnel_z(double x, double n, double p0, double *z)
 kpi_status kpi_shrink_fit(const double *xs, const double *ns, size_t len,
                           kpi_shrink_prior *prior)
 {
-    ksum sn = {0, 0}, sx = {0, 0}, sn2 = {0, 0}, ss = {0, 0};
+    ksum sx = {0, 0}, sn2 = {0, 0}, ss = {0, 0};
     size_t k = 0;
-    double N, p, q, S, D, tau2;
+    double N = 0, p, q, S, D, tau2;
     prior->k = 0;
     prior->mean = prior->tau2 = prior->m = 0;
     /* first the errors of every pair, in the order of the header */
@@ -163,18 +163,18 @@ kpi_status kpi_shrink_fit(const double *xs, const double *ns, size_t len,
             return KPI_ENUM;
         if (ns[i] == 0)
             continue;
-        ksum_add(&sn, ns[i]);
+        /* N is a total of counts (kpi_check.h): above 2^53 it is none */
+        if (!kpi_count_add(&N, ns[i]))
+            return KPI_ENUM;
         ksum_add(&sx, xs[i]);
         ksum_add(&sn2, ns[i] * ns[i]);
         k++;
     }
     if (k < 2)
         return KPI_EDIV0;
-    N = ksum_get(&sn);
     p = ksum_get(&sx) / N;
     q = (N - ksum_get(&sx)) / N; /* 1 - p */
-    if (!isfinite(N) || !isfinite(ksum_get(&sn2)))
-        return KPI_ENUM;
+    /* N <= 2^53, so sum n_i^2 <= N^2 <= 2^106: both finite */
     for (size_t i = 0; i < len; i++) {
         double d;
         if (isnan(xs[i]) || isnan(ns[i]) || ns[i] == 0)

@@ -20,12 +20,14 @@
 #include "kpi_status.h"
 
 typedef enum kpi_funnel_side {
-    KPI_FUNNEL_UPPER, /* the upper control limit (default) */
+    KPI_FUNNEL_UPPER, /* the upper control limit */
     KPI_FUNNEL_LOWER
 } kpi_funnel_side;
 
-/* "upper" (also the default for NULL, "" or white space) or "lower",
- * ASCII case-insensitive; anything else is KPI_EVALUE (*side unchanged). */
+/* "upper" or "lower", ASCII case-insensitive, surrounding white space
+ * ignored; anything else (NULL, "" or only white space too: the default
+ * "upper" is the catalogue's, applied by the binder) is KPI_EVALUE (*side
+ * unchanged). */
 kpi_status kpi_funnel_side_parse(const char *s, kpi_funnel_side *side);
 
 /* FUNNELLIMITS: the exact binomial control limit of Spiegelhalter (2005),
@@ -72,8 +74,9 @@ typedef struct kpi_shrink_prior {
 
 /* Fits the prior to the units (xs[i], ns[i]), i < len. A pair where
  * either is NaN (an empty or text cell) is skipped, and so is a unit with
- * n_i = 0 (x_i must then be 0). Counts as above (KPI_ENUM; x_i > n_i too);
- * fewer than 2 units left is KPI_EDIV0. With N = sum n_i, p = sum x_i / N
+ * n_i = 0 (x_i must then be 0). Counts as above (KPI_ENUM; x_i > n_i too,
+ * and so is N = sum n_i above 2^53, kpi_check.h); fewer than 2 units left
+ * is KPI_EDIV0. With N = sum n_i, p = sum x_i / N
  * and S = sum n_i (x_i/n_i - p)^2, the moment equation of the weighted
  * variance (Kleinman 1973, JASA 68:46, weights n_i) under the
  * beta-binomial model, E S = p(1-p)(k-1) + tau^2 D with

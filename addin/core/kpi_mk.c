@@ -23,8 +23,8 @@ kpi_status kpi_mk_output_parse(const char *s, kpi_mk_output *o)
     size_t i;
     if (!o)
         return KPI_EVALUE;
-    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
-                                     KPI_MK_P, &i);
+    kpi_status st =
+        kpi_option_index(s, names, sizeof names / sizeof names[0], &i);
     if (st == KPI_OK)
         *o = (kpi_mk_output)i;
     return st;

@@ -42,8 +42,9 @@ typedef enum kpi_mk_output {
 } kpi_mk_output;
 
 /* Parses MKTEST's output option: "p", "papprox", "s", "var", "z", "tau",
- * ASCII case-insensitive, surrounding white space ignored; NULL or "" (or
- * only spaces) mean "p". Anything else: KPI_EVALUE. */
+ * ASCII case-insensitive, surrounding white space ignored. Anything else,
+ * NULL, "" or only spaces too, is KPI_EVALUE (the default "p" is the
+ * catalogue's, applied by the add-in's binder). */
 kpi_status kpi_mk_output_parse(const char *s, kpi_mk_output *o);
 
 typedef struct kpi_mk_result {

@@ -22,12 +22,10 @@ static int word_is(const char *b, const char *e, const char *w)
 }
 
 kpi_status kpi_option_index(const char *s, const char *const *names, size_t n,
-                            size_t dflt, size_t *idx)
+                            size_t *idx)
 {
-    if (s == NULL) {
-        *idx = dflt;
-        return KPI_OK;
-    }
+    if (s == NULL)
+        return KPI_EVALUE;
     const char *b = s, *e;
     while (*b && is_ascii_space(*b))
         b++;
@@ -35,10 +33,8 @@ kpi_status kpi_option_index(const char *s, const char *const *names, size_t n,
         ;
     while (e > b && is_ascii_space(e[-1]))
         e--;
-    if (b == e) {
-        *idx = dflt;
-        return KPI_OK;
-    }
+    if (b == e) /* blank: no name is empty */
+        return KPI_EVALUE;
     for (size_t i = 0; i < n; i++)
         if (word_is(b, e, names[i])) {
             *idx = i;

@@ -28,8 +28,8 @@ kpi_status kpi_ci_method_parse(const char *s, kpi_ci_method *m)
                                         [KPI_CI_JEFFREYS] = "jeffreys",
                                         [KPI_CI_AGRESTI] = "agresti"};
     size_t i;
-    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
-                                     KPI_CI_WILSON, &i);
+    kpi_status st =
+        kpi_option_index(s, names, sizeof names / sizeof names[0], &i);
     if (st == KPI_OK)
         *m = (kpi_ci_method)i;
     return st;
@@ -40,8 +40,8 @@ kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m)
     static const char *const names[] = {
         [KPI_TEST_FISHER] = "fisher", [KPI_TEST_Z] = "z"};
     size_t i;
-    kpi_status st = kpi_option_index(s, names, sizeof names / sizeof names[0],
-                                     KPI_TEST_FISHER, &i);
+    kpi_status st =
+        kpi_option_index(s, names, sizeof names / sizeof names[0], &i);
     if (st == KPI_OK)
         *m = (kpi_test_method)i;
     return st;
@@ -354,6 +354,11 @@ kpi_status kpi_ratetest(double x1, double n1, double x2, double n2,
     if (n1 == 0 || n2 == 0)
         return KPI_EDIV0;
     if (x1 > n1 || x2 > n2)
+        return KPI_ENUM;
+    /* both tests pool the two units: n1 + n2 is a count (kpi_check.h), and
+     * x1 + x2 <= n1 + n2 then is one too */
+    double pooled_n = n1;
+    if (!kpi_count_add(&pooled_n, n2))
         return KPI_ENUM;
     switch (m) {
     case KPI_TEST_FISHER:

@@ -39,8 +39,9 @@ typedef enum kpi_test_method {
 
 /* Parses a method option: "wilson", "exact", "jeffreys", "agresti" (resp.
  * "fisher", "z"), ASCII case-insensitive, surrounding ASCII white space
- * ignored. NULL, "" or only white space give the default (wilson, fisher).
- * Anything else: KPI_EVALUE (and *m is left unchanged). */
+ * ignored. Anything else, NULL, "" or only white space too, is KPI_EVALUE
+ * (and *m is left unchanged): the defaults (wilson, fisher) are the
+ * catalogue's, applied by the add-in's binder. */
 kpi_status kpi_ci_method_parse(const char *s, kpi_ci_method *m);
 kpi_status kpi_test_method_parse(const char *s, kpi_test_method *m);
 
@@ -54,7 +55,9 @@ kpi_status kpi_rateci(double x, double n, double conf, kpi_ci_method m,
 /* RATETEST: two-sided p-value (in [0, 1]) that the rates x1/n1 and x2/n2
  * differ. fisher: sum of the probabilities of the tables with the same
  * margins that are at most (1 + 1e-7) times as likely as the observed one;
- * needs n1 + n2 <= KPI_RATETEST_FISHER_MAX_TOTAL, else KPI_ENUM.
+ * needs n1 + n2 <= KPI_RATETEST_FISHER_MAX_TOTAL, else KPI_ENUM. For both
+ * methods n1 + n2 above 2^53 is KPI_ENUM (the pooled total is a count,
+ * kpi_check.h).
  * z: pooled z statistic; p = 1 when the pooled rate is 0 or 1. */
 kpi_status kpi_ratetest(double x1, double n1, double x2, double n2,
                         kpi_test_method m, double *p);

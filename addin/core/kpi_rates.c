@@ -29,11 +29,12 @@ kpi_status kpi_lossrate(const double *pairs, size_t npairs, double *out)
         double lost = pairs[2 * i], concluded = pairs[2 * i + 1];
         if (!kpi_is_count(lost) || !kpi_is_count(concluded) || lost > concluded)
             return KPI_ENUM;
-        sum_lost += lost;
-        sum_concluded += concluded;
+        /* the totals are counts too (kpi_check.h); sum_lost <= sum_concluded
+         * so it fits when sum_concluded does */
+        if (!kpi_count_add(&sum_concluded, concluded) ||
+            !kpi_count_add(&sum_lost, lost))
+            return KPI_ENUM;
     }
-    if (!isfinite(sum_concluded) || !isfinite(sum_lost))
-        return KPI_ENUM;
     if (sum_concluded == 0)
         return KPI_EDIV0;
     return finite_or_num(sum_lost / sum_concluded, out);

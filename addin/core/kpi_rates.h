@@ -2,8 +2,9 @@
  * adoption rates, the litigation loss rate, year-on-year change, compound
  * growth and the "double decline" check (docs/spec.md, "Rates and changes").
  *
- * Counts follow kpi_check.h (whole, >= 0, at most 2^53, else KPI_ENUM) and a
- * part may not exceed its whole (KPI_ENUM); a zero denominator is
+ * Counts follow kpi_check.h (whole, >= 0, at most 2^53, else KPI_ENUM; so
+ * do LOSSRATE's totals) and a part may not exceed its whole (KPI_ENUM); a
+ * zero denominator is
  * KPI_EDIV0; a NaN argument is KPI_ENUM. Results are always finite. */
 #ifndef KPI_RATES_H
 #define KPI_RATES_H
@@ -18,7 +19,8 @@
 kpi_status kpi_rate(double part, double whole, double *out);
 
 /* sum(lost) / sum(concluded) over npairs pairs given as lost, concluded,
- * lost, concluded, ... in pairs[0 .. 2*npairs); each lost <= its concluded. */
+ * lost, concluded, ... in pairs[0 .. 2*npairs); each lost <= its concluded;
+ * sum(concluded) above 2^53 is KPI_ENUM (kpi_count_add). */
 kpi_status kpi_lossrate(const double *pairs, size_t npairs, double *out);
 
 /* (current - previous) / |previous|. */

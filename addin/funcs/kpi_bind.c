@@ -8,6 +8,28 @@
 
 static const kpi_arg missing_arg = {.missing = 1};
 
+static int is_ascii_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+/* Non-zero when a stands for parameter pd left out: missing (";;"), or,
+ * for an OPTION, a text that is empty or only ASCII white space ("" in a
+ * formula). The default of a left-out option is supplied here only: the
+ * core's option parsers have none and answer blank text with KPI_EVALUE. */
+static int left_out(const kpi_param_desc *pd, const kpi_arg *a)
+{
+    if (a->missing)
+        return 1;
+    if (pd->kind != KPI_KIND_OPTION || !a->text)
+        return 0;
+    const char *s = a->text;
+    while (is_ascii_space(*s))
+        s++;
+    return *s == '\0';
+}
+
 /* The argument standing for optional parameter pd left out. */
 static kpi_arg default_arg(const kpi_param_desc *pd, kpi_cell *cell)
 {
@@ -37,26 +59,28 @@ kpi_status kpi_bind(const kpi_function_desc *fn, const kpi_arg *args,
     size_t n = fixed;
     if (repeats) { /* the repeats given, trailing ones left out dropped */
         for (size_t i = nargs; i > fixed; i--)
-            if (!args[i - 1].missing) {
+            if (!left_out(&fn->params[fixed], &args[i - 1])) {
                 n = i;
                 break;
             }
     }
     for (size_t i = fixed; i < n; i++)
-        if (args[i].missing)
+        if (left_out(&fn->params[fixed], &args[i]))
             return KPI_EMISSING;
     for (size_t p = 0; p < fixed; p++)
-        if (!fn->params[p].optional && (p >= nargs || args[p].missing))
+        if (!fn->params[p].optional &&
+            (p >= nargs || left_out(&fn->params[p], &args[p])))
             return KPI_EMISSING;
     b->args = n <= KPI_BIND_INLINE_ARGS ? b->inline_args
                                         : malloc(n * sizeof *b->args);
     if (!b->args)
         return KPI_ENOMEM;
     for (size_t p = 0; p < n; p++) {
-        if (p < nargs && !args[p].missing)
+        const kpi_param_desc *pd = &fn->params[p < fixed ? p : fixed];
+        if (p < nargs && !left_out(pd, &args[p]))
             b->args[p] = args[p];
         else
-            b->args[p] = default_arg(&fn->params[p], &b->defaults[p]);
+            b->args[p] = default_arg(pd, &b->defaults[p]);
     }
     b->nargs = n;
     return KPI_OK;

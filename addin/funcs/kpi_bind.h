@@ -3,11 +3,14 @@
  * The one place where optionality and defaults are applied, for every
  * function (formulas/catalogue.c says, per parameter, its kind, whether it
  * may be left out and its default):
- *   - a required parameter left out (missing, or passed empty: ";;")
- *     -> KPI_EMISSING (Err:511), before any other check;
+ *   - a parameter is left out when missing, or passed empty (";;"), or,
+ *     for an OPTION, given as blank text ("" or only ASCII white space);
+ *   - a required parameter left out -> KPI_EMISSING (Err:511), before any
+ *     other check;
  *   - an optional parameter left out -> its default from the row: a 1x1
  *     number (COUNT, NUMBER, RATE, LEVEL, FLAG, BOUND) or a text
- *     (OPTION); an optional YEARS stays missing (1, 2, ..., n);
+ *     (OPTION: the core's option parsers have no default of their own);
+ *     an optional YEARS stays missing (1, 2, ..., n);
  *   - repeated parameters (the last, VAR): trailing ones left out are
  *     dropped (LOSSRATE(1;8;;)); one left out before a given one is
  *     KPI_EMISSING;

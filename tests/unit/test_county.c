@@ -210,7 +210,12 @@ static void test_limits(void)
                 1e-9);
     /* the side option */
     kpi_funnel_side s = KPI_FUNNEL_LOWER;
-    CHECK(kpi_funnel_side_parse(NULL, &s) == KPI_OK && s == KPI_FUNNEL_UPPER);
+    /* no default in the core (the binder's "upper") */
+    CHECK(kpi_funnel_side_parse(NULL, &s) == KPI_EVALUE &&
+          s == KPI_FUNNEL_LOWER);
+    CHECK(kpi_funnel_side_parse("", &s) == KPI_EVALUE && s == KPI_FUNNEL_LOWER);
+    CHECK(kpi_funnel_side_parse(" ", &s) == KPI_EVALUE &&
+          s == KPI_FUNNEL_LOWER);
     CHECK(kpi_funnel_side_parse(" Lower ", &s) == KPI_OK &&
           s == KPI_FUNNEL_LOWER);
     CHECK(kpi_funnel_side_parse("UPPER", &s) == KPI_OK &&

@@ -22,12 +22,13 @@ static kpi_status call(const char *name, const kpi_arg *args, size_t nargs,
 }
 
 /* Argument builders: scalars, text, missing, and column ranges. */
-static kpi_cell cells_pool[256][16];
+#define POOL_SIZE 512
+static kpi_cell cells_pool[POOL_SIZE][16];
 static int pool_used;
 
 static kpi_arg num(double v)
 {
-    if (pool_used >= 256)
+    if (pool_used >= POOL_SIZE)
         abort();
     kpi_cell *c = cells_pool[pool_used++];
     c[0] = (kpi_cell){KPI_CELL_NUMBER, v};
@@ -36,7 +37,7 @@ static kpi_arg num(double v)
 
 static kpi_arg text(const char *s)
 {
-    if (pool_used >= 256)
+    if (pool_used >= POOL_SIZE)
         abort();
     kpi_cell *c = cells_pool[pool_used++];
     c[0] = (kpi_cell){KPI_CELL_TEXT, 0};
@@ -51,7 +52,7 @@ static kpi_arg missing(void)
 /* A column; NAN stands for an empty cell, -INFINITY for a text cell. */
 static kpi_arg column(const double *v, size_t n)
 {
-    if (pool_used >= 256)
+    if (pool_used >= POOL_SIZE)
         abort();
     kpi_cell *c = cells_pool[pool_used++];
     for (size_t i = 0; i < n; i++) {
@@ -392,6 +393,7 @@ static int is_upper_name(const char *s)
 static void test_binder(void)
 {
     kpi_result r, d;
+    kpi_bound_args b0;
     kpi_arg full[4] = {num(31), num(34), num(0.95), text("agresti")};
     kpi_arg left[4] = {num(31), num(34), missing(), text("agresti")};
     CHECK_EQ_INT(call("RATECI", full, 4, &r), KPI_OK);
@@ -429,6 +431,65 @@ static void test_binder(void)
     CHECK(r.v[0] == d.v[0] && r.v[0] > 0 && r.v[0] < 0.01);
     kpi_result_free(&r);
     kpi_result_free(&d);
+
+    /* an option given as blank text is left out: the row's default, given
+     * by the binder only (the core's parsers answer blank with #VALUE!) */
+    static const struct {
+        const char *fn;
+        size_t nargs;
+        const char *dflt, *other;
+    } blank[] = {{"RATECI", 4, "wilson", "exact"},
+                 {"RATETEST", 5, "fisher", "z"},
+                 {"FUNNELLIMITS", 4, "upper", "lower"},
+                 {"MKTEST", 3, "p", "s"}};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        const char *const texts[] = {"", " \t ", blank[i].dflt, blank[i].other};
+        double got[4];
+        for (size_t t = 0; t < 4; t++) {
+            kpi_arg a[5];
+            if (i == 0) /* RATECI(2;12;;opt) */
+                a[0] = num(2), a[1] = num(12), a[2] = missing();
+            else if (i == 1) /* RATETEST(2;12;1;10;opt) */
+                a[0] = num(2), a[1] = num(12), a[2] = num(1), a[3] = num(10);
+            else if (i == 2) /* FUNNELLIMITS(12;0.2;;opt) */
+                a[0] = num(12), a[1] = num(0.2), a[2] = missing();
+            else /* MKTEST(y;;opt) */
+                a[0] = column(y, 7), a[1] = missing();
+            a[blank[i].nargs - 1] = text(texts[t]);
+            CHECK_EQ_INT(call(blank[i].fn, a, blank[i].nargs, &r), KPI_OK);
+            got[t] = r.v[0];
+            CHECK_EQ_INT(kpi_error_code(r.v[0]), 0);
+            kpi_result_free(&r);
+        }
+        CHECK(got[0] == got[2] && got[1] == got[2]);
+        CHECK(got[3] != got[2]); /* the default, not any option */
+    }
+    const kpi_function_desc *ci = kpi_catalogue_find("RATECI", 6);
+    kpi_arg ci_blank[4] = {num(31), num(34), missing(), text("  ")};
+    CHECK_EQ_INT(kpi_bind(ci, ci_blank, 4, &b0), KPI_OK);
+    CHECK(b0.args[3].text && !strcmp(b0.args[3].text, "wilson"));
+    CHECK(b0.args[2].cells[0].num == 0.95);
+    kpi_bound_args_free(&b0);
+    /* blank text is left out for an OPTION only: elsewhere it is text */
+    kpi_arg conf_blank[4] = {num(31), num(34), text(""), missing()};
+    CHECK_EQ_INT(call("RATECI", conf_blank, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    kpi_arg loss_blank[4] = {num(1), num(8), text(""), text("")};
+    CHECK_EQ_INT(call("LOSSRATE", loss_blank, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+    /* a text that is not blank stays the user's: an unknown option */
+    kpi_arg ci_dot[4] = {num(31), num(34), missing(), text(" . ")};
+    CHECK_EQ_INT(call("RATECI", ci_dot, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 519);
+    kpi_result_free(&r);
+
+    /* LOSSRATE's total of concluded cases is a count: above 2^53 #NUM! */
+    kpi_arg loss_big[4] = {num(0), num(9007199254740992.0), num(0), num(1)};
+    CHECK_EQ_INT(call("LOSSRATE", loss_big, 4, &r), KPI_OK);
+    CHECK_EQ_INT(kpi_error_code(r.v[0]), 503);
+    kpi_result_free(&r);
 
     /* years left out before a required argument: 1, 2, ..., n */
     kpi_arg fc[3] = {column(y, 7), missing(), num(8)};

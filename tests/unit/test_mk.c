@@ -86,8 +86,6 @@ static void test_output_parse(void)
         kpi_mk_output o;
     } good[] = {{"p", KPI_MK_P},
                 {"P", KPI_MK_P},
-                {"", KPI_MK_P},
-                {"   ", KPI_MK_P},
                 {"papprox", KPI_MK_PAPPROX},
                 {"PApprox", KPI_MK_PAPPROX},
                 {" papprox ", KPI_MK_PAPPROX},
@@ -106,8 +104,11 @@ static void test_output_parse(void)
         CHECK_EQ_INT(o, good[i].o);
     }
     kpi_mk_output o = (kpi_mk_output)99;
-    CHECK_EQ_INT(kpi_mk_output_parse(NULL, &o), KPI_OK);
-    CHECK_EQ_INT(o, KPI_MK_P);
+    /* no default in the core (the binder's "p"): NULL and blank fail */
+    CHECK_EQ_INT(kpi_mk_output_parse(NULL, &o), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_mk_output_parse("", &o), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_mk_output_parse(" \n", &o), KPI_EVALUE);
+    CHECK_EQ_INT(o, 99);
     static const char *bad[] = {"q",        "pp",      "p x",      "tau2",
                                 "pa pprox", "vars",    "papprox1", "ta u",
                                 "-p",       "p-value", "s\x01",    "\xc3\xa9"};

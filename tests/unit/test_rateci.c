@@ -122,8 +122,8 @@ static void test_parse(void)
         kpi_status st;
         kpi_ci_method m;
     } ci[] = {
-        {"", KPI_OK, KPI_CI_WILSON},
-        {"   ", KPI_OK, KPI_CI_WILSON},
+        {"", KPI_EVALUE, 0},
+        {"   ", KPI_EVALUE, 0},
         {"wilson", KPI_OK, KPI_CI_WILSON},
         {"Wilson", KPI_OK, KPI_CI_WILSON},
         {"WILSON", KPI_OK, KPI_CI_WILSON},
@@ -151,8 +151,8 @@ static void test_parse(void)
         kpi_status st;
         kpi_test_method m;
     } te[] = {
-        {"", KPI_OK, KPI_TEST_FISHER},
-        {" ", KPI_OK, KPI_TEST_FISHER},
+        {"", KPI_EVALUE, 0},
+        {" ", KPI_EVALUE, 0},
         {"fisher", KPI_OK, KPI_TEST_FISHER},
         {"Fisher", KPI_OK, KPI_TEST_FISHER},
         {" FISHER ", KPI_OK, KPI_TEST_FISHER},
@@ -166,15 +166,22 @@ static void test_parse(void)
         {"wilson", KPI_EVALUE, 0},
         {"t", KPI_EVALUE, 0},
     };
-    CHECK_EQ_INT(kpi_ci_method_parse(NULL, &m), KPI_OK);
-    CHECK_EQ_INT(m, KPI_CI_WILSON);
+    /* no default in the core (the binder's): NULL and blank are #VALUE! */
+    m = (kpi_ci_method)77;
+    CHECK_EQ_INT(kpi_ci_method_parse(NULL, &m), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_ci_method_parse("", &m), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_ci_method_parse(" \t", &m), KPI_EVALUE);
+    CHECK_EQ_INT(m, 77);
     for (size_t i = 0; i < sizeof ci / sizeof ci[0]; i++) {
         m = (kpi_ci_method)77;
         CHECK_EQ_INT(kpi_ci_method_parse(ci[i].s, &m), ci[i].st);
         CHECK_EQ_INT(m, ci[i].st == KPI_OK ? ci[i].m : (kpi_ci_method)77);
     }
-    CHECK_EQ_INT(kpi_test_method_parse(NULL, &t), KPI_OK);
-    CHECK_EQ_INT(t, KPI_TEST_FISHER);
+    t = (kpi_test_method)77;
+    CHECK_EQ_INT(kpi_test_method_parse(NULL, &t), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_test_method_parse("", &t), KPI_EVALUE);
+    CHECK_EQ_INT(kpi_test_method_parse("  ", &t), KPI_EVALUE);
+    CHECK_EQ_INT(t, 77);
     for (size_t i = 0; i < sizeof te / sizeof te[0]; i++) {
         t = (kpi_test_method)77;
         CHECK_EQ_INT(kpi_test_method_parse(te[i].s, &t), te[i].st);
@@ -397,9 +404,14 @@ static void test_ratetest_bad(void)
         CHECK_EQ_INT(kpi_ratetest(3e15, 4e15, 2e15, 4e15, KPI_TEST_Z, &p),
                      KPI_OK);
         CHECK(p == 0); /* z in the millions: p underflows to 0 */
+        CHECK_EQ_INT(kpi_ratetest(KPI_MAX_COUNT / 2, KPI_MAX_COUNT / 2, 0,
+                                  KPI_MAX_COUNT / 2, KPI_TEST_Z, &p),
+                     KPI_OK);
+        CHECK(p == 0);
+        /* the pooled n1 + n2 is a count too: above 2^53 #NUM! */
         CHECK_EQ_INT(kpi_ratetest(KPI_MAX_COUNT, KPI_MAX_COUNT, 0,
                                   KPI_MAX_COUNT, KPI_TEST_Z, &p),
-                     KPI_OK);
+                     KPI_ENUM);
         CHECK(p == 0);
     }
 }
