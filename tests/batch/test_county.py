@@ -12,10 +12,19 @@ Groups:
             under the 0->0 rule (both settings, through --targets), mixed
             years, the empty and the failed workbook flagged, two charts
             with the county rate, four limits and one labelled series per
-            township; the .xlsx has no add-in call, the same values and two
-            charts with the same series
+            township, a legend naming 乡镇, the county rate, the 95% and the
+            99.8% limits (the upper limits and the label series left out),
+            labels only outside the 95% limits; the summary prints on one
+            A4 landscape page (PDF by soffice, read by pdfinfo/pdftotext);
+            the .xlsx has no add-in call, the same values and two charts
+            with the same series and legend
+  old       workbooks of a template without adviser_rate_num/_den: the
+            rate is shown, its county total is "—", the keys are named in
+            the warnings, the run succeeds
   samples   samples/: the summary's values equal each output workbook's KPI
-            sheet; what the template lacks is named
+            sheet; pooled 持证率 and 法律顾问参与率 = sum of the numerators /
+            sum of the denominators of the townships' own KPI sheets; what
+            the template lacks is named
   usage     --summary x.txt and a bad --targets file: exit 2, nothing written
 
 Usage: test_county.py [-k GROUP] ; KPICALC=path/to/kpicalc (default
@@ -116,10 +125,21 @@ TOWNS = [
 ]
 
 
-def town_kpis(t):
+# 法律顾问参与联审数 / 合法性审查事项数 by unit
+ADVISER = {'甲乡': (7, 8), '乙镇': (3, 12), '丙乡': (20, 20), '丁镇': (0, 5),
+           '戊乡': (9, 10)}
+
+
+def town_kpis(t, old=False):
+    """The KPI sheet of township T; OLD: a template without the adviser
+    share's numerator and denominator keys."""
     unit, year, cx, cn, lx, ln, px, pn, d, dp = t
+    ax, an = ADVISER[unit]
+    adv = [('adviser_rate', ax / an)]
+    if not old:
+        adv += [('adviser_rate_num', ax), ('adviser_rate_den', an)]
     return [('year', year), ('unit', unit), ('certrate', cx / cn),
-            ('certrate_num', cx), ('certrate_den', cn),
+            ('certrate_num', cx), ('certrate_den', cn)] + adv + [
             ('adoptrate', 0.92), ('lossrate', lx / ln),
             ('lossrate_num', lx), ('lossrate_den', ln),
             ('lossrate_prev_num', px), ('lossrate_prev_den', pn),
@@ -127,11 +147,13 @@ def town_kpis(t):
             ('doubledecline', 0), ('inputs_filled', 30)]
 
 
-def make_fixtures(d):
+def make_fixtures(d, old=False):
     os.makedirs(d)
     for i, t in enumerate(TOWNS):
         with open(os.path.join(d, 't%d.fods' % i), 'w') as f:
-            f.write(fods(town_kpis(t)))
+            f.write(fods(town_kpis(t, old)))
+    if old:
+        return
     with open(os.path.join(d, 't5-empty.fods'), 'w') as f:
         f.write(fods([('year', 2020), ('unit', '己乡'), ('certrate', None),
                       ('lossrate', None), ('inputs_filled', 0)]))
@@ -167,15 +189,113 @@ def ods_sheets(path):
 
 
 def ods_charts(path):
-    """[(number of series, [series style names])] of the embedded charts."""
+    """[number of series] of the embedded charts."""
+    return [len(c['series']) for c in ods_chart_parts(path)]
+
+
+LOEXT = 'urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0'
+
+
+def ods_chart_parts(path):
+    """[{'legend': bool, 'series': [(label cell address, in the legend)]}]
+    of the embedded charts, from each chart's own content.xml."""
     out = []
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
             if re.match(r'Object \d+/content\.xml$', name):
                 root = ET.fromstring(z.read(name))
-                ser = list(root.iter('{%s}series' % NS['chart']))
-                out.append(len(ser))
+                ser = [(e.get('{%s}label-cell-address' % NS['chart'], ''),
+                        e.get('{%s}hide-legend' % LOEXT) != 'true')
+                       for e in root.iter('{%s}series' % NS['chart'])]
+                legend = root.find('.//{%s}legend' % NS['chart'])
+                out.append({'legend': legend is not None, 'series': ser})
     return out
+
+
+def cell_at(sheets, address):
+    """The value of the cell a chart names: "漏斗图.B13:漏斗图.B13" or
+    "'漏斗图'.$B$13"."""
+    m = re.match(r"'?([^'.]+)'?\.\$?([A-Z]+)\$?(\d+)", address)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(2):
+        col = col * 26 + ord(ch) - 64
+    rows = sheets.get(m.group(1), [])
+    r = int(m.group(3)) - 1
+    return rows[r][col - 1] if r < len(rows) and col - 1 < len(rows[r]) \
+        else ''
+
+
+LEGEND = ['乡镇 Townships', '全县率 County rate', '95% 控制限 limits',
+          '99.8% 控制限 limits']
+
+
+def check_legend(path, sheets, n):
+    """Both charts: a legend of the four LEGEND names (in that order), and
+    one label series per township (N) out of the legend, each named by the
+    township only when its point is outside the 95% limits."""
+    charts = ods_chart_parts(path)
+    check(len(charts) == 2, 'two charts')
+    fun = sheets.get('漏斗图', [])
+    for i, c in enumerate(charts):
+        check(c['legend'], 'chart %d has a legend' % i)
+        names = [cell_at(sheets, a) for a, shown in c['series'] if shown]
+        check(names == LEGEND, 'chart %d legend %r' % (i, names))
+        labels = [a for a, shown in c['series'] if not shown and
+                  re.search(r'\.\$?K\$?\d+', a)]
+        check(len(labels) == n, 'chart %d: %d label series (%d)'
+              % (i, n, len(labels)))
+        named = 0
+        for a in labels:
+            r = int(re.search(r'(\d+)$', a).group(1)) - 1
+            row = fun[r] if r < len(fun) else []
+            unit, pos = (row[0], row[9]) if len(row) > 10 else ('', '')
+            want = unit if len(row) > 10 and isinstance(row[3], float) and \
+                pos != '控制限内' else ' '
+            # a lone space reads back as '' (<text:s/>)
+            got = row[10].strip() if len(row) > 10 else None
+            check(got == want.strip(), 'chart %d label of %s at %s: %r (%s)'
+                  % (i, unit, pos, got, a))
+            named += bool(got)
+        if i == 0:  # 持证率: 丙乡 and 丁镇 lie outside the 95% limits
+            check(named == 2, 'chart 0: 2 of %d points named (%d)'
+                  % (n, named))
+
+
+def check_one_page(path, tmp):
+    """The summary sheet prints on page 1, A4 landscape, whole: its title,
+    every township, the county row and the warnings on that page."""
+    pdfdir = os.path.join(tmp, 'pdf')
+    prof = os.path.join(tmp, 'soffice-profile')
+    subprocess.run([shutil.which('soffice') or '/usr/bin/soffice',
+                    '--headless', '--norestore',
+                    '-env:UserInstallation=file://' + prof, '--convert-to',
+                    'pdf', '--outdir', pdfdir, path],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=600)
+    pdf = os.path.join(pdfdir, os.path.basename(path)[:-4] + '.pdf')
+    if not os.path.exists(pdf):
+        check(False, 'PDF of %s' % path)
+        return
+    info = subprocess.run(['pdfinfo', '-f', '1', '-l', '1', pdf],
+                          stdout=subprocess.PIPE).stdout.decode()
+    m = re.search(r'Page\s+1 size:\s+([\d.]+) x ([\d.]+)', info)
+    check(m and abs(float(m.group(1)) - 841.89) < 1 and
+          abs(float(m.group(2)) - 595.28) < 1,
+          'page 1 is A4 landscape: %r' % (m and m.group(0)))
+
+    def page(k):
+        return subprocess.run(['pdftotext', '-f', str(k), '-l', str(k), pdf,
+                               '-'], stdout=subprocess.PIPE).stdout.decode()
+    p1, p2 = page(1), page(2)
+    want = ['各乡镇行政执法指标汇总', '全县 County (pooled)', '注意 Warnings',
+            '法律顾问参与率', '双下降理由'] + [t[0] for t in TOWNS]
+    missing = [w for w in want if w not in p1]
+    check(not missing, 'page 1 holds the whole summary (missing %r)'
+          % missing)
+    check('全县 County' not in p2 and '漏斗图' in p2,
+          'page 2 is the funnel sheet, nothing of the summary: %r' % p2[:80])
 
 
 def table_rows(summary):
@@ -229,6 +349,17 @@ def check_fixture_summary(s, zero_holds, cert_target=0.95):
     check(near(county['持证率'], cx / cn),
           'pooled 持证率 %r != %r' % (county['持证率'], cx / cn))
     check(near(county['败诉率'], lx / ln), 'pooled 败诉率 %r' % county['败诉率'])
+    ax = sum(ADVISER[t[0]][0] for t in TOWNS)
+    an = sum(ADVISER[t[0]][1] for t in TOWNS)
+    check(near(county['法律顾问参与率'], ax / an),
+          'pooled 法律顾问参与率 %r != %r' % (county['法律顾问参与率'], ax / an))
+    amean = sum(x / n for x, n in ADVISER.values()) / len(ADVISER)
+    check(not near(county['法律顾问参与率'], amean),
+          'pooled 法律顾问参与率 is not the mean')
+    for t in TOWNS:
+        x, n = ADVISER[t[0]]
+        check(near(by[t[0]]['法律顾问参与率'], x / n),
+              '%s 法律顾问参与率 %r' % (t[0], by[t[0]]['法律顾问参与率']))
     mean = sum(t[2] / t[3] for t in TOWNS) / len(TOWNS)
     check(not near(county['持证率'], mean), 'pooled is not the mean')
     check(county['行政争议发案量'] == float(sum(t[8] for t in TOWNS)),
@@ -273,10 +404,15 @@ def group_fixtures(tmp):
     with zipfile.ZipFile(path) as z:
         content = z.read('content.xml').decode()
     check('ORG.KPICALC' not in content.upper(), 'no add-in call in the .ods')
-    n = len(TOWNS) + 2  # every workbook has its row and point series
+    n = len(TOWNS) + 2  # every workbook has its row and label series
+    # series: 乡镇 (all points), county rate, 4 limits, a label one per row
     charts = ods_charts(path)
-    check(charts == [n + 5, n + 5], 'two charts of %d series: %r'
-          % (n + 5, charts))
+    check(charts == [n + 6, n + 6], 'two charts of %d series: %r'
+          % (n + 6, charts))
+    check_legend(path, s, n)
+    check('adviser_rate_num' not in '\n'.join(
+        str(c) for r in s['汇总'] for c in r), 'no missing adviser keys')
+    check_one_page(path, tmp)
     # the values equal each workbook's KPI sheet (the .ods outputs)
     data = s['数据']
     head = data[0]
@@ -306,7 +442,14 @@ def group_fixtures(tmp):
                                                   n))
     check(len(charts) == 2, 'two charts in the .xlsx: %r' % charts)
     for c in charts:
-        check(parts[c].count(b'<c:ser>') == n + 5, '%s series' % c)
+        check(parts[c].count(b'<c:ser>') == n + 6, '%s series' % c)
+        # the legend: every series but the 4 named ones deleted from it
+        leg = re.search(rb'<c:legend>.*?</c:legend>', parts[c], re.S)
+        deleted = len(re.findall(rb'<c:legendEntry><c:idx val="\d+"/>'
+                                 rb'<c:delete val="1"/>', leg.group(0))) \
+            if leg else -1
+        check(deleted == n + 6 - 4, '%s: a legend of 4 entries (%d of %d '
+              'deleted)' % (c, deleted, n + 6))
     import openpyxl
     wb = openpyxl.load_workbook(x, data_only=True)
     check(wb.sheetnames[:2] == ['汇总', '漏斗图'], 'xlsx sheets')
@@ -321,6 +464,33 @@ def group_fixtures(tmp):
     tg = [[c.value for c in r] for r in wb['目标'].iter_rows()]
     check(any(r[1] == 'certrate' and r[3] == 0.9 for r in tg),
           'targets sheet: certrate 0.9')
+
+
+def group_old(tmp):
+    """An older template: adviser_rate without its numerator and
+    denominator keys."""
+    ins = os.path.join(tmp, 'in')
+    make_fixtures(ins, old=True)
+    path = os.path.join(tmp, 'county.ods')
+    rc, err = kpicalc(ins, '--summary', path)
+    check(rc == 0, 'old template: exit 0 (%d: %s)' % (rc, err))
+    if not os.path.exists(path):
+        check(False, 'old template: county.ods written')
+        return
+    s = ods_sheets(path)
+    rows, county = table_rows(s['汇总'])
+    by = {r['单位']: r for r in rows}
+    for t in TOWNS:
+        x, n = ADVISER[t[0]]
+        check(near(by.get(t[0], {}).get('法律顾问参与率'), x / n),
+              'old template: %s 法律顾问参与率 shown' % t[0])
+    check(county['法律顾问参与率'] == '—',
+          'old template: no pooled 法律顾问参与率: %r' % county['法律顾问参与率'])
+    check(near(county['持证率'], sum(t[2] for t in TOWNS) /
+               sum(t[3] for t in TOWNS)), 'old template: 持证率 still pooled')
+    text = '\n'.join(str(c) for r in s['汇总'] for c in r)
+    check('缺少指标键' in text and 'adviser_rate_num, adviser_rate_den' in text,
+          'old template: the missing keys are named')
 
 
 def group_samples(tmp):
@@ -355,7 +525,23 @@ def group_samples(tmp):
         if row and isinstance(kpi.get('certrate'), float):
             check(near(row[0]['持证率'], kpi['certrate']),
                   'samples: %s 持证率' % kpi.get('unit'))
+    # pooled rates = sums over the townships' own KPI sheets
+    for key, zh in (('certrate', '持证率'), ('adviser_rate', '法律顾问参与率')):
+        nx = dx = 0.0
+        for r in data[1:]:
+            outp = os.path.join(out, r[0].split('samples/', 1)[1]
+                                if 'samples/' in r[0] else r[0])
+            kpi = {row[0]: row[1] for row in ods_sheets(outp)['KPI'][1:]
+                   if len(row) > 1 and row[0]}
+            x, n = kpi.get(key + '_num'), kpi.get(key + '_den')
+            if isinstance(x, float) and isinstance(n, float) and \
+                    kpi.get('inputs_filled'):
+                nx, dx = nx + x, dx + n
+        check(dx > 0 and near(county[zh], nx / dx),
+              'samples: pooled %s %r = %g/%g' % (zh, county[zh], nx, dx))
     text = '\n'.join(str(c) for r in s['汇总'] for c in r)
+    check('adviser_rate_num' not in text,
+          'samples: the template has adviser_rate_num/_den')
     if 'certrate_num' not in head:
         check('缺少指标键' in text and 'certrate_num' in text,
               'samples: the missing keys are named')
@@ -380,7 +566,7 @@ def group_usage(tmp):
 
 
 GROUPS = [('usage', group_usage), ('fixtures', group_fixtures),
-          ('samples', group_samples)]
+          ('old', group_old), ('samples', group_samples)]
 
 
 def main(argv):
