@@ -111,8 +111,6 @@ static const struct entry table[] = {
     {"FAILED %s: %s", "失败   %s：%s"},
     {"LibreOffice could not start (lok_init_2)",
      "LibreOffice 无法启动（lok_init_2）"},
-    {"LibreOffice did not finish the edits within %.0f s",
-     "LibreOffice 未能在 %.0f 秒内完成修改"},
     {"LibreOffice reported a failed recalculation",
      "LibreOffice 报告重新计算失败"},
     {"OUT %s is a folder: give a file", "OUT %s 是一个文件夹：请指定文件"},
@@ -401,7 +399,6 @@ static const struct entry table[] = {
      "  new-year  "
      "把年度工作簿滚动到下一年：本年数据变为上年数据，历史表增加一行\n"
      "            （kpicalc new-year --help）\n"},
-    {"cannot be opened as a spreadsheet", "无法作为电子表格打开"},
     {"cannot export the workbook's cells", "无法导出工作簿的单元格"},
     {"cannot save the rolled workbook", "无法保存滚动后的工作簿"},
     {"cannot write %s: %s", "无法写入 %s：%s"},
@@ -440,7 +437,6 @@ static const struct entry table[] = {
     {"not a kpicalc yearly workbook: its %s sheet has no '%s' plan",
      "不是 kpicalc 年度工作簿：其 %s 工作表中没有“%s”滚动方案"},
     {"not a regular file", "不是普通文件"},
-    {"not a spreadsheet", "不是电子表格"},
     {"note   %s: %s", "注意   %s：%s"},
     {"nothing is filled in for %ld (every cell the rollover "
      "clears is empty): the rolled workbook records an empty year",
@@ -485,6 +481,8 @@ static const struct entry reasons[] = {
     {"corrupt file: %s", "文件已损坏：%s"},
     {"output check failed: %s", "输出检查未通过：%s"},
     {"timeout: still not done after %s s", "超时：%s 秒后仍未完成"},
+    {"LibreOffice did not finish the edits within %s s",
+     "LibreOffice 未能在 %s 秒内完成修改"},
     {"worker crashed (%s); last words: %s", "工作进程崩溃（%s）；最后输出：%s"},
     {"worker crashed (%s)", "工作进程崩溃（%s）"},
     {"cannot open: %s", "无法打开：%s"},
