@@ -211,7 +211,9 @@ if [ "$GLIBC" = 2.28 ]; then
 elif [ -n "${GLIBC228:-}" ]; then
     rm -rf "$DIR/opt/glibc-2.28" && mkdir -p "$DIR/opt" && cp -a "$GLIBC228" "$DIR/opt/glibc-2.28"
     G=/opt/glibc-2.28
-    log "glibc 2.28's loader ($G) on libkpicalc.so"
+    GV=$(in_chroot "$G/lib/ld-linux-x86-64.so.2 --library-path $G/lib $G/lib/libc.so.6" |
+        sed -n '1s/.* version \([0-9.]*[0-9]\)\.*$/\1/p')
+    log "glibc $GV's loader ($G) on libkpicalc.so"
     in_chroot "LD_TRACE_LOADED_OBJECTS=1 LD_WARN=yes LD_BIND_NOW=yes \
         $G/lib/ld-linux-x86-64.so.2 --library-path $G/lib:$PROG:/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu \
         $W_IN/lib/libkpicalc.so" >"$W/bind228" 2>&1
@@ -220,13 +222,17 @@ elif [ -n "${GLIBC228:-}" ]; then
     # LibreOffice's own libraries of a newer root need more than 2.28
     # themselves (libuno_sal: log@GLIBC_2.29): only what libkpicalc.so
     # needs counts here, and the loader must have read it
-    OURS=$(grep -E 'not found|undefined symbol' "$W/bind228" | grep 'libkpicalc\.so' || true)
-    if grep -q "libc.so.6 => $G/lib/libc.so.6" "$W/bind228" &&
+    # (the loader prefixes every message with the file it was asked for:
+    # what counts is the file named after "required by" or in brackets)
+    BAD='not found|not defined|undefined symbol'
+    OURS=$(grep -E "$BAD" "$W/bind228" | grep -E 'required by [^)]*libkpicalc\.so|\([^)]*libkpicalc\.so\)$' || true)
+    if [ "$GV" = 2.28 ] && grep -q "libc.so.6 => $G/lib/libc.so.6" "$W/bind228" &&
         grep -q "libm.so.6 => $G/lib/libm.so.6" "$W/bind228" && [ -z "$OURS" ]; then
         G228="yes: the library's own glibc symbols and versions resolved (exit $G228_RC;"
-        G228+=" $(grep -cE 'not found|undefined symbol' "$W/bind228") lines about other libraries)"
+        G228+=" $(grep -cE "$BAD" "$W/bind228") lines about the root's own libraries, which need more:"
+        G228+=" $(grep -oE 'GLIBC_2\.[0-9]+. not found \(required by [^)]*' "$W/bind228" | sed 's/.*\///' | sort -u | tr '\n' ' '))"
     else
-        G228="NO: ${OURS:-the loader did not use glibc 2.28 libc and libm}"
+        G228="NO: ${OURS:-the loader did not use glibc 2.28 libc and libm (GLIBC228 is glibc ${GV:-?})}"
         G228_OK=1
     fi
 fi
