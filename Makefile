@@ -108,22 +108,36 @@ $(GSL_STATIC)/lib/libgsl.a: $(COMPAT_H)
 $(B)/kpi-gen: formulas/gen/kpi_gen.c formulas/catalogue.c formulas/catalogue.h | $(B)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iformulas -o $@ formulas/gen/kpi_gen.c formulas/catalogue.c
 
-# Unit tests: built with AddressSanitizer and UBSan, one program each.
-$(B)/tests/%: tests/unit/%.c $(LIB_SRC) $(HDRS) | $(B)/tests
-	$(CC) $(CFLAGS_COMMON) $(SAN) -Itests/unit -o $@ $< $(LIB_SRC) $(GSL_LIBS)
+# Unit tests: built with AddressSanitizer and UBSan, one program each. The
+# code under test is compiled once with the sanitizers ($(B)/san/...o) and
+# linked into every program, not compiled again for each.
+LIB_SAN   := $(patsubst %.c,$(B)/san/%.o,$(LIB_SRC))
+BATCH_SAN := $(patsubst %.c,$(B)/san/%.o,$(BATCH_LIB))
+.SECONDARY: $(LIB_SAN) $(BATCH_SAN) # kept between runs, not intermediate
+$(B)/san/addin/%.o: addin/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN) -c -o $@ $<
+$(B)/san/formulas/%.o: formulas/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN) -c -o $@ $<
+$(B)/tests/%: tests/unit/%.c $(LIB_SAN) $(HDRS) | $(B)/tests
+	$(CC) $(CFLAGS_COMMON) $(SAN) -Itests/unit -o $@ $< $(LIB_SAN) $(GSL_LIBS)
 
 # The fuzz harnesses, driven without libFuzzer (tests/fuzz/replay.c).
-$(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC) $(HDRS) | $(B)/tests
-	$(CC) $(CFLAGS_COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(GSL_LIBS)
+$(B)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SAN) $(HDRS) | $(B)/tests
+	$(CC) $(CFLAGS_COMMON) $(SAN) -o $@ $< tests/fuzz/replay.c $(LIB_SAN) $(GSL_LIBS)
 
 # The batch's unit tests and fuzz replays (ASan and UBSan); the batch
 # links no statistics.
 BATCH_CFLAGS := $(CSTD) $(WARN) $(OPT) -Ibatch $(UNO_CFLAGS)
 BATCH_LIBS   := -ldl -lpthread -lm
-$(B)/tests/test_batch_%: tests/batchunit/test_%.c $(BATCH_LIB) $(HDRS) | $(B)/tests
-	$(CC) $(BATCH_CFLAGS) $(SAN) -Itests/batchunit -Itests/unit -o $@ $< $(BATCH_LIB) $(BATCH_LIBS)
-$(B)/tests/replay_batch_fuzz_%: tests/fuzz/batch_fuzz_%.c tests/fuzz/replay.c $(BATCH_LIB) $(HDRS) | $(B)/tests
-	$(CC) $(BATCH_CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c $(BATCH_LIB) $(BATCH_LIBS)
+$(B)/san/batch/%.o: batch/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BATCH_CFLAGS) $(SAN) -c -o $@ $<
+$(B)/tests/test_batch_%: tests/batchunit/test_%.c $(BATCH_SAN) $(HDRS) | $(B)/tests
+	$(CC) $(BATCH_CFLAGS) $(SAN) -Itests/batchunit -Itests/unit -o $@ $< $(BATCH_SAN) $(BATCH_LIBS)
+$(B)/tests/replay_batch_fuzz_%: tests/fuzz/batch_fuzz_%.c tests/fuzz/replay.c $(BATCH_SAN) $(HDRS) | $(B)/tests
+	$(CC) $(BATCH_CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c $(BATCH_SAN) $(BATCH_LIBS)
 $(B)/fuzz/batch_fuzz_%: tests/fuzz/batch_fuzz_%.c $(BATCH_LIB) $(HDRS) | $(B)/fuzz
 	clang $(BATCH_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ $< $(BATCH_LIB) $(BATCH_LIBS)
