@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # ./build.sh glibc228 [DIR]: the .oxt built here (Debian 12, glibc 2.36)
-# loads and computes on an old glibc: Debian 10 (buster, glibc 2.28, the
-# glibc of UOS 20) with its LibreOffice 6.1. A check to run by hand, as
-# root; not part of ./build.sh test (it downloads a second system and
-# office).
+# loads and computes on an old glibc and an older office. A check to run
+# by hand, as root; not part of ./build.sh test (it downloads a second
+# system and office).
 #
-# Debootstraps KPICALC_OLD_SUITE (default buster) from KPICALC_OLD_MIRROR
-# (default http://archive.debian.org/debian, where buster is archived) into
-# DIR (default /var/tmp/kpicalc-SUITE; kept between runs, made again when
-# incomplete), --variant=minbase, and installs libreoffice-calc, python3-uno
-# and libreoffice-l10n-zh-cn there. Buster's Release files are signed by
-# keys that Debian 12's keyring no longer carries: debootstrap then runs
-# with --no-check-gpg unless KPICALC_OLD_KEYRING names a keyring with them
-# (for example bullseye's debian-archive-keyring.gpg); apt inside the root
-# checks with the root's own keyring (buster's), ignoring only the
-# archive's expired Valid-Until. When the archive cannot be reached,
-#   KPICALC_OLD_SUITE=bullseye KPICALC_OLD_MIRROR=http://deb.debian.org/debian
-# gives Debian 11 (glibc 2.31, the glibc of Kylin V10 SP1; LibreOffice 7.0).
+# Debootstraps KPICALC_OLD_SUITE (default bullseye: Debian 11, glibc 2.31,
+# the glibc of Kylin V10 SP1, LibreOffice 7.0; the one run here) from
+# KPICALC_OLD_MIRROR (default http://deb.debian.org/debian) into DIR
+# (default /var/tmp/kpicalc-SUITE; kept between runs, made again when
+# incomplete), --variant=minbase, and installs libreoffice-calc,
+# python3-uno and libreoffice-l10n-zh-cn there. glibc 2.28 itself (the
+# glibc of UOS 20) is Debian 10, archived:
+#   KPICALC_OLD_SUITE=buster KPICALC_OLD_MIRROR=http://archive.debian.org/debian
+# (NOT run here: this machine cannot reach the archive). Buster's Release
+# files are signed by keys that Debian 12's keyring no longer carries:
+# debootstrap then runs with --no-check-gpg unless KPICALC_OLD_KEYRING
+# names a keyring with them (for example bullseye's
+# debian-archive-keyring.gpg); apt inside the root checks with the root's
+# own keyring, ignoring only the archive's expired Valid-Until. On any
+# suite, GLIBC228 (below) adds glibc 2.28's own loader.
 #
 # The shipped .oxt (OXT, default build/kpicalc.oxt) is only read. Its
 # description.xml requires LibreOffice 7.4, which these offices refuse, so
@@ -40,8 +42,8 @@
 # suite as it is are listed for classification: an old office's naming).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SUITE=${KPICALC_OLD_SUITE:-buster}
-MIRROR=${KPICALC_OLD_MIRROR:-http://archive.debian.org/debian}
+SUITE=${KPICALC_OLD_SUITE:-bullseye}
+MIRROR=${KPICALC_OLD_MIRROR:-http://deb.debian.org/debian}
 DIR=$(realpath -m "${1:-/var/tmp/kpicalc-$SUITE}")
 LOG=$DIR.log
 OXT=$(realpath -m "${OXT:-build/kpicalc.oxt}")
