@@ -79,7 +79,7 @@ static int readable_file(const char *path)
            access(path, R_OK) == 0;
 }
 
-int kc_find_extension(const char *given, char **oxt, char *err, size_t errsz)
+int kc_find_extension(const char *given, char **oxt, struct kc_err *err)
 {
     *oxt = NULL;
     const char *env = getenv("KPICALC_OXT");
@@ -88,13 +88,13 @@ int kc_find_extension(const char *given, char **oxt, char *err, size_t errsz)
         given = env;
     if (given && *given) {
         if (!readable_file(given)) {
-            snprintf(err, errsz, kc_tr("%s: cannot read the extension file %s"),
-                     what, given);
+            kc_err_set(err, kc_tr("%s: cannot read the extension file %s"),
+                       what, given);
             return -1;
         }
         *oxt = kc_abspath(given);
         if (!*oxt) {
-            snprintf(err, errsz, "%s", kc_tr("out of memory"));
+            kc_err_set(err, "%s", kc_tr("out of memory"));
             return -1;
         }
         return 0;

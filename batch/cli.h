@@ -8,6 +8,8 @@
 #ifndef KC_CLI_H
 #define KC_CLI_H
 
+#include "err.h"
+
 #include <stdio.h>
 
 /* Exit statuses of every command. */
@@ -50,7 +52,7 @@ char *kc_oxt_beside_program(void);
  * decides whether it can go without); -1 when the extension given (by
  * option or variable) is not a readable file, with the reason (translated)
  * in ERR. */
-int kc_find_extension(const char *given, char **oxt, char *err, size_t errsz);
+int kc_find_extension(const char *given, char **oxt, struct kc_err *err);
 
 /* Dies of signal SIG (a stop requested by SIGINT, SIGTERM or SIGHUP) once
  * a command has cleaned up: the default action restored, the signal raised.

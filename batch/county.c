@@ -101,12 +101,12 @@ static char *trim(char *s)
 }
 
 int kc_county_parse_targets(const char *text, size_t n,
-                            struct kc_county_opts *o, char *err, size_t errsz)
+                            struct kc_county_opts *o, struct kc_err *err)
 {
     struct kc_county_opts tmp = *o;
     char *copy = malloc(n + 1);
     if (!copy) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     memcpy(copy, text ? text : "", n);
@@ -127,10 +127,10 @@ int kc_county_parse_targets(const char *text, size_t n,
             continue;
         char *op = strpbrk(s, "<>=");
         if (!op) {
-            snprintf(err, errsz,
-                     "line %ld: '%s' is not KEY>=VALUE, KEY<=VALUE or "
-                     "zero_to_zero=down|not_down",
-                     line, s);
+            kc_err_set(err,
+                       "line %ld: '%s' is not KEY>=VALUE, KEY<=VALUE or "
+                       "zero_to_zero=down|not_down",
+                       line, s);
             rc = -1;
             break;
         }
@@ -147,10 +147,10 @@ int kc_county_parse_targets(const char *text, size_t n,
             else if (strcmp(value, "not_down") == 0)
                 tmp.zero_holds = 0;
             else {
-                snprintf(err, errsz,
-                         "line %ld: zero_to_zero is 'down' or 'not_down', "
-                         "not '%s'",
-                         line, value);
+                kc_err_set(err,
+                           "line %ld: zero_to_zero is 'down' or 'not_down', "
+                           "not '%s'",
+                           line, value);
                 rc = -1;
                 break;
             }
@@ -158,7 +158,7 @@ int kc_county_parse_targets(const char *text, size_t n,
             continue;
         }
         if (dir == '=' || value == op + 1) {
-            snprintf(err, errsz, "line %ld: '%s' needs >= or <=", line, key);
+            kc_err_set(err, "line %ld: '%s' needs >= or <=", line, key);
             rc = -1;
             break;
         }
@@ -166,10 +166,10 @@ int kc_county_parse_targets(const char *text, size_t n,
         while (k < tmp.n && strcmp(tmp.t[k].key, key) != 0)
             k++;
         if (k == tmp.n) {
-            snprintf(err, errsz,
-                     "line %ld: unknown indicator '%s' (known: certrate, "
-                     "adoptrate, adviser_rate, appearance_rate, lossrate)",
-                     line, key);
+            kc_err_set(err,
+                       "line %ld: unknown indicator '%s' (known: certrate, "
+                       "adoptrate, adviser_rate, appearance_rate, lossrate)",
+                       line, key);
             rc = -1;
             break;
         }
@@ -180,17 +180,17 @@ int kc_county_parse_targets(const char *text, size_t n,
         if (pct)
             end++;
         if (end == value || *trim(end) || errno || !isfinite(v)) {
-            snprintf(err, errsz, "line %ld: '%s' is not a number", line, value);
+            kc_err_set(err, "line %ld: '%s' is not a number", line, value);
             rc = -1;
             break;
         }
         if (pct)
             v /= 100;
         if (v < 0 || v > 1) {
-            snprintf(err, errsz,
-                     "line %ld: a target rate is from 0 to 1 (or 0%% to "
-                     "100%%), not '%s'",
-                     line, value);
+            kc_err_set(err,
+                       "line %ld: a target rate is from 0 to 1 (or 0%% to "
+                       "100%%), not '%s'",
+                       line, value);
             rc = -1;
             break;
         }
@@ -205,18 +205,17 @@ int kc_county_parse_targets(const char *text, size_t n,
 }
 
 int kc_county_load_targets(const char *path, struct kc_county_opts *o,
-                           char *err, size_t errsz)
+                           struct kc_err *err)
 {
     char *data = NULL;
     size_t len = 0;
     if (kc_read_file(path, &data, &len) != 0) {
-        snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot read %s", path);
         return -1;
     }
-    char why[512];
-    int rc = kc_county_parse_targets(data, len, o, why, sizeof why);
+    int rc = kc_county_parse_targets(data, len, o, err);
     if (rc != 0)
-        snprintf(err, errsz, "%s: %s", path, why);
+        kc_err_wrap(err, "%s: ", path);
     free(data);
     return rc;
 }
@@ -1468,10 +1467,10 @@ static const char head_xml[] =
 
 int kc_county_render(struct kc_buf *out, const char *const *files,
                      const struct kc_result *results, size_t n,
-                     const struct kc_county_opts *o, char *err, size_t errsz)
+                     const struct kc_county_opts *o, struct kc_err *err)
 {
     if (!out || !o || (n && (!files || !results))) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     struct layout L;
@@ -1500,7 +1499,7 @@ int kc_county_render(struct kc_buf *out, const char *const *files,
             out->len = start;
             out->p[start] = '\0';
         }
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     return 0;
@@ -1517,18 +1516,16 @@ static void no_result(void *ctx, size_t index)
 int kc_county_write(const char *path, const char *const *files,
                     const struct kc_result *results, size_t n,
                     const struct kc_county_opts *o,
-                    const struct kc_county_office *office, char *err,
-                    size_t errsz)
+                    const struct kc_county_office *office, struct kc_err *err)
 {
     int fmt = kc_county_format(path);
     if (!fmt || !office || !office->lo_program) {
-        snprintf(err, errsz, "the county summary must be a .ods or .xlsx file");
+        kc_err_set(err, "the county summary must be a .ods or .xlsx file");
         return -1;
     }
-    char why[2048] = "";
+    kc_err_clear(err);
     struct kc_buf doc = {0};
-    if (kc_county_render(&doc, files, results, n, o, why, sizeof why) != 0) {
-        snprintf(err, errsz, "%s", why);
+    if (kc_county_render(&doc, files, results, n, o, err) != 0) {
         kc_buf_free(&doc);
         return -1;
     }
@@ -1545,22 +1542,22 @@ int kc_county_write(const char *path, const char *const *files,
     struct kc_profile own = {0};
     int own_held = 0;
     if (!abs || !dir || !input) {
-        snprintf(why, sizeof why, "out of memory");
+        kc_err_set(err, "out of memory");
         goto out;
     }
-    if (kc_mkdirs(dir, 0755, why, sizeof why) != 0)
+    if (kc_mkdirs(dir, 0755, err) != 0)
         goto out;
-    if (kc_make_locked_dir(scratch, &lock, why, sizeof why) != 0)
+    if (kc_make_locked_dir(scratch, &lock, err) != 0)
         goto out;
-    if (kc_write_atomic(input, kc_buf_str(&doc), doc.len, why, sizeof why) != 0)
+    if (kc_write_atomic(input, kc_buf_str(&doc), doc.len, err) != 0)
         goto out;
     const struct kc_profile *prof = office->profile;
     if (!prof) {
         struct kc_profile_cfg pc = {office->lo_program, office->oxt,
                                     office->profile_dir, office->verbose};
         char *base = NULL;
-        if (kc_profile_base_dir(&pc, &base, why, sizeof why) != 0 ||
-            kc_profile_acquire(&pc, base, &own, why, sizeof why) != 0) {
+        if (kc_profile_base_dir(&pc, &base, err) != 0 ||
+            kc_profile_acquire(&pc, base, &own, err) != 0) {
             free(base);
             goto out;
         }
@@ -1588,19 +1585,19 @@ int kc_county_write(const char *path, const char *const *files,
         .on_result = no_result,
     };
     struct kc_pool_stats stats;
-    if (kc_pool_run(&cfg, &job, &res, 1, &stats, why, sizeof why) != 0) {
-        /* LibreOffice did not start: WHY says so */
+    if (kc_pool_run(&cfg, &job, &res, 1, &stats, err) != 0) {
+        /* LibreOffice did not start: ERR says so */
     } else if (res.state != KC_OK) {
-        snprintf(why, sizeof why, "%s",
-                 res.message ? res.message : "the office worker failed");
+        kc_err_set(err, "%s",
+                   res.message ? res.message : "the office worker failed");
     } else {
         rc = 0;
     }
     free(res.message);
     kc_kpi_list_free(&res.kpis);
 out:
-    if (rc != 0)
-        snprintf(err, errsz, "%s", why[0] ? why : "failed");
+    if (rc != 0 && !kc_err_msg(err)[0])
+        kc_err_set(err, "failed");
     if (own_held)
         kc_profile_release(&own);
     if (lock >= 0) {

@@ -16,6 +16,8 @@
 #ifndef KPICALC_COUNTY_H
 #define KPICALC_COUNTY_H
 
+#include "err.h"
+
 #include "pool.h"
 
 #include <stddef.h>
@@ -52,11 +54,11 @@ void kc_county_defaults(struct kc_county_opts *o);
  * lines starting with # are skipped; KEY is one of the summary's rates.
  * 0, or -1 with "line N: reason" in ERR (O is then unchanged). */
 int kc_county_parse_targets(const char *text, size_t n,
-                            struct kc_county_opts *o, char *err, size_t errsz);
+                            struct kc_county_opts *o, struct kc_err *err);
 
 /* kc_county_parse_targets on the file at PATH. */
 int kc_county_load_targets(const char *path, struct kc_county_opts *o,
-                           char *err, size_t errsz);
+                           struct kc_err *err);
 
 /* 'o' for a .ods path, 'x' for .xlsx (any case), 0 otherwise. */
 int kc_county_format(const char *path);
@@ -65,7 +67,7 @@ int kc_county_format(const char *path);
  * as a flat ODF spreadsheet. 0, or -1 with a message in ERR. */
 int kc_county_render(struct kc_buf *out, const char *const *files,
                      const struct kc_result *results, size_t n,
-                     const struct kc_county_opts *o, char *err, size_t errsz);
+                     const struct kc_county_opts *o, struct kc_err *err);
 
 /* What kc_county_write needs to run an office worker. */
 struct kc_county_office {
@@ -86,8 +88,7 @@ struct kc_county_office {
 int kc_county_write(const char *path, const char *const *files,
                     const struct kc_result *results, size_t n,
                     const struct kc_county_opts *o,
-                    const struct kc_county_office *office, char *err,
-                    size_t errsz);
+                    const struct kc_county_office *office, struct kc_err *err);
 
 /* 1 when R's indicators say the workbook is empty: inputs_filled is 0, or
  * it has indicator keys of the summary and none of them holds a number.

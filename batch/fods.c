@@ -42,8 +42,7 @@ struct scanner {
     /* the cells of the row being read */
     struct pending_cell *cells;
     size_t ncells, capcells;
-    char *err;
-    size_t errsz;
+    struct kc_err *err;
 };
 
 struct attr {
@@ -57,7 +56,7 @@ struct attr {
 
 static int fail(struct scanner *s, const char *msg)
 {
-    snprintf(s->err, s->errsz, "%s", msg);
+    kc_err_set(s->err, "%s", msg);
     return -1;
 }
 
@@ -242,11 +241,11 @@ static int check_cell_size(struct scanner *s)
     if (s->cell_text.len <= KC_FODS_MAX_CELL_BYTES &&
         s->cell_value.len <= KC_FODS_MAX_CELL_BYTES)
         return 0;
-    snprintf(s->err, s->errsz,
-             "sheet '%.100s', row %ld, column %ld: a cell holds more than "
-             "%d bytes",
-             s->sheet ? s->sheet : "", s->row + 1, s->col + 1,
-             KC_FODS_MAX_CELL_BYTES);
+    kc_err_set(s->err,
+               "sheet '%.100s', row %ld, column %ld: a cell holds more than "
+               "%d bytes",
+               s->sheet ? s->sheet : "", s->row + 1, s->col + 1,
+               KC_FODS_MAX_CELL_BYTES);
     return -1;
 }
 
@@ -273,11 +272,11 @@ static int finish_cell(struct scanner *s)
     if (s->cell_type != KC_CELL_EMPTY || s->cell_text.len > 0) {
         s->row_bytes += s->cell_text.len + s->cell_value.len;
         if (s->row_bytes > KC_FODS_MAX_ROW_BYTES) {
-            snprintf(s->err, s->errsz,
-                     "sheet '%.100s', row %ld: the row holds more than %d "
-                     "bytes",
-                     s->sheet ? s->sheet : "", s->row + 1,
-                     KC_FODS_MAX_ROW_BYTES);
+            kc_err_set(s->err,
+                       "sheet '%.100s', row %ld: the row holds more than %d "
+                       "bytes",
+                       s->sheet ? s->sheet : "", s->row + 1,
+                       KC_FODS_MAX_ROW_BYTES);
             return -1;
         }
         if (s->ncells == s->capcells) {
@@ -581,10 +580,10 @@ static int parse_tag(struct scanner *s)
 
 int kc_fods_scan_mem(const char *data, size_t len,
                      const struct kc_sheet_sink *sink,
-                     struct kc_scan_result *res, char *err, size_t errsz)
+                     struct kc_scan_result *res, struct kc_err *err)
 {
     if ((!data && len) || !res) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     memset(res, 0, sizeof *res);
@@ -598,8 +597,7 @@ int kc_fods_scan_mem(const char *data, size_t len,
                         .cell_level = -1,
                         .p_level = -1,
                         .skip_level = -1,
-                        .err = err,
-                        .errsz = errsz};
+                        .err = err};
     int rc = 0;
     while (s.p < s.end && rc == 0) {
         const char *lt = memchr(s.p, '<', (size_t)(s.end - s.p));
@@ -628,21 +626,21 @@ int kc_fods_scan_mem(const char *data, size_t len,
 }
 
 int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
-                 struct kc_scan_result *res, char *err, size_t errsz)
+                 struct kc_scan_result *res, struct kc_err *err)
 {
     if (!path || !res) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     memset(res, 0, sizeof *res);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot read %s", path);
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size <= 0) {
-        snprintf(err, errsz, "cannot read %s: empty file", path);
+        kc_err_set(err, "cannot read %s: empty file", path);
         close(fd);
         return -1;
     }
@@ -650,10 +648,10 @@ int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
     void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
-        snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot read %s", path);
         return -1;
     }
-    int rc = kc_fods_scan_mem(map, size, sink, res, err, errsz);
+    int rc = kc_fods_scan_mem(map, size, sink, res, err);
     munmap(map, size);
     return rc;
 }

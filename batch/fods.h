@@ -6,6 +6,8 @@
 #ifndef KPICALC_FODS_H
 #define KPICALC_FODS_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 enum kc_cell_type {
@@ -54,10 +56,10 @@ struct kc_scan_result {
  * sink that stopped. */
 int kc_fods_scan_mem(const char *data, size_t len,
                      const struct kc_sheet_sink *sink,
-                     struct kc_scan_result *res, char *err, size_t errsz);
+                     struct kc_scan_result *res, struct kc_err *err);
 
 /* The same for the file at PATH (unreadable or empty: -1). */
 int kc_fods_scan(const char *path, const struct kc_sheet_sink *sink,
-                 struct kc_scan_result *res, char *err, size_t errsz);
+                 struct kc_scan_result *res, struct kc_err *err);
 
 #endif

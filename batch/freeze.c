@@ -281,8 +281,7 @@ struct freezer {
     FILE *f;             /* output file, or NULL */
     struct kc_buf *mout; /* output memory, or NULL */
     struct kc_freeze_stats st;
-    char *err;
-    size_t errsz;
+    struct kc_err *err;
     /* the open elements */
     long depth;
     struct kc_buf names;
@@ -307,14 +306,14 @@ struct freezer {
 
 static int failf(struct freezer *z, const char *what)
 {
-    snprintf(z->err, z->errsz, "malformed XML at byte %llu: %s",
-             z->in.base + z->in.pos, what);
+    kc_err_set(z->err, "malformed XML at byte %llu: %s", z->in.base + z->in.pos,
+               what);
     return -1;
 }
 
 static int oom(struct freezer *z)
 {
-    snprintf(z->err, z->errsz, "out of memory");
+    kc_err_set(z->err, "out of memory");
     return -1;
 }
 
@@ -323,11 +322,10 @@ static int more(struct freezer *z)
 {
     int r = input_more(&z->in);
     if (r == -2)
-        snprintf(z->err, z->errsz, "malformed XML at byte %llu: invalid UTF-8",
-                 z->in.bad_at);
+        kc_err_set(z->err, "malformed XML at byte %llu: invalid UTF-8",
+                   z->in.bad_at);
     else if (r < 0)
-        snprintf(z->err, z->errsz, "cannot read the input: %s",
-                 strerror(errno));
+        kc_err_sys(z->err, "cannot read the input");
     return r < 0 ? -1 : r;
 }
 
@@ -342,8 +340,7 @@ static int emit(struct freezer *z, const char *s, size_t n)
     }
     if (z->f) {
         if (fwrite(s, 1, n, z->f) != n) {
-            snprintf(z->err, z->errsz, "cannot write the output: %s",
-                     strerror(errno));
+            kc_err_sys(z->err, "cannot write the output");
             return -1;
         }
     } else if (z->mout && kc_buf_add(z->mout, s, n) != 0) {
@@ -1194,27 +1191,26 @@ static void freezer_free(struct freezer *z)
     free(z->sorted);
 }
 
-static void freezer_init(struct freezer *z, char *err, size_t errsz)
+static void freezer_init(struct freezer *z, struct kc_err *err)
 {
     memset(z, 0, sizeof *z);
     z->in.fd = -1;
     z->err = err;
-    z->errsz = errsz;
     z->ss_depth = z->sheet_depth = z->row_depth = z->skip_depth = -1;
     z->rows_rep = 1;
 }
 
 int kc_freeze_mem_chunked(const char *in, size_t n, size_t chunk,
                           struct kc_buf *out, struct kc_freeze_stats *st,
-                          char *err, size_t errsz)
+                          struct kc_err *err)
 {
     if ((!in && n) || chunk == 0 || !st) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     memset(st, 0, sizeof *st);
     struct freezer z;
-    freezer_init(&z, err, errsz);
+    freezer_init(&z, err);
     z.in.mem = in;
     z.in.memlen = n;
     z.in.chunk = chunk;
@@ -1231,24 +1227,24 @@ int kc_freeze_mem_chunked(const char *in, size_t n, size_t chunk,
 }
 
 int kc_freeze_mem(const char *in, size_t n, struct kc_buf *out,
-                  struct kc_freeze_stats *st, char *err, size_t errsz)
+                  struct kc_freeze_stats *st, struct kc_err *err)
 {
-    return kc_freeze_mem_chunked(in, n, READ_CHUNK, out, st, err, errsz);
+    return kc_freeze_mem_chunked(in, n, READ_CHUNK, out, st, err);
 }
 
 int kc_freeze_fods(const char *in, const char *out, struct kc_freeze_stats *st,
-                   char *err, size_t errsz)
+                   struct kc_err *err)
 {
     if (!in || !st) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     memset(st, 0, sizeof *st);
     struct freezer z;
-    freezer_init(&z, err, errsz);
+    freezer_init(&z, err);
     z.in.fd = open(in, O_RDONLY | O_CLOEXEC);
     if (z.in.fd < 0) {
-        snprintf(err, errsz, "cannot read %s: %s", in, strerror(errno));
+        kc_err_sys(err, "cannot read %s", in);
         return -1;
     }
     char *tmpname = NULL;
@@ -1263,8 +1259,7 @@ int kc_freeze_fods(const char *in, const char *out, struct kc_freeze_stats *st,
             memcpy(tmpname + l, ".tmp-XXXXXX", 12);
             int fd = mkstemp(tmpname);
             if (fd < 0) {
-                snprintf(err, errsz, "cannot write %s: %s", out,
-                         strerror(errno));
+                kc_err_sys(err, "cannot write %s", out);
                 free(tmpname);
                 tmpname = NULL;
                 rc = -1;
@@ -1272,8 +1267,7 @@ int kc_freeze_fods(const char *in, const char *out, struct kc_freeze_stats *st,
                 (void)fchmod(fd, 0644);
                 z.f = fdopen(fd, "w");
                 if (!z.f) {
-                    snprintf(err, errsz, "cannot write %s: %s", out,
-                             strerror(errno));
+                    kc_err_sys(err, "cannot write %s", out);
                     close(fd);
                     rc = -1;
                 }
@@ -1288,13 +1282,13 @@ int kc_freeze_fods(const char *in, const char *out, struct kc_freeze_stats *st,
         if (fclose(z.f) != 0)
             ferr = 1;
         if (rc == 0 && ferr) {
-            snprintf(err, errsz, "cannot write %s: %s", out, strerror(errno));
+            kc_err_sys(err, "cannot write %s", out);
             rc = -1;
         }
     }
     if (tmpname) {
         if (rc == 0 && rename(tmpname, out) != 0) {
-            snprintf(err, errsz, "cannot write %s: %s", out, strerror(errno));
+            kc_err_sys(err, "cannot write %s", out);
             rc = -1;
         }
         if (rc != 0)

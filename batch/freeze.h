@@ -31,6 +31,8 @@
 #ifndef KPICALC_FREEZE_H
 #define KPICALC_FREEZE_H
 
+#include "err.h"
+
 #include "buf.h"
 
 #include <stddef.h>
@@ -52,18 +54,18 @@ struct kc_freeze_stats {
  * renamed into place when complete; OUT may equal IN). OUT == NULL only
  * counts. ST is filled on success. 0, or -1 with a message in ERR. */
 int kc_freeze_fods(const char *in, const char *out, struct kc_freeze_stats *st,
-                   char *err, size_t errsz);
+                   struct kc_err *err);
 
 /* The same on memory: OUT (NULL: count only) receives the frozen document,
  * appended; on failure OUT is left as it was. */
 int kc_freeze_mem(const char *in, size_t n, struct kc_buf *out,
-                  struct kc_freeze_stats *st, char *err, size_t errsz);
+                  struct kc_freeze_stats *st, struct kc_err *err);
 
 /* kc_freeze_mem with the input handed over CHUNK (>= 1) bytes at a time,
  * so that tests and the fuzz harness reach every chunk boundary. */
 int kc_freeze_mem_chunked(const char *in, size_t n, size_t chunk,
                           struct kc_buf *out, struct kc_freeze_stats *st,
-                          char *err, size_t errsz);
+                          struct kc_err *err);
 
 /* The number of kpicalc calls in the formula F[0..N) (XML-decoded). */
 long kc_freeze_count_calls(const char *f, size_t n);

@@ -15,15 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
-int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errsz)
+int kc_mkdirs(const char *path, mode_t mode, struct kc_err *err)
 {
     if (!path || !*path) {
-        snprintf(err, errsz, "empty folder name");
+        kc_err_set(err, "empty folder name");
         return -1;
     }
     char *p = strdup(path);
     if (!p) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     for (char *s = p + 1;; s++) {
@@ -33,15 +33,14 @@ int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errsz)
         *s = '\0';
         struct stat st;
         if (mkdir(p, mode) != 0 && errno != EEXIST) {
-            snprintf(err, errsz, "cannot create folder %s: %s", p,
-                     strerror(errno));
+            kc_err_sys(err, "cannot create folder %s", p);
             free(p);
             return -1;
         }
         if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            snprintf(err, errsz, "cannot create folder %s: %s", p,
-                     stat(p, &st) != 0 ? strerror(errno)
-                                       : "a file of that name exists");
+            kc_err_set(err, "cannot create folder %s: %s", p,
+                       stat(p, &st) != 0 ? strerror(errno)
+                                         : "a file of that name exists");
             free(p);
             return -1;
         }
@@ -88,11 +87,11 @@ int kc_fsync_path(const char *path)
     return rc;
 }
 
-int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
-                    size_t errsz)
+int kc_write_atomic(const char *path, const void *data, size_t len,
+                    struct kc_err *err)
 {
     if (!path || (!data && len)) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     char *dir = kc_dirname(path);
@@ -101,7 +100,7 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
     if (!dir || !tmp) {
         free(dir);
         free(tmp);
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     /* a new file of a name nobody can guess, never one found there (a
@@ -122,7 +121,7 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
             break;
     }
     if (fd < 0) {
-        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot write %s", path);
         free(dir);
         free(tmp);
         return -1;
@@ -134,7 +133,7 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+            kc_err_sys(err, "cannot write %s", path);
             close(fd);
             unlink(tmp);
             free(dir);
@@ -145,14 +144,14 @@ int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
         left -= (size_t)w;
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
-        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot write %s", path);
         unlink(tmp);
         free(dir);
         free(tmp);
         return -1;
     }
     if (rename(tmp, path) != 0) {
-        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot write %s", path);
         unlink(tmp);
         free(dir);
         free(tmp);
@@ -479,14 +478,14 @@ int kc_run_tag(char *out, size_t outsz)
     return 0;
 }
 
-int kc_make_locked_dir(const char *path, int *lock_fd, char *err, size_t errsz)
+int kc_make_locked_dir(const char *path, int *lock_fd, struct kc_err *err)
 {
     *lock_fd = -1;
     size_t n = strlen(path) + 8;
     char *fresh = malloc(n);
     char *lock = NULL;
     if (!fresh) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     snprintf(fresh, n, "%s.new", path);
@@ -496,7 +495,7 @@ int kc_make_locked_dir(const char *path, int *lock_fd, char *err, size_t errsz)
         (fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    0600)) < 0 ||
         flock(fd, LOCK_EX) != 0 || rename(fresh, path) != 0) {
-        snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot create %s", path);
         if (fd >= 0)
             close(fd);
         kc_rmtree(fresh);

@@ -2,12 +2,14 @@
 #ifndef KPICALC_FSUTIL_H
 #define KPICALC_FSUTIL_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <sys/types.h>
 
 /* Creates PATH and its missing parents (like mkdir -p). 0, or -1 with
  * a message in ERR. */
-int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errsz);
+int kc_mkdirs(const char *path, mode_t mode, struct kc_err *err);
 
 /* Removes PATH and everything below it; a missing PATH is not an error.
  * Symbolic links are removed, never followed. 0 or -1. */
@@ -18,8 +20,8 @@ int kc_fsync_path(const char *path);
 
 /* Writes DATA to PATH atomically: a temporary file in the same folder,
  * flushed, then renamed over PATH. 0, or -1 with a message in ERR. */
-int kc_write_atomic(const char *path, const void *data, size_t len, char *err,
-                    size_t errsz);
+int kc_write_atomic(const char *path, const void *data, size_t len,
+                    struct kc_err *err);
 
 /* Reads a whole file (NUL-terminated). 0, or -1 with errno set. */
 int kc_read_file(const char *path, char **data, size_t *len);
@@ -68,7 +70,7 @@ int kc_run_tag(char *out, size_t outsz);
  * for kc_sweep_stale, atomically: made as PATH.new with its lock taken,
  * then renamed, so no sweep ever sees it unlocked. *LOCK_FD stays open
  * (and the lock held) until the caller closes it. 0, or -1 with ERR. */
-int kc_make_locked_dir(const char *path, int *lock_fd, char *err, size_t errsz);
+int kc_make_locked_dir(const char *path, int *lock_fd, struct kc_err *err);
 
 /* A worker's staging folder in DIR: DIR/.kpicalc-<TAG>-<PID>.tmp, where
  * its outputs stay until each is whole (malloc'd, or NULL); TAG is the

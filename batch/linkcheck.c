@@ -221,12 +221,12 @@ static char *decode(const char *in, size_t n, size_t *outlen, int *unresolved)
     return out;
 }
 
-static void refuse(char *err, size_t errsz, const char *elem, size_t elen,
+static void refuse(struct kc_err *err, const char *elem, size_t elen,
                    const char *what, const char *url)
 {
-    snprintf(err, errsz, KC_LINK_REFUSED ": <%.*s> %s %.*s%s", (int)elen, elem,
-             what, URL_SHOWN, url ? url : "(an unresolvable entity)",
-             url && strlen(url) > URL_SHOWN ? "..." : "");
+    kc_err_set(err, KC_LINK_REFUSED ": <%.*s> %s %.*s%s", (int)elen, elem, what,
+               URL_SHOWN, url ? url : "(an unresolvable entity)",
+               url && strlen(url) > URL_SHOWN ? "..." : "");
 }
 
 static const struct attr *find(const struct attr *a, int n, const char *local)
@@ -248,7 +248,7 @@ static int type_is(const struct attr *type, const char *last)
 }
 
 static int check_rels(const char *elem, size_t elen, const struct attr *a,
-                      int n, char *err, size_t errsz)
+                      int n, struct kc_err *err)
 {
     if (!name_is(elem, elen, "Relationship"))
         return 0;
@@ -274,12 +274,12 @@ static int check_rels(const char *elem, size_t elen, const struct attr *a,
              slash                 ? slash + 1
              : type && type->value ? type->value
                                    : "?");
-    refuse(err, errsz, elem, elen, what, target->value);
+    refuse(err, elem, elen, what, target->value);
     return -1;
 }
 
 static int check_xml(const char *elem, size_t elen, const struct attr *a, int n,
-                     int depth, char *err, size_t errsz)
+                     int depth, struct kc_err *err)
 {
     for (int i = 0; i < n; i++) {
         int is_url = name_is(a[i].name, a[i].nlen, "href") ||
@@ -310,7 +310,7 @@ static int check_xml(const char *elem, size_t elen, const struct attr *a, int n,
             (!has_scheme(a[i].value, a[i].vlen) ||
              strncasecmp(a[i].value, "file:", 5) == 0))
             continue;
-        refuse(err, errsz, elem, elen, "to", a[i].value);
+        refuse(err, elem, elen, "to", a[i].value);
         return -1;
     }
     return 0;
@@ -318,7 +318,7 @@ static int check_xml(const char *elem, size_t elen, const struct attr *a, int n,
 
 /* Parses the normal tag T (LEN bytes after '<', without '>'). */
 static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
-                     char *err, size_t errsz)
+                     struct kc_err *err)
 {
     if (len == 0 || t[0] == '/')
         return 0;
@@ -341,8 +341,8 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
         while (i < len && is_space(t[i]))
             i++;
         if (i >= len || t[i] != '=' || nl == 0) {
-            snprintf(err, errsz, "malformed XML: <%.*s> has a bad attribute",
-                     (int)(elen > 60 ? 60 : elen), elem);
+            kc_err_set(err, "malformed XML: <%.*s> has a bad attribute",
+                       (int)(elen > 60 ? 60 : elen), elem);
             rc = -1;
             break;
         }
@@ -353,8 +353,8 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
         const char *close =
             q == '"' || q == '\'' ? memchr(t + i + 1, q, len - i - 1) : NULL;
         if (!close) {
-            snprintf(err, errsz, "malformed XML: <%.*s> has a bad attribute",
-                     (int)(elen > 60 ? 60 : elen), elem);
+            kc_err_set(err, "malformed XML: <%.*s> has a bad attribute",
+                       (int)(elen > 60 ? 60 : elen), elem);
             rc = -1;
             break;
         }
@@ -365,8 +365,8 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
             /* a long tag: its attributes are judged in batches (a target
              * parted from its qualifier is refused, never let through) */
             rc = s->kind == KC_LINK_RELS
-                     ? check_rels(elem, elen, a, n, err, errsz)
-                     : check_xml(elem, elen, a, n, s->part_depth, err, errsz);
+                     ? check_rels(elem, elen, a, n, err)
+                     : check_xml(elem, elen, a, n, s->part_depth, err);
             for (int k = 0; k < n; k++)
                 free(a[k].value);
             n = 0;
@@ -377,7 +377,7 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
         a[n] = (struct attr){t + ns, nl, NULL, 0};
         a[n].value = decode(v, vl, &a[n].vlen, &unresolved);
         if (!a[n].value && !unresolved) {
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             rc = -1;
             break;
         }
@@ -385,8 +385,8 @@ static int check_tag(const struct kc_link_scan *s, const char *t, size_t len,
     }
     if (rc == 0)
         rc = s->kind == KC_LINK_RELS
-                 ? check_rels(elem, elen, a, n, err, errsz)
-                 : check_xml(elem, elen, a, n, s->part_depth, err, errsz);
+                 ? check_rels(elem, elen, a, n, err)
+                 : check_xml(elem, elen, a, n, s->part_depth, err);
     for (int k = 0; k < n; k++)
         free(a[k].value);
     return rc;
@@ -414,17 +414,17 @@ void kc_link_scan_free(struct kc_link_scan *s)
     free(s);
 }
 
-static int tag_add(struct kc_link_scan *s, char c, char *err, size_t errsz)
+static int tag_add(struct kc_link_scan *s, char c, struct kc_err *err)
 {
     if (s->len + 1 >= s->cap) {
         if (s->cap >= TAG_MAX) {
-            snprintf(err, errsz, "malformed XML: a tag longer than 1 MiB");
+            kc_err_set(err, "malformed XML: a tag longer than 1 MiB");
             return -1;
         }
         size_t cap = s->cap ? s->cap * 2 : 256;
         char *p = realloc(s->tag, cap);
         if (!p) {
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
         s->tag = p;
@@ -471,7 +471,7 @@ static int decl_char(struct kc_link_scan *s, char c)
     return 0;
 }
 
-static int tag_char(struct kc_link_scan *s, char c, char *err, size_t errsz)
+static int tag_char(struct kc_link_scan *s, char c, struct kc_err *err)
 {
     if (s->tk == T_UNKNOWN) {
         s->head[s->nhead++] = c;
@@ -491,18 +491,18 @@ static int tag_char(struct kc_link_scan *s, char c, char *err, size_t errsz)
         if (s->quote) {
             if (c == s->quote)
                 s->quote = 0;
-            return tag_add(s, c, err, errsz);
+            return tag_add(s, c, err);
         }
         if (c == '"' || c == '\'') {
             s->quote = c;
-            return tag_add(s, c, err, errsz);
+            return tag_add(s, c, err);
         }
         if (c == '>') {
-            int rc = check_tag(s, s->tag, s->len, err, errsz);
+            int rc = check_tag(s, s->tag, s->len, err);
             s->in_tag = 0;
             return rc;
         }
-        return tag_add(s, c, err, errsz);
+        return tag_add(s, c, err);
     case T_COMMENT:
     case T_CDATA:
     case T_PI: {
@@ -524,10 +524,10 @@ static int tag_char(struct kc_link_scan *s, char c, char *err, size_t errsz)
 }
 
 int kc_link_scan_feed(struct kc_link_scan *s, const char *p, size_t n,
-                      char *err, size_t errsz)
+                      struct kc_err *err)
 {
     if (s->failed) {
-        snprintf(err, errsz, "the scan failed before");
+        kc_err_set(err, "the scan failed before");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -544,7 +544,7 @@ int kc_link_scan_feed(struct kc_link_scan *s, const char *p, size_t n,
             }
             continue;
         }
-        if (tag_char(s, c, err, errsz) != 0) {
+        if (tag_char(s, c, err) != 0) {
             s->failed = 1;
             return -1;
         }
@@ -552,10 +552,10 @@ int kc_link_scan_feed(struct kc_link_scan *s, const char *p, size_t n,
     return 0;
 }
 
-int kc_link_scan_end(struct kc_link_scan *s, char *err, size_t errsz)
+int kc_link_scan_end(struct kc_link_scan *s, struct kc_err *err)
 {
     if (s->failed) {
-        snprintf(err, errsz, "the scan failed before");
+        kc_err_set(err, "the scan failed before");
         return -1;
     }
     /* an unfinished tag at the end: LibreOffice's parser refuses the
@@ -564,16 +564,16 @@ int kc_link_scan_end(struct kc_link_scan *s, char *err, size_t errsz)
 }
 
 int kc_links_check_xml(const char *buf, size_t len, enum kc_link_kind kind,
-                       char *err, size_t errsz)
+                       struct kc_err *err)
 {
     struct kc_link_scan *s = kc_link_scan_new(kind);
     if (!s) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
-    int rc = kc_link_scan_feed(s, buf, len, err, errsz);
+    int rc = kc_link_scan_feed(s, buf, len, err);
     if (rc == 0)
-        rc = kc_link_scan_end(s, err, errsz);
+        rc = kc_link_scan_end(s, err);
     kc_link_scan_free(s);
     return rc;
 }
@@ -588,10 +588,9 @@ struct zscan {
     int linked;
 };
 
-static int z_begin(void *ctx, const struct kc_zip_member *m, char *err,
-                   size_t errsz)
+static int z_begin(void *ctx, const struct kc_zip_member *m, struct kc_err *err)
 {
-    (void)err, (void)errsz;
+    (void)err;
     struct zscan *z = ctx;
     if (m->encrypted)
         return 0;
@@ -610,19 +609,19 @@ static int z_begin(void *ctx, const struct kc_zip_member *m, char *err,
     kc_link_scan_free(z->s);
     z->s = kc_link_scan_new_in(z->kind, depth);
     if (!z->s) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     return 1;
 }
 
-static int z_fail(struct zscan *z, char *err, size_t errsz)
+static int z_fail(struct zscan *z, struct kc_err *err)
 {
-    char why[1024];
-    snprintf(why, sizeof why, "%s", err);
+    char why[KC_ERR_MAX];
+    snprintf(why, sizeof why, "%s", kc_err_msg(err));
     if (strncmp(why, KC_LINK_REFUSED, sizeof KC_LINK_REFUSED - 1) == 0) {
         z->linked = 1;
-        snprintf(err, errsz, "%s (in %s)", why, z->member);
+        kc_err_set(err, "%s (in %s)", why, z->member);
         return -1;
     }
     /* not XML after all (a binary member that starts with '<'): LibreOffice
@@ -631,8 +630,8 @@ static int z_fail(struct zscan *z, char *err, size_t errsz)
     return 0;
 }
 
-static int z_data(void *ctx, const unsigned char *p, size_t n, char *err,
-                  size_t errsz)
+static int z_data(void *ctx, const unsigned char *p, size_t n,
+                  struct kc_err *err)
 {
     struct zscan *z = ctx;
     if (z->skip)
@@ -654,16 +653,16 @@ static int z_data(void *ctx, const unsigned char *p, size_t n, char *err,
             return 0;
         }
     }
-    if (kc_link_scan_feed(z->s, c, n, err, errsz) != 0)
-        return z_fail(z, err, errsz);
+    if (kc_link_scan_feed(z->s, c, n, err) != 0)
+        return z_fail(z, err);
     return 0;
 }
 
-static int z_end(void *ctx, char *err, size_t errsz)
+static int z_end(void *ctx, struct kc_err *err)
 {
     struct zscan *z = ctx;
-    if (!z->skip && kc_link_scan_end(z->s, err, errsz) != 0)
-        return z_fail(z, err, errsz);
+    if (!z->skip && kc_link_scan_end(z->s, err) != 0)
+        return z_fail(z, err);
     kc_link_scan_free(z->s);
     z->s = NULL;
     return 0;
@@ -671,8 +670,8 @@ static int z_end(void *ctx, char *err, size_t errsz)
 
 int kc_links_check_zip(const unsigned char *buf, size_t len,
                        const struct kc_zip_limits *limits,
-                       struct kc_zip_info *info, int *linked, char *err,
-                       size_t errsz)
+                       struct kc_zip_info *info, int *linked,
+                       struct kc_err *err)
 {
     struct zscan z;
     memset(&z, 0, sizeof z);
@@ -681,7 +680,7 @@ int kc_links_check_zip(const unsigned char *buf, size_t len,
         *linked = 0;
     if (info)
         memset(info, 0, sizeof *info);
-    int rc = kc_zip_scan(buf, len, limits, &v, info, err, errsz);
+    int rc = kc_zip_scan(buf, len, limits, &v, info, err);
     kc_link_scan_free(z.s);
     if (rc != 0 && linked)
         *linked = z.linked;

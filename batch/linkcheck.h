@@ -24,6 +24,8 @@
 #ifndef KPICALC_LINKCHECK_H
 #define KPICALC_LINKCHECK_H
 
+#include "err.h"
+
 #include "zipcheck.h"
 
 #include <stddef.h>
@@ -41,7 +43,7 @@ int kc_link_internal(const char *url, size_t len);
 /* Checks the LEN bytes of XML at BUF, of kind KIND: 0, or -1 with the
  * offending element and target in ERR. */
 int kc_links_check_xml(const char *buf, size_t len, enum kc_link_kind kind,
-                       char *err, size_t errsz);
+                       struct kc_err *err);
 
 /* Checks the ZIP archive at BUF (LEN bytes) whole, as kc_zip_check_mem
  * does (with LIMITS, NULL for the defaults; what it holds in INFO), and
@@ -50,8 +52,8 @@ int kc_links_check_xml(const char *buf, size_t len, enum kc_link_kind kind,
  * (not damage). */
 int kc_links_check_zip(const unsigned char *buf, size_t len,
                        const struct kc_zip_limits *limits,
-                       struct kc_zip_info *info, int *linked, char *err,
-                       size_t errsz);
+                       struct kc_zip_info *info, int *linked,
+                       struct kc_err *err);
 
 /* A streaming scanner, for XML given in pieces. */
 struct kc_link_scan;
@@ -62,9 +64,9 @@ struct kc_link_scan *kc_link_scan_new(enum kc_link_kind kind);
 struct kc_link_scan *kc_link_scan_new_in(enum kc_link_kind kind, int depth);
 /* 0, or -1 with the reason in ERR (then further pieces are refused). */
 int kc_link_scan_feed(struct kc_link_scan *s, const char *p, size_t n,
-                      char *err, size_t errsz);
+                      struct kc_err *err);
 /* The end of the XML: 0, or -1 with ERR. */
-int kc_link_scan_end(struct kc_link_scan *s, char *err, size_t errsz);
+int kc_link_scan_end(struct kc_link_scan *s, struct kc_err *err);
 void kc_link_scan_free(struct kc_link_scan *s);
 
 /* The message prefix of a refused link, as workbooks fail with it. */

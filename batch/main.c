@@ -298,10 +298,10 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             break;
         case OPT_TARGETS: {
             struct kc_county_opts co;
-            char why[1024];
+            struct kc_err why;
             kc_county_defaults(&co);
-            if (kc_county_load_targets(optarg, &co, why, sizeof why) != 0)
-                return usage_error("--targets: %s", why);
+            if (kc_county_load_targets(optarg, &co, &why) != 0)
+                return usage_error("--targets: %s", why.msg);
             o->targets = optarg;
             break;
         }
@@ -480,7 +480,7 @@ static void write_summary(struct run *r, int final)
 {
     if (!r->o->summary)
         return;
-    char err[1024];
+    struct kc_err err;
     int county = kc_county_format(r->o->summary) != 0;
     if (county && !final)
         return; /* written once, at the end, by an office worker */
@@ -489,18 +489,17 @@ static void write_summary(struct run *r, int final)
     struct kc_county_office office = {
         r->lo,      r->oxt,        r->o->profile_dir, r->profile,
         r->run_tag, r->o->timeout, !r->o->quiet};
-    if (county
-            ? (r->o->targets && kc_county_load_targets(r->o->targets, &co, err,
-                                                       sizeof err) != 0) ||
-                  kc_county_write(r->o->summary, r->files, r->results, r->n,
-                                  &co, &office, err, sizeof err) != 0
-            : kc_summary_write(r->o->summary, r->files, r->results, r->n,
-                               r->o->csv_raw, err, sizeof err) != 0) {
+    if (county ? (r->o->targets &&
+                  kc_county_load_targets(r->o->targets, &co, &err) != 0) ||
+                     kc_county_write(r->o->summary, r->files, r->results, r->n,
+                                     &co, &office, &err) != 0
+               : kc_summary_write(r->o->summary, r->files, r->results, r->n,
+                                  r->o->csv_raw, &err) != 0) {
         if (final) {
             char line[1200];
             snprintf(line, sizeof line,
                      kc_tr("kpicalc: summary: cannot write %s: %s"),
-                     r->o->summary, err);
+                     r->o->summary, err.msg);
             kc_progress_say(&r->progress, line);
             r->summary_failed = 1;
         }
@@ -761,12 +760,12 @@ static int name_outputs(const struct options *o, struct batch *b, size_t i)
  * 0, or 1 (reported). */
 static int plan_jobs(struct options *o, struct batch *b)
 {
-    char err[1024];
+    struct kc_err err;
     b->outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
     if (kc_discover_ex(o->paths, o->npaths, b->outdir,
                        o->follow_links ? KC_DISCOVER_FOLLOW_LINKS : 0, &b->in,
-                       err, sizeof err) != 0) {
-        fprintf(stderr, "kpicalc: %s\n", err);
+                       &err) != 0) {
+        fprintf(stderr, "kpicalc: %s\n", err.msg);
         return 1;
     }
     keep_shard(o, &b->in);
@@ -796,10 +795,9 @@ static int plan_jobs(struct options *o, struct batch *b)
         name_outputs(o, b, i);
     }
     check_clashes(b->jobs, b->results, b->files, n);
-    if (b->outdir && kc_mkdirs(b->outdir, 0755, err, sizeof err) != 0) {
-        char why[1200];
-        snprintf(why, sizeof why, "output folder: %s", err);
-        fail_pending(b->results, n, why);
+    if (b->outdir && kc_mkdirs(b->outdir, 0755, &err) != 0) {
+        kc_err_wrap(&err, "output folder: ");
+        fail_pending(b->results, n, err.msg);
     }
     return 0;
 }
@@ -811,20 +809,18 @@ static int take_profiles(const struct options *o, const struct batch *b,
                          const char *lo, struct kc_profile *profiles,
                          int workers)
 {
-    char err[1024];
+    struct kc_err err;
     int acquired = 0;
     struct kc_profile_cfg pc = {lo, b->oxt, o->profile_dir,
                                 !o->quiet || o->verbose};
     char *base = NULL;
-    if (kc_profile_base_dir(&pc, &base, err, sizeof err) != 0) {
-        fail_pending(b->results, b->n, err);
+    if (kc_profile_base_dir(&pc, &base, &err) != 0) {
+        fail_pending(b->results, b->n, err.msg);
     } else {
         for (; acquired < workers; acquired++) {
-            if (kc_profile_acquire(&pc, base, &profiles[acquired], err,
-                                   sizeof err) != 0) {
-                char why[1200];
-                snprintf(why, sizeof why, "profile: %s", err);
-                fail_pending(b->results, b->n, why);
+            if (kc_profile_acquire(&pc, base, &profiles[acquired], &err) != 0) {
+                kc_err_wrap(&err, "profile: ");
+                fail_pending(b->results, b->n, err.msg);
                 break;
             }
         }
@@ -840,7 +836,6 @@ static int take_profiles(const struct options *o, const struct batch *b,
 static char *make_run_tmp(const struct batch *b, const char *run_tag,
                           int *run_lock)
 {
-    char err[1024];
     const char *tmpdir = getenv("TMPDIR");
     tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
     kc_sweep_stale(tmpdir, "kpicalc-run-", "-");
@@ -848,8 +843,7 @@ static char *make_run_tmp(const struct batch *b, const char *run_tag,
     char name[160];
     snprintf(name, sizeof name, "kpicalc-run-%s", run_tag);
     char *run_tmp = kc_path_join(tmpdir, name);
-    if (!run_tmp ||
-        kc_make_locked_dir(run_tmp, run_lock, err, sizeof err) != 0) {
+    if (!run_tmp || kc_make_locked_dir(run_tmp, run_lock, NULL) != 0) {
         free(run_tmp);
         fail_pending(b->results, b->n, "cannot create a temporary folder");
         return NULL;
@@ -905,10 +899,10 @@ static int recalc(struct options *o)
     if (rc >= 0)
         return rc;
     struct batch b = {0};
-    char err[1024];
-    rc = kc_find_extension(o->extension, &b.oxt, err, sizeof err);
+    struct kc_err err;
+    rc = kc_find_extension(o->extension, &b.oxt, &err);
     if (rc < 0)
-        return usage_error("%s", err);
+        return usage_error("%s", err.msg);
     if (rc > 0 && !o->quiet)
         fprintf(stderr, "%s",
                 kc_tr("kpicalc: warning: no add-in extension (kpicalc.oxt "
@@ -981,10 +975,9 @@ static int recalc(struct options *o)
             .on_result = on_result,
             .ctx = &run,
         };
-        if (kc_pool_run(&cfg, b.jobs, results, n, &stats, err, sizeof err) !=
-            0) {
+        if (kc_pool_run(&cfg, b.jobs, results, n, &stats, &err) != 0) {
             pool_failed = 1;
-            fail_pending(results, n, err);
+            fail_pending(results, n, err.msg);
         }
         kc_rmtree(run_tmp);
         close(run_lock);
@@ -1017,7 +1010,7 @@ static int recalc(struct options *o)
     run.profile = acquired > 0 ? &profiles[0] : NULL;
     write_summary(&run, 1);
     report_end(&run, &b, t0, workers, &stats, ok, failed, unprocessed,
-               pool_failed ? err : NULL);
+               pool_failed ? err.msg : NULL);
     for (int i = 0; i < acquired; i++)
         kc_profile_release(&profiles[i]);
     free(profiles);

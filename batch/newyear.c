@@ -245,14 +245,13 @@ static int on_sheet_end(void *ctx)
     return 0;
 }
 
-static int cells_read(struct ny_cells *c, const char *path, char *err,
-                      size_t errsz)
+static int cells_read(struct ny_cells *c, const char *path, struct kc_err *err)
 {
     cells_free(c);
     c->current = -1;
     struct kc_sheet_sink sink = {c, on_sheet_begin, on_cell, on_sheet_end};
     struct kc_scan_result res = {0};
-    return kc_fods_scan(path, &sink, &res, err, errsz);
+    return kc_fods_scan(path, &sink, &res, err);
 }
 
 static const struct ny_cell *cell_at(const struct ny_cells *c, int sheet,
@@ -288,23 +287,23 @@ static int plan_add(struct kc_ny_plan *p, struct kc_ny_step *s)
 
 /* Reads the plan from the cells of the Config sheet (sheet index 0). */
 static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
-                     char *err, size_t errsz)
+                     struct kc_err *err)
 {
     memset(plan, 0, sizeof *plan);
     const struct ny_cell *m = cell_at(c, 0, 0, 0), *v = cell_at(c, 0, 0, 1);
     if (!m || strcmp(m->text, PLAN_MARKER) != 0) {
-        snprintf(err, errsz,
-                 kc_tr("not a kpicalc yearly workbook: its %s sheet has no "
-                       "'%s' plan"),
-                 PLAN_SHEET, PLAN_MARKER);
+        kc_err_set(err,
+                   kc_tr("not a kpicalc yearly workbook: its %s sheet has no "
+                         "'%s' plan"),
+                   PLAN_SHEET, PLAN_MARKER);
         return -1;
     }
     if (!v || v->type != KC_CELL_NUMBER ||
         strtod(v->value, NULL) != PLAN_VERSION) {
-        snprintf(err, errsz,
-                 kc_tr("the workbook's rollover plan has layout version %s; "
-                       "this kpicalc knows version %d"),
-                 cell_str(v), PLAN_VERSION);
+        kc_err_set(err,
+                   kc_tr("the workbook's rollover plan has layout version %s; "
+                         "this kpicalc knows version %d"),
+                   cell_str(v), PLAN_VERSION);
         return -1;
     }
     long start = -1;
@@ -314,8 +313,7 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             start = r + 1;
     }
     if (start < 0) {
-        snprintf(err, errsz, kc_tr("the %s sheet has no 'plan' row"),
-                 PLAN_SHEET);
+        kc_err_set(err, kc_tr("the %s sheet has no 'plan' row"), PLAN_SHEET);
         return -1;
     }
     int years = 0, ended = 0;
@@ -325,8 +323,8 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
         const struct ny_cell *x = cell_at(c, 0, r, 2);
         const char *op = cell_str(a);
         if (r - start > MAX_STEPS || !a) {
-            snprintf(err, errsz, kc_tr("the plan in %s has no 'end' row"),
-                     PLAN_SHEET);
+            kc_err_set(err, kc_tr("the plan in %s has no 'end' row"),
+                       PLAN_SHEET);
             return -1;
         }
         if (strcmp(op, "end") == 0) {
@@ -342,29 +340,28 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
         else if (strcmp(op, "clear") == 0)
             s.op = KC_NY_CLEAR;
         else {
-            snprintf(err, errsz, kc_tr("%s row %ld: unknown operation '%s'"),
-                     PLAN_SHEET, r + 1, op);
+            kc_err_set(err, kc_tr("%s row %ld: unknown operation '%s'"),
+                       PLAN_SHEET, r + 1, op);
             return -1;
         }
         if ((t && t->type == KC_CELL_ERROR) ||
             (x && x->type == KC_CELL_ERROR)) {
             const char *e = (t && t->type == KC_CELL_ERROR) ? t->text : x->text;
             if (s.op == KC_NY_YEAR)
-                snprintf(err, errsz,
-                         kc_tr("the workbook has no year: its year cell %s "
-                               "shows %s"),
-                         t && t->type != KC_CELL_ERROR ? t->text : "?", e);
+                kc_err_set(err,
+                           kc_tr("the workbook has no year: its year cell %s "
+                                 "shows %s"),
+                           t && t->type != KC_CELL_ERROR ? t->text : "?", e);
             else
-                snprintf(err, errsz,
-                         kc_tr("%s row %ld: the plan shows %s (the History "
-                               "table full, or an input cell in error?)"),
-                         PLAN_SHEET, r + 1, e);
+                kc_err_set(err,
+                           kc_tr("%s row %ld: the plan shows %s (the History "
+                                 "table full, or an input cell in error?)"),
+                           PLAN_SHEET, r + 1, e);
             return -1;
         }
         if (kc_ny_parse_address(cell_str(t), &s.sheet, &s.row, &s.col) != 0) {
-            snprintf(err, errsz,
-                     kc_tr("%s row %ld: '%s' is not a cell address"),
-                     PLAN_SHEET, r + 1, cell_str(t));
+            kc_err_set(err, kc_tr("%s row %ld: '%s' is not a cell address"),
+                       PLAN_SHEET, r + 1, cell_str(t));
             return -1;
         }
         if (!x || (x->type == KC_CELL_STRING && x->text[0] == '\0')) {
@@ -383,10 +380,10 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
         } else {
             free(s.sheet);
             free(s.value);
-            snprintf(err, errsz,
-                     kc_tr("%s row %ld: a value of this type (date or time: "
-                           "'%s') cannot be rolled"),
-                     PLAN_SHEET, r + 1, x->text);
+            kc_err_set(err,
+                       kc_tr("%s row %ld: a value of this type (date or time: "
+                             "'%s') cannot be rolled"),
+                       PLAN_SHEET, r + 1, x->text);
             return -1;
         }
         s.target = strdup(cell_str(t));
@@ -394,7 +391,7 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             free(s.target);
             free(s.value);
             free(s.sheet);
-            snprintf(err, errsz, "%s", kc_tr("out of memory"));
+            kc_err_set(err, "%s", kc_tr("out of memory"));
             return -1;
         }
         if (s.op == KC_NY_YEAR) {
@@ -402,22 +399,22 @@ static int plan_read(const struct ny_cells *c, struct kc_ny_plan *plan,
             double y = strtod(s.value, NULL);
             if (s.kind != KC_NY_NUMBER || y != floor(y) || y < 1000 ||
                 y > 9998) {
-                snprintf(err, errsz,
-                         kc_tr("the workbook's year (cell %s) is '%s', not a "
-                               "year"),
-                         s.target, s.value);
+                kc_err_set(err,
+                           kc_tr("the workbook's year (cell %s) is '%s', not a "
+                                 "year"),
+                           s.target, s.value);
                 return -1;
             }
             plan->year = (long)y;
         } else if (s.op == KC_NY_CLEAR && s.kind != KC_NY_NONE) {
-            snprintf(err, errsz, kc_tr("%s row %ld: 'clear' with a value"),
-                     PLAN_SHEET, r + 1);
+            kc_err_set(err, kc_tr("%s row %ld: 'clear' with a value"),
+                       PLAN_SHEET, r + 1);
             return -1;
         }
     }
     if (years != 1) {
-        snprintf(err, errsz, kc_tr("the plan in %s has %d 'year' rows, not 1"),
-                 PLAN_SHEET, years);
+        kc_err_set(err, kc_tr("the plan in %s has %d 'year' rows, not 1"),
+                   PLAN_SHEET, years);
         return -1;
     }
     return 0;
@@ -438,11 +435,11 @@ static const char *lok_tr(const struct kc_err *e, char *buf, size_t bufsz)
 }
 
 /* WHAT failed, with LibreOffice's reason E when it gave one, into ERR. */
-static void office_failed(char *err, size_t errsz, const char *what,
+static void office_failed(struct kc_err *err, const char *what,
                           const struct kc_err *e)
 {
     const char *why = kc_err_msg(e);
-    snprintf(err, errsz, "%s%s%s", what, *why ? ": " : "", why);
+    kc_err_set(err, "%s%s%s", what, *why ? ": " : "", why);
 }
 
 /* Posts COMMAND with the JSON arguments ARGS (or none). */
@@ -478,7 +475,7 @@ static int post_enter(struct kc_lok_doc *doc, const char *text)
 }
 
 /* Waits until LibreOffice has run the posted edits (kc_lok_settle). */
-static int settle(struct kc_lok_doc *doc, char *err, size_t errsz)
+static int settle(struct kc_lok_doc *doc, struct kc_err *err)
 {
     if (verbose)
         fprintf(stderr, "%s: .uno:CalculateHard\n", prog);
@@ -486,7 +483,7 @@ static int settle(struct kc_lok_doc *doc, char *err, size_t errsz)
     if (kc_lok_settle(doc, COMMAND_TIMEOUT, &e) == 0)
         return 0;
     char tr[2048];
-    snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
+    kc_err_set(err, "%s", lok_tr(&e, tr, sizeof tr));
     return -1;
 }
 
@@ -571,33 +568,33 @@ static int is_last_on_cell(const struct kc_ny_plan *p, size_t i)
 /* Exports DOC to flat ODF at PATH and reads the sheets of the plan's
  * targets. */
 static int export_cells(struct kc_lok_doc *doc, const char *path,
-                        struct ny_cells *cells, char *err, size_t errsz)
+                        struct ny_cells *cells, struct kc_err *err)
 {
     char *url = kc_file_url(path);
     if (!url) {
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
+        kc_err_set(err, "%s", kc_tr("out of memory"));
         return -1;
     }
     struct kc_err e;
     int saved = kc_lok_save_as(doc, url, "fods", &e) == 0;
     free(url);
     if (!saved) {
-        office_failed(err, errsz, kc_tr("cannot export the workbook's cells"),
-                      &e);
+        office_failed(err, kc_tr("cannot export the workbook's cells"), &e);
         return -1;
     }
-    return cells_read(cells, path, err, errsz);
+    return cells_read(cells, path, err);
 }
 
 /* Counts the steps not holding in CELLS; reports the first few in ERR. The
  * text steps that fail are marked in RETRY (when not NULL). */
 static int count_wrong(const struct kc_ny_plan *plan,
                        const struct ny_cells *cells, long year, char *retry,
-                       char *err, size_t errsz)
+                       struct kc_err *err)
 {
     int wrong = 0;
+    char text[KC_ERR_MAX]; /* the first few, one after another */
     size_t used = 0;
-    err[0] = '\0';
+    text[0] = '\0';
     for (size_t i = 0; i < plan->n; i++) {
         const struct kc_ny_step *s = &plan->v[i];
         if (!is_last_on_cell(plan, i))
@@ -610,29 +607,31 @@ static int count_wrong(const struct kc_ny_plan *plan,
         wrong++;
         if (retry)
             retry[i] = 1;
-        if (wrong <= 3 && used + 1 < errsz) {
-            int k = snprintf(err + used, errsz - used,
+        if (wrong <= 3 && used + 1 < sizeof text) {
+            int k = snprintf(text + used, sizeof text - used,
                              kc_tr("%s%s holds '%s', not '%s'"),
                              used ? "; " : "", s->target, x ? x->text : "",
                              s->op == KC_NY_SET ? s->value : "");
             if (k > 0)
-                used += (size_t)k < errsz - used ? (size_t)k : errsz - used - 1;
+                used += (size_t)k < sizeof text - used ? (size_t)k
+                                                       : sizeof text - used - 1;
         }
     }
+    kc_err_set(err, "%s", text);
     return wrong;
 }
 
 int kc_ny_plan_parse_fods(const char *data, size_t len, struct kc_ny_plan *plan,
-                          char *err, size_t errsz)
+                          struct kc_err *err)
 {
     char *names[1] = {PLAN_SHEET};
     struct ny_cells c = {names, 1, -1, NULL, 0, 0};
     struct kc_sheet_sink sink = {&c, on_sheet_begin, on_cell, on_sheet_end};
     struct kc_scan_result res = {0};
     memset(plan, 0, sizeof *plan);
-    int rc = kc_fods_scan_mem(data, len, &sink, &res, err, errsz);
+    int rc = kc_fods_scan_mem(data, len, &sink, &res, err);
     if (rc == 0)
-        rc = plan_read(&c, plan, err, errsz);
+        rc = plan_read(&c, plan, err);
     cells_free(&c);
     if (rc != 0)
         kc_ny_plan_free(plan);
@@ -737,11 +736,11 @@ struct job {
 };
 
 /* Opens the workbook at PATH; NULL with the reason in ERR. */
-static struct kc_lok_doc *load(const char *path, char *err, size_t errsz)
+static struct kc_lok_doc *load(const char *path, struct kc_err *err)
 {
     char *url = kc_file_url(path);
     if (!url) {
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
+        kc_err_set(err, "%s", kc_tr("out of memory"));
         return NULL;
     }
     struct kc_err e;
@@ -749,7 +748,7 @@ static struct kc_lok_doc *load(const char *path, char *err, size_t errsz)
     free(url);
     if (!doc) {
         char tr[2048];
-        snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
+        kc_err_set(err, "%s", lok_tr(&e, tr, sizeof tr));
     }
     return doc;
 }
@@ -851,38 +850,33 @@ struct roll {
 };
 
 /* Starts the office and opens the workbook. */
-static int open_workbook(struct roll *r, char *err, size_t errsz)
+static int open_workbook(struct roll *r, struct kc_err *err)
 {
     struct kc_err e;
-    char tr[2048], e2[1024];
+    char tr[2048];
     if (kc_lok_start(r->j->lo_program, r->j->profile_url, &e) != 0) {
-        snprintf(err, errsz, "%s", lok_tr(&e, tr, sizeof tr));
+        kc_err_set(err, "%s", lok_tr(&e, tr, sizeof tr));
         return -1;
     }
-    if (!(r->doc = load(r->j->input, e2, sizeof e2))) {
-        snprintf(err, errsz, "%s: %s", r->j->input, e2);
-        return -1;
-    }
+    if (!(r->doc = load(r->j->input, err)))
+        return kc_err_wrap(err, "%s: ", r->j->input);
     return 0;
 }
 
 /* Step 1: the plan, as the workbook computes it, and the year to roll
  * to. */
-static int read_plan(struct roll *r, char *err, size_t errsz)
+static int read_plan(struct roll *r, struct kc_err *err)
 {
-    char e2[1024];
     r->sheets[0] = PLAN_SHEET;
     r->cells.nnames = 1;
-    if (export_cells(r->doc, r->plan_path, &r->cells, e2, sizeof e2) != 0 ||
-        plan_read(&r->cells, &r->plan, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, "%s: %s", r->j->input, e2);
-        return -1;
-    }
+    if (export_cells(r->doc, r->plan_path, &r->cells, err) != 0 ||
+        plan_read(&r->cells, &r->plan, err) != 0)
+        return kc_err_wrap(err, "%s: ", r->j->input);
     r->year = r->j->year ? r->j->year : r->plan.year + 1;
     if (r->year != r->plan.year + 1) {
-        snprintf(err, errsz,
-                 kc_tr("%s is the workbook of %ld: it rolls to %ld, not %ld"),
-                 r->j->input, r->plan.year, r->plan.year + 1, r->year);
+        kc_err_set(err,
+                   kc_tr("%s is the workbook of %ld: it rolls to %ld, not %ld"),
+                   r->j->input, r->plan.year, r->plan.year + 1, r->year);
         return -1;
     }
     return 0;
@@ -890,19 +884,18 @@ static int read_plan(struct roll *r, char *err, size_t errsz)
 
 /* Warns of what the rollover would lose, from the same export; the sheets
  * read from then on are those of the plan's targets. */
-static int check_losses(struct roll *r, char *err, size_t errsz)
+static int check_losses(struct roll *r, struct kc_err *err)
 {
     r->cells.nnames = 0;
     for (size_t i = 0; i < r->plan.n; i++)
         if (sheet_index(&r->cells, r->plan.v[i].sheet) < 0) {
             if (r->cells.nnames == ROLL_SHEETS) {
-                snprintf(err, errsz, "%s",
-                         kc_tr("the plan names too many sheets"));
+                kc_err_set(err, "%s", kc_tr("the plan names too many sheets"));
                 return -1;
             }
             r->sheets[r->cells.nnames++] = r->plan.v[i].sheet;
         }
-    if (cells_read(&r->cells, r->plan_path, err, errsz) != 0)
+    if (cells_read(&r->cells, r->plan_path, err) != 0)
         return -1;
     warn_losses(&r->plan, &r->cells, r->j->input);
     return 0;
@@ -911,8 +904,7 @@ static int check_losses(struct roll *r, char *err, size_t errsz)
 /* Types again, after a leading apostrophe, the text steps marked in RETRY
  * and checks the result; -1 with what is still wrong in ERR (left as it
  * is when there is no text step to retry). */
-static int retype_text(struct roll *r, const char *retry, char *err,
-                       size_t errsz)
+static int retype_text(struct roll *r, const char *retry, struct kc_err *err)
 {
     int again = 0;
     for (size_t i = 0; i < r->plan.n; i++)
@@ -920,37 +912,36 @@ static int retype_text(struct roll *r, const char *retry, char *err,
             apply_step(r->doc, &r->plan.v[i], r->year, 1);
             again++;
         }
-    if (again == 0 || settle(r->doc, err, errsz) != 0 ||
-        export_cells(r->doc, r->check, &r->cells, err, errsz) != 0 ||
-        count_wrong(&r->plan, &r->cells, r->year, NULL, err, errsz) > 0)
+    if (again == 0 || settle(r->doc, err) != 0 ||
+        export_cells(r->doc, r->check, &r->cells, err) != 0 ||
+        count_wrong(&r->plan, &r->cells, r->year, NULL, err) > 0)
         return -1;
     return 0;
 }
 
 /* Step 2: the edits, then an in-memory check; text that Calc took for a
  * number or a date is typed again with a leading apostrophe. */
-static int edit(struct roll *r, char *err, size_t errsz)
+static int edit(struct roll *r, struct kc_err *err)
 {
-    char e2[1024];
+    struct kc_err e2; /* inside a translated message of ours */
     for (size_t i = 0; i < r->plan.n; i++)
         if (apply_step(r->doc, &r->plan.v[i], r->year, 0) != 0) {
-            snprintf(err, errsz, "%s", kc_tr("out of memory"));
+            kc_err_set(err, "%s", kc_tr("out of memory"));
             return -1;
         }
-    if (settle(r->doc, err, errsz) != 0)
+    if (settle(r->doc, err) != 0)
         return -1;
     char *retry = calloc(r->plan.n ? r->plan.n : 1, 1);
     if (!retry) {
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
+        kc_err_set(err, "%s", kc_tr("out of memory"));
         return -1;
     }
     int rc = -1;
-    if (export_cells(r->doc, r->check, &r->cells, e2, sizeof e2) != 0)
-        snprintf(err, errsz, "%s", e2);
-    else if (count_wrong(&r->plan, &r->cells, r->year, retry, e2, sizeof e2) >
-                 0 &&
-             retype_text(r, retry, e2, sizeof e2) != 0)
-        snprintf(err, errsz, kc_tr("the edits did not take: %s"), e2);
+    if (export_cells(r->doc, r->check, &r->cells, err) != 0) {
+        /* ERR says why */
+    } else if (count_wrong(&r->plan, &r->cells, r->year, retry, &e2) > 0 &&
+               retype_text(r, retry, &e2) != 0)
+        kc_err_set(err, kc_tr("the edits did not take: %s"), e2.msg);
     else
         rc = 0;
     free(retry);
@@ -959,12 +950,12 @@ static int edit(struct roll *r, char *err, size_t errsz)
 
 /* Step 3: saves beside OUT, reloads what was saved and checks every
  * target in it. */
-static int save_and_verify(struct roll *r, char *err, size_t errsz)
+static int save_and_verify(struct roll *r, struct kc_err *err)
 {
-    char e2[1024];
+    struct kc_err e2; /* inside a translated message of ours */
     char *url = kc_file_url(r->j->tmp_out);
     if (!url) {
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
+        kc_err_set(err, "%s", kc_tr("out of memory"));
         return -1;
     }
     struct kc_err e;
@@ -973,20 +964,20 @@ static int save_and_verify(struct roll *r, char *err, size_t errsz)
     kc_lok_close(r->doc);
     r->doc = NULL;
     if (!saved) {
-        office_failed(err, errsz, kc_tr("cannot save the rolled workbook"), &e);
+        office_failed(err, kc_tr("cannot save the rolled workbook"), &e);
         return -1;
     }
-    if (!(r->doc = load(r->j->tmp_out, e2, sizeof e2))) {
-        snprintf(err, errsz,
-                 kc_tr("the saved workbook cannot be read back: %s"), e2);
+    if (!(r->doc = load(r->j->tmp_out, &e2))) {
+        kc_err_set(err, kc_tr("the saved workbook cannot be read back: %s"),
+                   e2.msg);
         return -1;
     }
-    if (export_cells(r->doc, r->check, &r->cells, err, errsz) != 0)
+    if (export_cells(r->doc, r->check, &r->cells, err) != 0)
         return -1;
-    int wrong = count_wrong(&r->plan, &r->cells, r->year, NULL, e2, sizeof e2);
+    int wrong = count_wrong(&r->plan, &r->cells, r->year, NULL, &e2);
     if (wrong > 0) {
-        snprintf(err, errsz, kc_tr("the saved workbook misses %d change%s: %s"),
-                 wrong, wrong == 1 ? "" : "s", e2);
+        kc_err_set(err, kc_tr("the saved workbook misses %d change%s: %s"),
+                   wrong, wrong == 1 ? "" : "s", e2.msg);
         return -1;
     }
     return 0;
@@ -994,24 +985,24 @@ static int save_and_verify(struct roll *r, char *err, size_t errsz)
 
 /* Step 4: the saved file, whole as kpicalc's own readers see it and on
  * disk, becomes OUT; the closing line. */
-static int publish_output(const struct roll *r, char *err, size_t errsz)
+static int publish_output(const struct roll *r, struct kc_err *err)
 {
     const struct job *j = r->j;
-    char e2[1024];
-    if (kc_output_check(j->tmp_out, j->fmt, e2, sizeof e2) != 0) {
-        snprintf(err, errsz, kc_tr("output check failed: %s"), e2);
+    struct kc_err e2; /* inside a translated message of ours */
+    if (kc_output_check(j->tmp_out, j->fmt, &e2) != 0) {
+        kc_err_set(err, kc_tr("output check failed: %s"), e2.msg);
         return -1;
     }
     if (kc_fsync_path(j->tmp_out) != 0 ||
         publish(j->tmp_out, j->out, j->force) != 0) {
         if (errno == EEXIST)
-            snprintf(err, errsz,
-                     kc_tr("%s appeared while the workbook was rolled: it "
-                           "is left as it is (--force replaces it)"),
-                     j->out);
+            kc_err_set(err,
+                       kc_tr("%s appeared while the workbook was rolled: it "
+                             "is left as it is (--force replaces it)"),
+                       j->out);
         else
-            snprintf(err, errsz, kc_tr("cannot write %s: %s"), j->out,
-                     strerror(errno));
+            kc_err_set(err, kc_tr("cannot write %s: %s"), j->out,
+                       strerror(errno));
         return -1;
     }
     int sets = 0, clears = 0;
@@ -1030,7 +1021,7 @@ static int publish_output(const struct roll *r, char *err, size_t errsz)
 
 /* Rolls the workbook J->input to OUT, step by step; -1 with ERR when a
  * step fails (OUT is then not written). */
-static int roll(const struct job *j, char *err, size_t errsz)
+static int roll(const struct job *j, struct kc_err *err)
 {
     struct roll r = {.j = j};
     r.cells = (struct ny_cells){r.sheets, 0, -1, NULL, 0, 0};
@@ -1038,12 +1029,10 @@ static int roll(const struct job *j, char *err, size_t errsz)
     r.plan_path = kc_path_join(j->scratch, "plan.fods");
     int rc = -1;
     if (!r.check || !r.plan_path)
-        snprintf(err, errsz, "%s", kc_tr("out of memory"));
-    else if (open_workbook(&r, err, errsz) == 0 &&
-             read_plan(&r, err, errsz) == 0 &&
-             check_losses(&r, err, errsz) == 0 && edit(&r, err, errsz) == 0 &&
-             save_and_verify(&r, err, errsz) == 0 &&
-             publish_output(&r, err, errsz) == 0)
+        kc_err_set(err, "%s", kc_tr("out of memory"));
+    else if (open_workbook(&r, err) == 0 && read_plan(&r, err) == 0 &&
+             check_losses(&r, err) == 0 && edit(&r, err) == 0 &&
+             save_and_verify(&r, err) == 0 && publish_output(&r, err) == 0)
         rc = 0;
     kc_lok_close(r.doc);
     cells_free(&r.cells);
@@ -1216,10 +1205,10 @@ static int check_request(const struct ny_options *o, struct ny_paths *p)
                 p->out_dir, strerror(errno));
         return KC_EXIT_FAILED;
     }
-    char err[PATH_MAX + 128];
-    int rc = kc_find_extension(o->extension, &p->oxt, err, sizeof err);
+    struct kc_err err;
+    int rc = kc_find_extension(o->extension, &p->oxt, &err);
     if (rc < 0)
-        return kc_usage_error(cmd, "%s", err);
+        return kc_usage_error(cmd, "%s", err.msg);
     if (rc > 0) {
         fprintf(stderr,
                 kc_tr("%s: no add-in extension: kpicalc.oxt beside kpicalc, "
@@ -1353,14 +1342,14 @@ static int in_child(int (*fn)(void *ctx), void *ctx, double *budget,
 static int check_input(void *ctx)
 {
     const struct ny_paths *p = ctx;
-    char err[2048];
+    struct kc_err err;
     int zip = kc_is_zip(p->input);
     if (zip < 0) {
         report('E', "%s: %s", p->input, strerror(errno));
         return -1;
     }
-    if (zip == 1 && kc_zip_check(p->input, NULL, err, sizeof err) != 0) {
-        report('E', kc_tr("%s: corrupt file: %s"), p->input, err);
+    if (zip == 1 && kc_zip_check(p->input, NULL, &err) != 0) {
+        report('E', kc_tr("%s: corrupt file: %s"), p->input, err.msg);
         return -1;
     }
     return 0;
@@ -1372,9 +1361,9 @@ static int roll_in_child(void *ctx)
     /* LibreOffice's own temporary files go into the scratch folder, which
      * the parent removes whatever happens to the office */
     setenv("TMPDIR", j->scratch, 1);
-    char err[2048];
-    if (roll(j, err, sizeof err) != 0) {
-        report('E', "%s", err);
+    struct kc_err err;
+    if (roll(j, &err) != 0) {
+        report('E', "%s", err.msg);
         return -1;
     }
     return 0;
@@ -1406,12 +1395,12 @@ int kpicalc_new_year_main(int argc, char **argv)
     if (in_child(check_input, &p, &budget, kc_tr("the check of the workbook"),
                  NULL, o.quiet) != 0)
         goto done;
-    char err[2048];
+    struct kc_err err;
     struct kc_profile_cfg pcfg = {kc_lo_program(), p.oxt, o.profile_dir,
                                   verbose};
-    if (kc_profile_base_dir(&pcfg, &base, err, sizeof err) != 0 ||
-        kc_profile_acquire(&pcfg, base, &profile, err, sizeof err) != 0) {
-        fprintf(stderr, kc_tr("%s: LibreOffice profile: %s\n"), prog, err);
+    if (kc_profile_base_dir(&pcfg, &base, &err) != 0 ||
+        kc_profile_acquire(&pcfg, base, &profile, &err) != 0) {
+        fprintf(stderr, kc_tr("%s: LibreOffice profile: %s\n"), prog, err.msg);
         goto done;
     }
     have_profile = 1;

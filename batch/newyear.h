@@ -17,6 +17,8 @@
 #ifndef KPICALC_NEWYEAR_H
 #define KPICALC_NEWYEAR_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 /* The command; ARGV[0] is "new-year". Returns the exit status: 0 done,
@@ -57,6 +59,6 @@ void kc_ny_plan_free(struct kc_ny_plan *p);
  * as LibreOffice exports the workbook; only its Config sheet is read). 0,
  * or -1 with the reason in ERR (the plan is then empty). */
 int kc_ny_plan_parse_fods(const char *data, size_t len, struct kc_ny_plan *plan,
-                          char *err, size_t errsz);
+                          struct kc_err *err);
 
 #endif

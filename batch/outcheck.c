@@ -12,17 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int failf(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int failf(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* ------------------------------------------------------------------ */
 /* R19: the streaming XML checker                                      */
 
@@ -657,8 +646,8 @@ static int step(struct kc_xml *x, uint32_t c)
     return xfail(x, "internal error");
 }
 
-int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n, char *err,
-                size_t errsz)
+int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n,
+                struct kc_err *err)
 {
     for (size_t i = 0; i < n && !x->failed; i++) {
         unsigned b = p[i];
@@ -757,14 +746,14 @@ int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n, char *err,
         }
     }
     if (x->failed)
-        return failf(err, errsz, "%s", x->msg);
+        return kc_err_set(err, "%s", x->msg);
     return 0;
 }
 
-int kc_xml_finish(struct kc_xml *x, char *err, size_t errsz)
+int kc_xml_finish(struct kc_xml *x, struct kc_err *err)
 {
     if (x->failed)
-        return failf(err, errsz, "%s", x->msg);
+        return kc_err_set(err, "%s", x->msg);
     if (x->need)
         xfail(x, "ends inside a UTF-8 character (truncated?)");
     else if (!x->root_seen)
@@ -777,7 +766,7 @@ int kc_xml_finish(struct kc_xml *x, char *err, size_t errsz)
     } else if (x->state != X_TOP)
         xfail(x, "ends inside markup (truncated?)");
     if (x->failed)
-        return failf(err, errsz, "%s", x->msg);
+        return kc_err_set(err, "%s", x->msg);
     return 0;
 }
 
@@ -807,27 +796,28 @@ static int name_ends(const struct kc_zip_member *m, const char *s)
 
 static const char odf_mime[] = "application/vnd.oasis.opendocument.spreadsheet";
 
-static int zo_begin(void *ctx, const struct kc_zip_member *m, char *err,
-                    size_t errsz)
+static int zo_begin(void *ctx, const struct kc_zip_member *m,
+                    struct kc_err *err)
 {
     struct zipout *z = ctx;
     int shown = (int)(m->name_len < 100 ? m->name_len : 100);
     snprintf(z->part, sizeof z->part, "%.*s", shown, m->name);
     z->is_mimetype = z->is_content = 0;
     if (m->encrypted)
-        return failf(err, errsz, "member %s is encrypted", z->part);
+        return kc_err_set(err, "member %s is encrypted", z->part);
 
     if (!z->xlsx) {
         if (m->local_offset == 0) { /* R3 */
             if (!name_is(m, "mimetype"))
-                return failf(err, errsz,
-                             "not an OpenDocument file: its first member is "
-                             "%s, not mimetype",
-                             z->part);
+                return kc_err_set(
+                    err,
+                    "not an OpenDocument file: its first member is "
+                    "%s, not mimetype",
+                    z->part);
             if (m->method != 0)
-                return failf(err, errsz,
-                             "its mimetype member is compressed (it must be "
-                             "stored)");
+                return kc_err_set(
+                    err, "its mimetype member is compressed (it must be "
+                         "stored)");
             z->is_mimetype = 1;
             z->mlen = 0;
             return 1;
@@ -842,14 +832,14 @@ static int zo_begin(void *ctx, const struct kc_zip_member *m, char *err,
     if (name_ends(m, ".xml") || (z->xlsx && name_ends(m, ".rels"))) {
         z->xml = kc_xml_new();
         if (!z->xml)
-            return failf(err, errsz, "out of memory");
+            return kc_err_set(err, "out of memory");
         return 1;
     }
     return 0;
 }
 
-static int zo_data(void *ctx, const unsigned char *p, size_t n, char *err,
-                   size_t errsz)
+static int zo_data(void *ctx, const unsigned char *p, size_t n,
+                   struct kc_err *err)
 {
     struct zipout *z = ctx;
     if (z->is_mimetype) {
@@ -859,82 +849,78 @@ static int zo_data(void *ctx, const unsigned char *p, size_t n, char *err,
         z->mlen += n;
         return 0;
     }
-    char why[300];
-    if (kc_xml_feed(z->xml, p, n, why, sizeof why) != 0)
-        return failf(err, errsz, "%s: %s", z->part, why);
+    if (kc_xml_feed(z->xml, p, n, err) != 0)
+        return kc_err_wrap(err, "%s: ", z->part);
     return 0;
 }
 
-static int zo_end(void *ctx, char *err, size_t errsz)
+static int zo_end(void *ctx, struct kc_err *err)
 {
     struct zipout *z = ctx;
     if (z->is_mimetype) {
         z->is_mimetype = 0;
         if (z->mlen != sizeof odf_mime - 1 ||
             memcmp(z->mimetype, odf_mime, z->mlen) != 0)
-            return failf(err, errsz,
-                         "not an OpenDocument spreadsheet: its mimetype "
-                         "member says %.*s",
-                         (int)z->mlen, z->mimetype);
+            return kc_err_set(err,
+                              "not an OpenDocument spreadsheet: its mimetype "
+                              "member says %.*s",
+                              (int)z->mlen, z->mimetype);
         return 0;
     }
-    char why[300];
-    int rc = kc_xml_finish(z->xml, why, sizeof why);
+    int rc = kc_xml_finish(z->xml, err);
     if (rc != 0)
-        failf(err, errsz, "%s: %s", z->part, why);
+        kc_err_wrap(err, "%s: ", z->part);
     else if (z->is_content &&
              strcmp(kc_xml_root(z->xml), "office:document-content") != 0)
-        rc = failf(err, errsz,
-                   "content.xml: its root element is <%s>, not "
-                   "<office:document-content>",
-                   kc_xml_root(z->xml));
+        rc = kc_err_set(err,
+                        "content.xml: its root element is <%s>, not "
+                        "<office:document-content>",
+                        kc_xml_root(z->xml));
     kc_xml_free(z->xml);
     z->xml = NULL;
     return rc;
 }
 
 static int check_zipped(const unsigned char *m, size_t size, int xlsx,
-                        char *err, size_t errsz)
+                        struct kc_err *err)
 {
     struct zipout z;
     memset(&z, 0, sizeof z);
     z.xlsx = xlsx;
     struct kc_zip_visitor vis = {&z, zo_begin, zo_data, zo_end};
-    int rc = kc_zip_scan(m, size, NULL, &vis, NULL, err, errsz);
+    int rc = kc_zip_scan(m, size, NULL, &vis, NULL, err);
     kc_xml_free(z.xml);
     if (rc != 0)
         return -1;
     if (!xlsx) {
         if (!z.has_manifest)
-            return failf(err, errsz, "no member META-INF/manifest.xml");
+            return kc_err_set(err, "no member META-INF/manifest.xml");
         if (!z.has_content)
-            return failf(err, errsz, "no member content.xml");
+            return kc_err_set(err, "no member content.xml");
         return 0;
     }
     if (!z.has_types)
-        return failf(err, errsz, "no member [Content_Types].xml");
+        return kc_err_set(err, "no member [Content_Types].xml");
     if (!z.has_workbook)
-        return failf(err, errsz, "no member xl/workbook.xml");
+        return kc_err_set(err, "no member xl/workbook.xml");
     return 0;
 }
 
 /* R8 */
-static int check_fods(const unsigned char *m, size_t size, char *err,
-                      size_t errsz)
+static int check_fods(const unsigned char *m, size_t size, struct kc_err *err)
 {
     struct kc_xml *x = kc_xml_new();
     if (!x)
-        return failf(err, errsz, "out of memory");
-    char why[300];
-    int rc = kc_xml_feed(x, m, size, why, sizeof why);
+        return kc_err_set(err, "out of memory");
+    int rc = kc_xml_feed(x, m, size, err);
     if (rc == 0)
-        rc = kc_xml_finish(x, why, sizeof why);
+        rc = kc_xml_finish(x, err);
     if (rc != 0)
-        failf(err, errsz, "not well-formed XML: %s", why);
+        kc_err_wrap(err, "not well-formed XML: ");
     else if (strcmp(kc_xml_root(x), "office:document") != 0)
-        rc = failf(err, errsz,
-                   "not a flat OpenDocument file: its root element is <%s>",
-                   kc_xml_root(x));
+        rc = kc_err_set(
+            err, "not a flat OpenDocument file: its root element is <%s>",
+            kc_xml_root(x));
     kc_xml_free(x);
     return rc;
 }
@@ -965,8 +951,7 @@ struct ole {
     uint32_t *fat;   /* FAT entries */
     uint32_t nfat;   /* how many */
     uint32_t *chain; /* scratch: a chain's sectors */
-    char *err;
-    size_t errsz;
+    struct kc_err *err;
 };
 
 static const unsigned char *sector(const struct ole *o, uint32_t s)
@@ -982,18 +967,18 @@ static int ole_fat(struct ole *o)
              ndifat = le32(h + 0x48);
     uint32_t per = o->ss / 4;
     if (nfs == 0 || nfs > o->nsect)
-        return failf(o->err, o->errsz,
-                     "damaged OLE2 file: it claims %u FAT sectors", nfs);
+        return kc_err_set(o->err, "damaged OLE2 file: it claims %u FAT sectors",
+                          nfs);
     if (ndifat > o->nsect)
-        return failf(o->err, o->errsz,
-                     "damaged OLE2 file: it claims %u DIFAT sectors", ndifat);
+        return kc_err_set(
+            o->err, "damaged OLE2 file: it claims %u DIFAT sectors", ndifat);
     uint32_t *list = malloc((size_t)nfs * sizeof *list);
     unsigned char *seen = calloc(o->nsect, 1);
     o->fat = malloc((size_t)nfs * per * sizeof *o->fat);
     if (!list || !seen || !o->fat) {
         free(list);
         free(seen);
-        return failf(o->err, o->errsz, "out of memory");
+        return kc_err_set(o->err, "out of memory");
     }
     uint32_t k = 0;
     for (uint32_t i = 0; i < 109 && k < nfs; i++)
@@ -1003,12 +988,12 @@ static int ole_fat(struct ole *o)
         if (s >= o->nsect || seen[s]) {
             free(list);
             free(seen);
-            return failf(o->err, o->errsz,
-                         s >= o->nsect
-                             ? "damaged OLE2 file: its DIFAT chain leaves "
-                               "the file (truncated?)"
-                             : "damaged OLE2 file: its DIFAT chain is a "
-                               "cycle");
+            return kc_err_set(o->err,
+                              s >= o->nsect
+                                  ? "damaged OLE2 file: its DIFAT chain leaves "
+                                    "the file (truncated?)"
+                                  : "damaged OLE2 file: its DIFAT chain is a "
+                                    "cycle");
         }
         seen[s] = 1;
         const unsigned char *p = sector(o, s);
@@ -1019,19 +1004,20 @@ static int ole_fat(struct ole *o)
     free(seen);
     if (k < nfs) {
         free(list);
-        return failf(o->err, o->errsz,
-                     "damaged OLE2 file: its DIFAT lists %u of its %u FAT "
-                     "sectors",
-                     k, nfs);
+        return kc_err_set(o->err,
+                          "damaged OLE2 file: its DIFAT lists %u of its %u FAT "
+                          "sectors",
+                          k, nfs);
     }
     for (uint32_t i = 0; i < nfs; i++) {
         if (list[i] >= o->nsect) {
             uint32_t bad = list[i];
             free(list);
-            return failf(o->err, o->errsz,
-                         "damaged OLE2 file: FAT sector %u lies outside the "
-                         "file (truncated?)",
-                         bad);
+            return kc_err_set(
+                o->err,
+                "damaged OLE2 file: FAT sector %u lies outside the "
+                "file (truncated?)",
+                bad);
         }
         const unsigned char *p = sector(o, list[i]);
         for (uint32_t j = 0; j < per; j++)
@@ -1042,34 +1028,37 @@ static int ole_fat(struct ole *o)
     /* every entry; the sectors beyond the file unused; in-degree <= 1 */
     unsigned char *in = calloc(o->nsect, 1);
     if (!in)
-        return failf(o->err, o->errsz, "out of memory");
+        return kc_err_set(o->err, "out of memory");
     int rc = 0;
     for (uint32_t i = 0; i < o->nfat && rc == 0; i++) {
         uint32_t v = o->fat[i];
         if (i >= o->nsect) {
             if (v != FREESECT)
-                rc = failf(o->err, o->errsz,
-                           "damaged OLE2 file: sector %u is in use but lies "
-                           "beyond the end of the file (truncated?)",
-                           i);
+                rc = kc_err_set(
+                    o->err,
+                    "damaged OLE2 file: sector %u is in use but lies "
+                    "beyond the end of the file (truncated?)",
+                    i);
         } else if (v < o->nsect) {
             if (in[v]++)
-                rc = failf(o->err, o->errsz,
-                           "damaged OLE2 file: two FAT chains lead to sector "
-                           "%u",
-                           v);
+                rc = kc_err_set(
+                    o->err,
+                    "damaged OLE2 file: two FAT chains lead to sector "
+                    "%u",
+                    v);
         } else if (v < DIFSECT) {
-            rc = failf(o->err, o->errsz,
-                       "damaged OLE2 file: FAT entry %u points outside the "
-                       "file (sector %u; truncated?)",
-                       i, v);
+            rc =
+                kc_err_set(o->err,
+                           "damaged OLE2 file: FAT entry %u points outside the "
+                           "file (sector %u; truncated?)",
+                           i, v);
         }
     }
     /* acyclic: with in-degrees <= 1, what the chain heads do not reach is
      * a cycle */
     unsigned char *reach = rc == 0 ? calloc(o->nsect, 1) : NULL;
     if (rc == 0 && !reach)
-        rc = failf(o->err, o->errsz, "out of memory");
+        rc = kc_err_set(o->err, "out of memory");
     for (uint32_t i = 0; rc == 0 && i < o->nsect && i < o->nfat; i++) {
         if (in[i] || o->fat[i] >= o->nsect)
             continue;
@@ -1079,10 +1068,11 @@ static int ole_fat(struct ole *o)
     }
     for (uint32_t i = 0; rc == 0 && i < o->nsect && i < o->nfat; i++)
         if (o->fat[i] < o->nsect && !reach[i])
-            rc = failf(o->err, o->errsz,
-                       "damaged OLE2 file: the FAT chain through sector %u "
-                       "is a cycle",
-                       i);
+            rc =
+                kc_err_set(o->err,
+                           "damaged OLE2 file: the FAT chain through sector %u "
+                           "is a cycle",
+                           i);
     free(reach);
     free(in);
     return rc;
@@ -1108,30 +1098,29 @@ struct ostream {
     uint64_t size;
 };
 
-static int check_xls(const unsigned char *m, size_t size, char *err,
-                     size_t errsz)
+static int check_xls(const unsigned char *m, size_t size, struct kc_err *err)
 {
     static const unsigned char magic[8] = {0xd0, 0xcf, 0x11, 0xe0,
                                            0xa1, 0xb1, 0x1a, 0xe1};
     if (size < 512 || memcmp(m, magic, 8) != 0)
-        return failf(err, errsz,
-                     size < 512 && size >= 8 && memcmp(m, magic, 8) == 0
-                         ? "truncated OLE2 file (%zu bytes)"
-                         : "not an OLE2 compound file (%zu bytes, no OLE2 "
-                           "header)",
-                     size);
+        return kc_err_set(err,
+                          size < 512 && size >= 8 && memcmp(m, magic, 8) == 0
+                              ? "truncated OLE2 file (%zu bytes)"
+                              : "not an OLE2 compound file (%zu bytes, no OLE2 "
+                                "header)",
+                          size);
     uint32_t major = le16(m + 0x1A), shift = le16(m + 0x1E);
     if (le16(m + 0x1C) != 0xFFFE)
-        return failf(err, errsz, "damaged OLE2 file: bad byte order mark");
+        return kc_err_set(err, "damaged OLE2 file: bad byte order mark");
     if (!((major == 3 && shift == 9) || (major == 4 && shift == 12)))
-        return failf(err, errsz,
-                     "damaged OLE2 file: version %u with sector shift %u",
-                     major, shift);
+        return kc_err_set(err,
+                          "damaged OLE2 file: version %u with sector shift %u",
+                          major, shift);
     if (le16(m + 0x20) != 6)
-        return failf(err, errsz, "damaged OLE2 file: bad mini sector size");
-    struct ole o = {m, size, 1u << shift, 0, NULL, 0, NULL, err, errsz};
+        return kc_err_set(err, "damaged OLE2 file: bad mini sector size");
+    struct ole o = {m, size, 1u << shift, 0, NULL, 0, NULL, err};
     if (size < o.ss)
-        return failf(err, errsz, "truncated OLE2 file (%zu bytes)", size);
+        return kc_err_set(err, "truncated OLE2 file (%zu bytes)", size);
     uint64_t ns = (size - o.ss) / o.ss;
     o.nsect = ns > 0xFFFFFFF0u ? 0xFFFFFFF0u : (uint32_t)ns;
     if (ole_fat(&o) != 0) {
@@ -1143,19 +1132,19 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
     uint32_t *mchain = NULL;
     size_t *off = NULL;
     if (!o.chain) {
-        failf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         goto done;
     }
     /* R11: the directory */
     uint32_t ndir = ole_chain(&o, le32(m + 0x30));
     if (ndir == (uint32_t)-1 || ndir == 0) {
-        failf(err, errsz, "damaged OLE2 file: its directory chain is broken");
+        kc_err_set(err, "damaged OLE2 file: its directory chain is broken");
         goto done;
     }
     uint32_t per_dir = o.ss / 128;
     const unsigned char *root = sector(&o, o.chain[0]);
     if (root[0x42] != 5) {
-        failf(err, errsz, "damaged OLE2 file: no root entry");
+        kc_err_set(err, "damaged OLE2 file: no root entry");
         goto done;
     }
     uint32_t root_start = le32(root + 0x74);
@@ -1177,8 +1166,8 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
             wb = e;
     }
     if (!wb) {
-        failf(err, errsz,
-              "not an Excel workbook: no Workbook stream in its OLE2 file");
+        kc_err_set(
+            err, "not an Excel workbook: no Workbook stream in its OLE2 file");
         goto done;
     }
     struct ostream st = {NULL, 0, le32(wb + 0x78)};
@@ -1189,15 +1178,14 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
         /* a small stream: in the mini stream, through the mini FAT */
         uint32_t nmf = ole_chain(&o, le32(m + 0x3C));
         if (nmf == (uint32_t)-1) {
-            failf(err, errsz,
-                  "damaged OLE2 file: its mini FAT chain is "
-                  "broken");
+            kc_err_set(err, "damaged OLE2 file: its mini FAT chain is "
+                            "broken");
             goto done;
         }
         uint32_t nmini = nmf * (o.ss / 4);
         mchain = malloc((size_t)(nmini ? nmini : 1) * sizeof *mchain);
         if (!mchain) {
-            failf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             goto done;
         }
         for (uint32_t i = 0; i < nmini; i++)
@@ -1205,23 +1193,24 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
                              4 * (i % (o.ss / 4)));
         uint32_t nms = ole_chain(&o, root_start);
         if (nms == (uint32_t)-1 || (uint64_t)nms * o.ss < root_size) {
-            failf(err, errsz, "damaged OLE2 file: its mini stream is broken");
+            kc_err_set(err, "damaged OLE2 file: its mini stream is broken");
             goto done;
         }
         uint64_t want = (st.size + 63) / 64;
         off = malloc((size_t)(want ? want : 1) * sizeof *off);
         if (!off) {
-            failf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             goto done;
         }
         uint32_t s = start;
         for (uint64_t i = 0; i < want; i++) {
             if (s >= nmini || (uint64_t)(s + 1) * 64 > root_size ||
                 i >= nmini) {
-                failf(err, errsz,
-                      "damaged OLE2 file: the Workbook stream's chain ends "
-                      "after %llu of its %llu mini sectors",
-                      (unsigned long long)i, (unsigned long long)want);
+                kc_err_set(
+                    err,
+                    "damaged OLE2 file: the Workbook stream's chain ends "
+                    "after %llu of its %llu mini sectors",
+                    (unsigned long long)i, (unsigned long long)want);
                 goto done;
             }
             off[i] = (size_t)(sector(&o, o.chain[s / (o.ss / 64)]) - m) +
@@ -1229,9 +1218,9 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
             s = mchain[s];
         }
         if (s != ENDOFCHAIN) {
-            failf(err, errsz,
-                  "damaged OLE2 file: the Workbook stream's chain goes on "
-                  "past its size");
+            kc_err_set(err,
+                       "damaged OLE2 file: the Workbook stream's chain goes on "
+                       "past its size");
             goto done;
         }
         st.len = 64;
@@ -1239,22 +1228,23 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
         uint64_t want = (st.size + o.ss - 1) / o.ss;
         uint32_t n = ole_chain(&o, start);
         if (n == (uint32_t)-1 || n < want) {
-            failf(err, errsz,
-                  "damaged OLE2 file: the Workbook stream's chain is broken "
-                  "(%s %llu sectors)",
-                  n == (uint32_t)-1 ? "it leaves the file, of" : "short of",
-                  (unsigned long long)want);
+            kc_err_set(
+                err,
+                "damaged OLE2 file: the Workbook stream's chain is broken "
+                "(%s %llu sectors)",
+                n == (uint32_t)-1 ? "it leaves the file, of" : "short of",
+                (unsigned long long)want);
             goto done;
         }
         if (n > want) {
-            failf(err, errsz,
-                  "damaged OLE2 file: the Workbook stream's chain goes on "
-                  "past its size");
+            kc_err_set(err,
+                       "damaged OLE2 file: the Workbook stream's chain goes on "
+                       "past its size");
             goto done;
         }
         off = malloc((size_t)(want ? want : 1) * sizeof *off);
         if (!off) {
-            failf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             goto done;
         }
         for (uint32_t i = 0; i < n; i++)
@@ -1268,12 +1258,12 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
         unsigned char hd[6];
         size_t need = rec == 0 ? 6 : 4;
         if (pos > st.size || st.size - pos < need) {
-            failf(err, errsz,
-                  rec == 0 ? "not an Excel workbook: its Workbook stream is "
-                             "empty"
-                           : "damaged Excel workbook: its Workbook stream "
-                             "ends before the EOF record of its globals "
-                             "(truncated?)");
+            kc_err_set(
+                err, rec == 0 ? "not an Excel workbook: its Workbook stream is "
+                                "empty"
+                              : "damaged Excel workbook: its Workbook stream "
+                                "ends before the EOF record of its globals "
+                                "(truncated?)");
             goto done;
         }
         for (size_t i = 0; i < need; i++) {
@@ -1284,9 +1274,9 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
         if (rec == 0) {
             if (type != 0x0809 && type != 0x0409 && type != 0x0209 &&
                 type != 0x0009) {
-                failf(err, errsz,
-                      "damaged Excel workbook: its Workbook stream does not "
-                      "start with a BOF record");
+                kc_err_set(
+                    err, "damaged Excel workbook: its Workbook stream does not "
+                         "start with a BOF record");
                 goto done;
             }
             if (type == 0x0809 && len >= 4) {
@@ -1300,9 +1290,9 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
                     dt[i] = m[off[q / st.len] + q % st.len];
                 }
                 if (le16(dt) != 0x0005) {
-                    failf(err, errsz,
-                          "damaged Excel workbook: its first substream is "
-                          "not the workbook globals");
+                    kc_err_set(err,
+                               "damaged Excel workbook: its first substream is "
+                               "not the workbook globals");
                     goto done;
                 }
             }
@@ -1311,15 +1301,16 @@ static int check_xls(const unsigned char *m, size_t size, char *err,
             break;
         } else if (type == 0x0809 || type == 0x0409 || type == 0x0209 ||
                    type == 0x0009) {
-            failf(err, errsz,
-                  "damaged Excel workbook: its globals end without an EOF "
-                  "record");
+            kc_err_set(err,
+                       "damaged Excel workbook: its globals end without an EOF "
+                       "record");
             goto done;
         }
         if (st.size - pos - 4 < len) {
-            failf(err, errsz,
-                  "damaged Excel workbook: a record of its globals runs past "
-                  "the end of the Workbook stream (truncated?)");
+            kc_err_set(
+                err,
+                "damaged Excel workbook: a record of its globals runs past "
+                "the end of the Workbook stream (truncated?)");
             goto done;
         }
         pos += 4 + (uint64_t)len;
@@ -1423,8 +1414,7 @@ static int page_sink(void *ctx, const unsigned char *p, size_t n)
 /* R15 in Flate-compressed object streams. */
 static int page_in_objstm(const unsigned char *m, size_t size)
 {
-    char why[160];
-    if (kc_zlib_load(why, sizeof why) != 0)
+    if (kc_zlib_load(NULL) != 0)
         return 0;
     struct pagescan ps = {malloc(65536 + 32), 0, 0};
     if (!ps.buf)
@@ -1445,37 +1435,35 @@ static int page_in_objstm(const unsigned char *m, size_t size)
         const unsigned char *e = memmem(s, (size_t)(end - s), "endstream", 9);
         size_t len = (size_t)((e ? e : end) - s);
         ps.carry = 0;
-        kc_inflate(s, len, 0, 1ULL << 28, page_sink, &ps, NULL, why,
-                   sizeof why);
+        kc_inflate(s, len, 0, 1ULL << 28, page_sink, &ps, NULL, NULL);
         q = s;
     }
     free(ps.buf);
     return ps.found;
 }
 
-static int check_pdf(const unsigned char *m, size_t size, char *err,
-                     size_t errsz)
+static int check_pdf(const unsigned char *m, size_t size, struct kc_err *err)
 {
     if (size < 5 || memcmp(m, "%PDF-", 5) != 0)
-        return failf(err, errsz, "not a PDF file (no %%PDF- header)");
+        return kc_err_set(err, "not a PDF file (no %%PDF- header)");
     size_t tail = size > 1024 ? size - 1024 : 0;
     const unsigned char *eof = rfind(m + tail, size - tail, "%%EOF");
     if (!eof)
-        return failf(err, errsz, "no %%%%EOF in its last 1 KiB (truncated?)");
+        return kc_err_set(err, "no %%%%EOF in its last 1 KiB (truncated?)");
     size_t eofpos = (size_t)(eof - m);
     size_t lo = eofpos > 1024 ? eofpos - 1024 : 0;
     const unsigned char *sx = rfind(m + lo, eofpos - lo, "startxref");
     if (!sx)
-        return failf(err, errsz, "no startxref before its %%%%EOF");
+        return kc_err_set(err, "no startxref before its %%%%EOF");
     size_t i = (size_t)(sx - m) + 9;
     uint64_t x;
     if (pdf_uint(m, eofpos, &i, &x) != 0)
-        return failf(err, errsz, "no offset after its startxref");
+        return kc_err_set(err, "no offset after its startxref");
     if (x >= size)
-        return failf(err, errsz,
-                     "its startxref (%llu) points outside the file "
-                     "(%zu bytes)",
-                     (unsigned long long)x, size);
+        return kc_err_set(err,
+                          "its startxref (%llu) points outside the file "
+                          "(%zu bytes)",
+                          (unsigned long long)x, size);
     if (size - x >= 4 && memcmp(m + x, "xref", 4) == 0) {
         /* a table: subsections "FIRST COUNT", entries of 20 bytes */
         size_t p = (size_t)x + 4;
@@ -1487,17 +1475,17 @@ static int check_pdf(const unsigned char *m, size_t size, char *err,
             uint64_t first, count;
             if (pdf_uint(m, size, &p, &first) != 0 ||
                 pdf_uint(m, size, &p, &count) != 0)
-                return failf(err, errsz,
-                             "its xref table is damaged or has no trailer "
-                             "(truncated?)");
+                return kc_err_set(err,
+                                  "its xref table is damaged or has no trailer "
+                                  "(truncated?)");
             while (p < size && pdf_ws(m[p]) && m[p] != '\n')
                 p++;
             if (p < size && m[p] == '\n')
                 p++;
             if (count > (size - p) / 20)
-                return failf(err, errsz,
-                             "its xref table runs past the end of the file "
-                             "(truncated?)");
+                return kc_err_set(
+                    err, "its xref table runs past the end of the file "
+                         "(truncated?)");
             for (uint64_t k = 0; k < count; k++, p += 20) {
                 const unsigned char *e = m + p;
                 if (e[17] != 'n')
@@ -1507,16 +1495,16 @@ static int check_pdf(const unsigned char *m, size_t size, char *err,
                     o = o * 10 +
                         (uint64_t)(e[d] >= '0' && e[d] <= '9' ? e[d] - '0' : 0);
                 if (!pdf_obj_at(m, size, o, (long long)(first + k)))
-                    return failf(err, errsz,
-                                 "its xref table says object %llu is at "
-                                 "offset %llu, which holds no such object",
-                                 (unsigned long long)(first + k),
-                                 (unsigned long long)o);
+                    return kc_err_set(err,
+                                      "its xref table says object %llu is at "
+                                      "offset %llu, which holds no such object",
+                                      (unsigned long long)(first + k),
+                                      (unsigned long long)o);
             }
         }
         size_t sxp = (size_t)(sx - m);
         if (sxp <= p || !memmem(m + p, sxp - p, "/Root", 5))
-            return failf(err, errsz, "its trailer names no /Root");
+            return kc_err_set(err, "its trailer names no /Root");
     } else if (pdf_obj_at(m, size, x, -1)) {
         size_t room = size - (size_t)x < 4096 ? size - (size_t)x : 4096;
         const unsigned char *t = memmem(m + x, room, "/Type", 5);
@@ -1526,18 +1514,20 @@ static int check_pdf(const unsigned char *m, size_t size, char *err,
             j++;
         if (!t || (s && s < t) || size - j < 5 ||
             memcmp(m + j, "/XRef", 5) != 0)
-            return failf(err, errsz,
-                         "its startxref (%llu) points at an object that is "
-                         "not an xref stream",
-                         (unsigned long long)x);
+            return kc_err_set(
+                err,
+                "its startxref (%llu) points at an object that is "
+                "not an xref stream",
+                (unsigned long long)x);
     } else {
-        return failf(err, errsz,
-                     "its startxref (%llu) points at neither an xref table "
-                     "nor an xref stream",
-                     (unsigned long long)x);
+        return kc_err_set(
+            err,
+            "its startxref (%llu) points at neither an xref table "
+            "nor an xref stream",
+            (unsigned long long)x);
     }
     if (!has_page(m, size) && !page_in_objstm(m, size))
-        return failf(err, errsz, "no page object (/Type /Page)");
+        return kc_err_set(err, "no page object (/Type /Page)");
     return 0;
 }
 
@@ -1570,8 +1560,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return k;
 }
 
-static int check_csv(const unsigned char *m, size_t size, char *err,
-                     size_t errsz)
+static int check_csv(const unsigned char *m, size_t size, struct kc_err *err)
 {
     size_t i = size >= 3 && memcmp(m, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     if (i == size)
@@ -1581,12 +1570,12 @@ static int check_csv(const unsigned char *m, size_t size, char *err,
     for (; i < size; i++) {
         unsigned c = m[i];
         if (c == 0)
-            return failf(err, errsz, "a NUL byte at line %lu", line);
+            return kc_err_set(err, "a NUL byte at line %lu", line);
         if (c >= 0x80) {
             size_t k = utf8_len(m + i, size - i);
             if (!k)
-                return failf(err, errsz, "invalid UTF-8 at line %lu (byte %zu)",
-                             line, i);
+                return kc_err_set(err, "invalid UTF-8 at line %lu (byte %zu)",
+                                  line, i);
             i += k - 1;
             c = 'a'; /* an ordinary character */
         }
@@ -1595,10 +1584,11 @@ static int check_csv(const unsigned char *m, size_t size, char *err,
         case PLAIN:
             if (c == '"') {
                 if (st == PLAIN)
-                    return failf(err, errsz,
-                                 "a quote inside an unquoted field at line "
-                                 "%lu",
-                                 line);
+                    return kc_err_set(
+                        err,
+                        "a quote inside an unquoted field at line "
+                        "%lu",
+                        line);
                 st = QUOTED;
                 qline = line;
             } else if (c == ',' || c == '\r' || c == '\n') {
@@ -1617,62 +1607,62 @@ static int check_csv(const unsigned char *m, size_t size, char *err,
             else if (c == ',' || c == '\r' || c == '\n')
                 st = START;
             else
-                return failf(err, errsz,
-                             "a quote inside a quoted field is not doubled "
-                             "at line %lu",
-                             line);
+                return kc_err_set(
+                    err,
+                    "a quote inside a quoted field is not doubled "
+                    "at line %lu",
+                    line);
             break;
         }
         if (c == '\n')
             line++;
     }
     if (st == QUOTED)
-        return failf(err, errsz,
-                     "an open quote: the quoted field of line %lu never "
-                     "closes (truncated?)",
-                     qline);
+        return kc_err_set(err,
+                          "an open quote: the quoted field of line %lu never "
+                          "closes (truncated?)",
+                          qline);
     if (m[size - 1] != '\n')
-        return failf(err, errsz,
-                     "it does not end with a line break (truncated?)");
+        return kc_err_set(err,
+                          "it does not end with a line break (truncated?)");
     return 0;
 }
 
 /* ------------------------------------------------------------------ */
 
 int kc_output_check_mem(const unsigned char *buf, size_t len, const char *fmt,
-                        char *err, size_t errsz)
+                        struct kc_err *err)
 {
     const struct kc_format *f = kc_format_find(fmt);
     if (!f)
-        return failf(err, errsz, "unknown output format %s",
-                     fmt ? fmt : "(none)");
+        return kc_err_set(err, "unknown output format %s",
+                          fmt ? fmt : "(none)");
     if (len == 0) /* R1 */
-        return (f->flags & KC_FMT_MAY_BE_EMPTY)
-                   ? 0
-                   : failf(err, errsz, "empty file");
+        return (f->flags & KC_FMT_MAY_BE_EMPTY) ? 0
+                                                : kc_err_set(err, "empty file");
     switch (f->check) {
     case KC_CHECK_ODS:
     case KC_CHECK_XLSX:
-        return check_zipped(buf, len, f->check == KC_CHECK_XLSX, err, errsz);
+        return check_zipped(buf, len, f->check == KC_CHECK_XLSX, err);
     case KC_CHECK_FODS:
-        return check_fods(buf, len, err, errsz);
+        return check_fods(buf, len, err);
     case KC_CHECK_XLS:
-        return check_xls(buf, len, err, errsz);
+        return check_xls(buf, len, err);
     case KC_CHECK_PDF:
-        return check_pdf(buf, len, err, errsz);
+        return check_pdf(buf, len, err);
     case KC_CHECK_CSV:
-        return check_csv(buf, len, err, errsz);
+        return check_csv(buf, len, err);
     }
-    return failf(err, errsz, "no check for output format %s", f->name);
+    return kc_err_set(err, "no check for output format %s", f->name);
 }
 
-int kc_output_check(const char *path, const char *fmt, char *err, size_t errsz)
+int kc_output_check(const char *path, const char *fmt, struct kc_err *err)
 {
     const unsigned char *m;
     size_t size;
-    if (kc_map_file(path, &m, &size, err, errsz) != 0)
+    if (kc_map_file(path, &m, &size, err) != 0)
         return -1;
-    int rc = kc_output_check_mem(m, size, fmt, err, errsz);
+    int rc = kc_output_check_mem(m, size, fmt, err);
     kc_unmap_file(m, size);
     return rc;
 }

@@ -70,6 +70,8 @@
 #ifndef KPICALC_OUTCHECK_H
 #define KPICALC_OUTCHECK_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 /* Checks the file at PATH as an output of format FMT (one of "ods",
@@ -78,11 +80,11 @@
  * reason names the part and what is wrong, e.g. "content.xml: line 2:
  * end tag </table:table-row> does not match <table:table-cell>" or
  * "truncated or damaged ZIP archive: no end of central directory". */
-int kc_output_check(const char *path, const char *fmt, char *err, size_t errsz);
+int kc_output_check(const char *path, const char *fmt, struct kc_err *err);
 
 /* The same for the LEN bytes at BUF (BUF may be NULL when LEN is 0). */
 int kc_output_check_mem(const unsigned char *buf, size_t len, const char *fmt,
-                        char *err, size_t errsz);
+                        struct kc_err *err);
 
 /* The streaming XML checker (R19). kc_xml_new returns NULL when memory
  * runs out. kc_xml_feed takes the next N bytes; kc_xml_finish says whether
@@ -90,9 +92,9 @@ int kc_output_check_mem(const unsigned char *buf, size_t len, const char *fmt,
  * ("line L: ..."); after a failure every call fails the same way. */
 struct kc_xml;
 struct kc_xml *kc_xml_new(void);
-int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n, char *err,
-                size_t errsz);
-int kc_xml_finish(struct kc_xml *x, char *err, size_t errsz);
+int kc_xml_feed(struct kc_xml *x, const unsigned char *p, size_t n,
+                struct kc_err *err);
+int kc_xml_finish(struct kc_xml *x, struct kc_err *err);
 /* The root element's name (its first 63 bytes), "" before it is read. */
 const char *kc_xml_root(const struct kc_xml *x);
 void kc_xml_free(struct kc_xml *x);

@@ -101,8 +101,7 @@ struct walk {
     int have_exclude;
     dev_t ex_dev;
     ino_t ex_ino;
-    char *err;
-    size_t errsz;
+    struct kc_err *err;
 };
 
 /* 1 when the resolved path REAL lies in one of the input folders. */
@@ -155,20 +154,19 @@ static int walk_link(struct walk *w, const char *path, const char *rel)
                    : push(w->out, path, rel, NULL, st.st_dev, st.st_ino);
     free(real);
     if (rc != 0)
-        snprintf(w->err, w->errsz, "out of memory");
+        kc_err_set(w->err, "out of memory");
     return rc;
 }
 
 static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
 {
     if (depth > 64) {
-        snprintf(w->err, w->errsz, "folders nested too deeply under %s", dir);
+        kc_err_set(w->err, "folders nested too deeply under %s", dir);
         return -1;
     }
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(w->err, w->errsz, "cannot read folder %s: %s", dir,
-                 strerror(errno));
+        kc_err_sys(w->err, "cannot read folder %s", dir);
         return -1;
     }
     char **names = NULL;
@@ -195,7 +193,7 @@ static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
     }
     closedir(d);
     if (rc != 0) {
-        snprintf(w->err, w->errsz, "out of memory");
+        kc_err_set(w->err, "out of memory");
         goto done;
     }
     qsort(names, n, sizeof *names, cmp_str);
@@ -204,7 +202,7 @@ static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
         char *sub = *rel ? kc_path_join(rel, names[i]) : strdup(names[i]);
         struct stat lst, st;
         if (!path || !sub) {
-            snprintf(w->err, w->errsz, "out of memory");
+            kc_err_set(w->err, "out of memory");
             rc = -1;
         } else if (lstat(path, &lst) != 0) {
             /* vanished while we looked: ignore */
@@ -217,7 +215,7 @@ static int walk_dir(struct walk *w, const char *dir, const char *rel, int depth)
         } else if (kc_is_spreadsheet_name(names[i]) && S_ISREG(lst.st_mode) &&
                    stat(path, &st) == 0) {
             if (push(w->out, path, sub, NULL, st.st_dev, st.st_ino) != 0) {
-                snprintf(w->err, w->errsz, "out of memory");
+                kc_err_set(w->err, "out of memory");
                 rc = -1;
             }
         }
@@ -256,9 +254,9 @@ static void drop_duplicates(struct kc_inputs *in)
 }
 
 int kc_discover(char *const *args, int nargs, const char *exclude,
-                struct kc_inputs *out, char *err, size_t errsz)
+                struct kc_inputs *out, struct kc_err *err)
 {
-    return kc_discover_ex(args, nargs, exclude, 0, out, err, errsz);
+    return kc_discover_ex(args, nargs, exclude, 0, out, err);
 }
 
 static void free_roots(char **roots, int n)
@@ -269,19 +267,18 @@ static void free_roots(char **roots, int n)
 }
 
 int kc_discover_ex(char *const *args, int nargs, const char *exclude, int flags,
-                   struct kc_inputs *out, char *err, size_t errsz)
+                   struct kc_inputs *out, struct kc_err *err)
 {
     if (!args || nargs < 0 || !out) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     struct walk w = {.out = out,
                      .follow = (flags & KC_DISCOVER_FOLLOW_LINKS) != 0,
-                     .err = err,
-                     .errsz = errsz};
+                     .err = err};
     w.roots = calloc((size_t)nargs + 1, sizeof *w.roots);
     if (!w.roots) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     for (int i = 0; i < nargs; i++) {
@@ -319,7 +316,7 @@ int kc_discover_ex(char *const *args, int nargs, const char *exclude, int flags,
                       0);
         }
         if (rc != 0) {
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             free_roots(w.roots, w.nroots);
             return -1;
         }

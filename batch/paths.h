@@ -3,6 +3,8 @@
 #ifndef KPICALC_PATHS_H
 #define KPICALC_PATHS_H
 
+#include "err.h"
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -27,7 +29,7 @@ struct kc_inputs {
  * EXCLUDE (the output folder, when it exists) are skipped. 0, or -1 with a
  * message in ERR (out of memory, unreadable folder). */
 int kc_discover(char *const *args, int nargs, const char *exclude,
-                struct kc_inputs *out, char *err, size_t errsz);
+                struct kc_inputs *out, struct kc_err *err);
 
 /* kc_discover with FLAGS. Symbolic links with a workbook's name found in a
  * folder: one that leads to a regular file inside the input folders (as
@@ -38,7 +40,7 @@ int kc_discover(char *const *args, int nargs, const char *exclude,
  * folder is not followed. A path given in ARGS is taken as given. */
 #define KC_DISCOVER_FOLLOW_LINKS 1
 int kc_discover_ex(char *const *args, int nargs, const char *exclude, int flags,
-                   struct kc_inputs *out, char *err, size_t errsz);
+                   struct kc_inputs *out, struct kc_err *err);
 
 void kc_inputs_free(struct kc_inputs *in);
 

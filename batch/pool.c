@@ -486,10 +486,10 @@ static void watch_memory(struct pool *p, int slot)
 
 int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
                 struct kc_result *results, size_t n,
-                struct kc_pool_stats *stats, char *err, size_t errsz)
+                struct kc_pool_stats *stats, struct kc_err *err)
 {
     if (!cfg || cfg->workers < 1 || !jobs || !results || !stats) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     memset(stats, 0, sizeof *stats);
@@ -503,7 +503,7 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
     if (!p.queue || !p.w) {
         free(p.queue);
         free(p.w);
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     p.head = p.tail = front;
@@ -524,9 +524,9 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
         if (cfg->stop && *cfg->stop)
             break;
         if (p.start_failures >= START_FAILURES_MAX) {
-            snprintf(err, errsz, "%s",
-                     p.start_error[0] ? p.start_error
-                                      : "LibreOffice did not start");
+            kc_err_set(err, "%s",
+                       p.start_error[0] ? p.start_error
+                                        : "LibreOffice did not start");
             rc = -1;
             break;
         }
@@ -534,8 +534,7 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
             struct worker *w = &p.w[s];
             if (w->state == W_NONE && p.head < p.tail) {
                 if (spawn(&p, s) != 0) {
-                    snprintf(err, errsz, "cannot start a worker: %s",
-                             strerror(errno));
+                    kc_err_sys(err, "cannot start a worker");
                     rc = -1;
                     break;
                 }
@@ -575,7 +574,7 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
             wait = 0;
         int pr = poll(pfd, (nfds_t)np, (int)(wait * 1000) + 1);
         if (pr < 0 && errno != EINTR) {
-            snprintf(err, errsz, "poll: %s", strerror(errno));
+            kc_err_sys(err, "poll");
             rc = -1;
             break;
         }
@@ -594,7 +593,7 @@ int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
             cfg->on_result(cfg->ctx, (size_t)-1); /* a tick */
     }
     if (!pfd) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         rc = -1;
     }
     /* the end, or a stop: no worker outlives the run */

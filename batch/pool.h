@@ -23,6 +23,8 @@
 #ifndef KPICALC_POOL_H
 #define KPICALC_POOL_H
 
+#include "err.h"
+
 #include "kpi.h"
 #include "profile.h"
 
@@ -85,6 +87,6 @@ struct kc_pool_stats {
  * processed. */
 int kc_pool_run(const struct kc_pool_cfg *cfg, const struct kc_job *jobs,
                 struct kc_result *results, size_t n,
-                struct kc_pool_stats *stats, char *err, size_t errsz);
+                struct kc_pool_stats *stats, struct kc_err *err);
 
 #endif

@@ -88,7 +88,7 @@ static const char *office_version(const char *lo_program)
  * version alone (for the start that installs the extension, whose macro
  * the other settings would block). */
 static int write_settings(const char *dir, const char *lo_program,
-                          int only_version, char *err, size_t errsz)
+                          int only_version, struct kc_err *err)
 {
     /* LibreOffice 7.4 runs its graphics self-test (about 0.7 s) at every
      * start until the profile records the version it last ran: a worker
@@ -102,19 +102,19 @@ static int write_settings(const char *dir, const char *lo_program,
                                        "ooSetupLastVersion", version};
     char *path = kc_path_join(dir, "user/registrymodifications.xcu");
     if (!path) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     char *old = NULL;
     size_t len = 0;
     if (kc_read_file(path, &old, &len) != 0) {
-        snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+        kc_err_sys(err, "cannot read %s", path);
         free(path);
         return -1;
     }
     char *close_tag = strstr(old, "</oor:items>");
     if (!close_tag) {
-        snprintf(err, errsz, "%s is not a LibreOffice settings file", path);
+        kc_err_set(err, "%s is not a LibreOffice settings file", path);
         free(old);
         free(path);
         return -1;
@@ -143,9 +143,9 @@ static int write_settings(const char *dir, const char *lo_program,
                     all[i].path, all[i].prop, all[i].value);
     int rc = kc_buf_adds(&out, "</oor:items>\n");
     if (rc == 0)
-        rc = kc_write_atomic(path, kc_buf_str(&out), out.len, err, errsz);
+        rc = kc_write_atomic(path, kc_buf_str(&out), out.len, err);
     else
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
     kc_buf_free(&out);
     free(old);
     free(path);
@@ -153,21 +153,20 @@ static int write_settings(const char *dir, const char *lo_program,
 }
 
 int kc_profile_apply_settings(const char *dir, const char *lo_program,
-                              char *err, size_t errsz)
+                              struct kc_err *err)
 {
-    return write_settings(dir, lo_program, 0, err, errsz);
+    return write_settings(dir, lo_program, 0, err);
 }
 
 int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
-                        char *err, size_t errsz)
+                        struct kc_err *err)
 {
     *base = NULL;
     char tag[64];
     if (cfg->oxt) {
         unsigned long long h;
         if (kc_fnv1a_file(cfg->oxt, &h) != 0) {
-            snprintf(err, errsz, "cannot read the extension %s: %s", cfg->oxt,
-                     strerror(errno));
+            kc_err_sys(err, "cannot read the extension %s", cfg->oxt);
             return -1;
         }
         snprintf(tag, sizeof tag, "%s-%016llx", KPICALC_VERSION, h);
@@ -178,7 +177,7 @@ int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
     if (cfg->base) {
         char *root = kc_abspath(cfg->base);
         if (!root) {
-            snprintf(err, errsz, "bad profile folder %s", cfg->base);
+            kc_err_set(err, "bad profile folder %s", cfg->base);
             return -1;
         }
         kc_buf_addf(&b, "%s/%s", root, tag);
@@ -201,7 +200,7 @@ int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
         }
     }
     if (!b.p) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     *base = kc_buf_take(&b);
@@ -300,7 +299,7 @@ static const char install_module[] =
 /* Installs OXT into the profile DIR (started once before) through the
  * office's deployment API; the profile's Basic module is restored after. */
 static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
-                             const char *log, char *err, size_t errsz)
+                             const char *log, struct kc_err *err)
 {
     char *soffice = kc_path_join(cfg->lo_program, "soffice");
     char *url = kc_file_url(dir);
@@ -318,26 +317,26 @@ static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
         kc_buf_addf(&macro,
                     "macro:///Standard.Module1.KpiInstall(\"%s\",\"%s\")",
                     oxt_url, status_url) != 0) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         goto out;
     }
     if (kc_read_file(module, &saved, &saved_len) != 0) {
-        snprintf(err, errsz, "cannot read %s: %s", module, strerror(errno));
+        kc_err_sys(err, "cannot read %s", module);
         goto out;
     }
-    if (kc_write_atomic(module, install_module, strlen(install_module), err,
-                        errsz) != 0)
+    if (kc_write_atomic(module, install_module, strlen(install_module), err) !=
+        0)
         goto out;
     char *argv[] = {soffice,       "--headless", "--norestore", "--nologo",
                     "--nodefault", env.p,        macro.p,       NULL};
     int code = run(argv, dir, log);
-    if (kc_write_atomic(module, saved, saved_len, err, errsz) != 0)
+    if (kc_write_atomic(module, saved, saved_len, err) != 0)
         goto out;
     if (kc_read_file(status, &said, &said_len) != 0) {
-        snprintf(err, errsz,
-                 "LibreOffice could not install %s (status %d, no answer "
-                 "from its deployment API; see %s)",
-                 oxt, code, log);
+        kc_err_set(err,
+                   "LibreOffice could not install %s (status %d, no answer "
+                   "from its deployment API; see %s)",
+                   oxt, code, log);
         goto out;
     }
     /* Basic's message spans lines: one line for the log */
@@ -347,8 +346,7 @@ static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
     for (size_t n = strlen(said); n > 0 && said[n - 1] == ' '; n--)
         said[n - 1] = '\0';
     if (strcmp(said, "ok") != 0) {
-        snprintf(err, errsz, "LibreOffice could not install %s: %.300s", oxt,
-                 said);
+        kc_err_set(err, "LibreOffice could not install %s: %.300s", oxt, said);
         goto out;
     }
     /* the office must have unpacked the extension into the profile */
@@ -362,10 +360,10 @@ static int install_extension(const struct kc_profile_cfg *cfg, const char *dir,
         closedir(d);
     free(pkgs);
     if (!found) {
-        snprintf(err, errsz,
-                 "LibreOffice reported success but %s is not in the "
-                 "profile (see %s)",
-                 oxt, log);
+        kc_err_set(err,
+                   "LibreOffice reported success but %s is not in the "
+                   "profile (see %s)",
+                   oxt, log);
         goto out;
     }
     rc = 0;
@@ -389,7 +387,7 @@ out:
 /* Builds a complete profile in a temporary folder and renames it to
  * FINAL. */
 static int build(const struct kc_profile_cfg *cfg, const char *base,
-                 const char *final, char *err, size_t errsz)
+                 const char *final, struct kc_err *err)
 {
     char *tmpl = kc_path_join(base, ".build-XXXXXX");
     char *soffice = kc_path_join(cfg->lo_program, "soffice");
@@ -398,12 +396,11 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
     struct kc_buf env = {0};
     int rc = -1;
     if (!tmpl || !soffice) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         goto out;
     }
     if (!(tmp = mkdtemp(tmpl))) {
-        snprintf(err, errsz, "cannot create a folder in %s: %s", base,
-                 strerror(errno));
+        kc_err_sys(err, "cannot create a folder in %s", base);
         free(tmpl);
         goto out;
     }
@@ -414,7 +411,7 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
     lock = kc_path_join(tmp, ".lock");
     if (!url || !log || !buildid || !marker || !lock ||
         kc_buf_addf(&env, "-env:UserInstallation=%s", url) != 0) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         goto out;
     }
     if (cfg->verbose)
@@ -428,29 +425,28 @@ static int build(const struct kc_profile_cfg *cfg, const char *base,
                     NULL};
     int status = run(argv, tmp, log);
     if (status != 0 || access(buildid, F_OK) != 0) {
-        snprintf(err, errsz,
-                 "LibreOffice could not create a profile (status %d; see "
-                 "%s)",
-                 status, log);
+        kc_err_set(err,
+                   "LibreOffice could not create a profile (status %d; see "
+                   "%s)",
+                   status, log);
         goto out;
     }
     /* the version first, so that the installing start runs no graphics
      * self-test either */
-    if (write_settings(tmp, cfg->lo_program, 1, err, errsz) != 0 ||
-        (cfg->oxt && install_extension(cfg, tmp, log, err, errsz) != 0))
+    if (write_settings(tmp, cfg->lo_program, 1, err) != 0 ||
+        (cfg->oxt && install_extension(cfg, tmp, log, err) != 0))
         goto out;
-    if (kc_profile_apply_settings(tmp, cfg->lo_program, err, errsz) != 0)
+    if (kc_profile_apply_settings(tmp, cfg->lo_program, err) != 0)
         goto out;
     unlink(lock);
     char text[512];
     snprintf(text, sizeof text, "kpicalc %s\nextension %s\n", KPICALC_VERSION,
              cfg->oxt ? cfg->oxt : "(none)");
-    if (kc_write_atomic(marker, text, strlen(text), err, errsz) != 0)
+    if (kc_write_atomic(marker, text, strlen(text), err) != 0)
         goto out;
     /* A half-built profile from an interrupted run may be in the way. */
     if (kc_rmtree(final) != 0 || rename(tmp, final) != 0) {
-        snprintf(err, errsz, "cannot move the new profile to %s: %s", final,
-                 strerror(errno));
+        kc_err_sys(err, "cannot move the new profile to %s", final);
         goto out;
     }
     kc_fsync_path(base);
@@ -469,34 +465,35 @@ out:
     return rc;
 }
 
-int kc_profile_check_dir(const char *dir, char *err, size_t errsz)
+int kc_profile_check_dir(const char *dir, struct kc_err *err)
 {
     struct stat st;
     if (lstat(dir, &st) != 0) {
-        snprintf(err, errsz, "profile folder %s: %s", dir, strerror(errno));
+        kc_err_sys(err, "profile folder %s", dir);
         return -1;
     }
     if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errsz,
-                 "profile folder %s is %s: refused (kpicalc runs LibreOffice "
-                 "and its extension from it)",
-                 dir, S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder");
+        kc_err_set(err,
+                   "profile folder %s is %s: refused (kpicalc runs LibreOffice "
+                   "and its extension from it)",
+                   dir,
+                   S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder");
         return -1;
     }
     if (st.st_uid != geteuid()) {
-        snprintf(err, errsz,
-                 "profile folder %s belongs to another user (uid %ld): "
-                 "refused (kpicalc runs LibreOffice and its extension from "
-                 "it; use a folder of your own, see --profile-dir)",
-                 dir, (long)st.st_uid);
+        kc_err_set(err,
+                   "profile folder %s belongs to another user (uid %ld): "
+                   "refused (kpicalc runs LibreOffice and its extension from "
+                   "it; use a folder of your own, see --profile-dir)",
+                   dir, (long)st.st_uid);
         return -1;
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        snprintf(err, errsz,
-                 "profile folder %s is writable by other users (mode %03o): "
-                 "refused (kpicalc runs LibreOffice and its extension from "
-                 "it; chmod go-w it or use another folder)",
-                 dir, (unsigned)(st.st_mode & 07777));
+        kc_err_set(err,
+                   "profile folder %s is writable by other users (mode %03o): "
+                   "refused (kpicalc runs LibreOffice and its extension from "
+                   "it; chmod go-w it or use another folder)",
+                   dir, (unsigned)(st.st_mode & 07777));
         return -1;
     }
     /* a parent that anyone may write to and that is not sticky lets anyone
@@ -505,10 +502,10 @@ int kc_profile_check_dir(const char *dir, char *err, size_t errsz)
     int rc = 0;
     if (parent && lstat(parent, &st) == 0 && (st.st_mode & S_IWOTH) &&
         !(st.st_mode & S_ISVTX)) {
-        snprintf(err, errsz,
-                 "profile folder %s is in %s, which everyone may write to "
-                 "and which is not sticky: refused",
-                 dir, parent);
+        kc_err_set(err,
+                   "profile folder %s is in %s, which everyone may write to "
+                   "and which is not sticky: refused",
+                   dir, parent);
         rc = -1;
     }
     free(parent);
@@ -516,23 +513,22 @@ int kc_profile_check_dir(const char *dir, char *err, size_t errsz)
 }
 
 /* Makes DIR (mode 700) when it is missing, then checks it. */
-static int safe_dir(const char *dir, char *err, size_t errsz)
+static int safe_dir(const char *dir, struct kc_err *err)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errsz, "cannot create folder %s: %s", dir,
-                 strerror(errno));
+        kc_err_sys(err, "cannot create folder %s", dir);
         return -1;
     }
-    return kc_profile_check_dir(dir, err, errsz);
+    return kc_profile_check_dir(dir, err);
 }
 
 int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
-                       struct kc_profile *p, char *err, size_t errsz)
+                       struct kc_profile *p, struct kc_err *err)
 {
     memset(p, 0, sizeof *p);
     p->lock_fd = -1;
     if (!cfg || !cfg->lo_program || !base) {
-        snprintf(err, errsz, "invalid arguments");
+        kc_err_set(err, "invalid arguments");
         return -1;
     }
     /* the folder of all kpicalc profiles (--profile-dir or the cache's
@@ -540,10 +536,10 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
      * ours, and writable by nobody else */
     char *root = kc_dirname(base);
     char *grand = root ? kc_dirname(root) : NULL;
-    int ok = root && grand && kc_mkdirs(grand, 0700, err, errsz) == 0 &&
-             safe_dir(root, err, errsz) == 0 && safe_dir(base, err, errsz) == 0;
+    int ok = root && grand && kc_mkdirs(grand, 0700, err) == 0 &&
+             safe_dir(root, err) == 0 && safe_dir(base, err) == 0;
     if (!root || !grand)
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
     free(root);
     free(grand);
     if (!ok)
@@ -553,14 +549,13 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
         snprintf(name, sizeof name, "worker-%d.lock", k);
         char *lockpath = kc_path_join(base, name);
         if (!lockpath) {
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
         int fd =
             open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0) {
-            snprintf(err, errsz, "cannot open %s: %s", lockpath,
-                     strerror(errno));
+            kc_err_sys(err, "cannot open %s", lockpath);
             free(lockpath);
             return -1;
         }
@@ -569,33 +564,31 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
             close(fd);
             if (errno == EWOULDBLOCK)
                 continue; /* another worker or run has it */
-            snprintf(err, errsz, "cannot lock a profile in %s: %s", base,
-                     strerror(errno));
+            kc_err_sys(err, "cannot lock a profile in %s", base);
             return -1;
         }
         snprintf(name, sizeof name, "worker-%d", k);
         char *dir = kc_path_join(base, name);
         char *marker = dir ? kc_path_join(dir, MARKER) : NULL;
         if (!dir || !marker) {
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             free(dir);
             close(fd);
             return -1;
         }
         int ok = access(marker, F_OK) == 0;
         free(marker);
-        if (ok && kc_profile_check_dir(dir, err, errsz) != 0) {
+        if (ok && kc_profile_check_dir(dir, err) != 0) {
             free(dir);
             close(fd);
             return -1;
         }
-        if (!ok && build(cfg, base, dir, err, errsz) != 0) {
+        if (!ok && build(cfg, base, dir, err) != 0) {
             free(dir);
             close(fd);
             return -1;
         }
-        if (ok &&
-            kc_profile_apply_settings(dir, cfg->lo_program, err, errsz) != 0) {
+        if (ok && kc_profile_apply_settings(dir, cfg->lo_program, err) != 0) {
             free(dir);
             close(fd);
             return -1;
@@ -605,12 +598,12 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
         p->lock_fd = fd;
         if (!p->url) {
             kc_profile_release(p);
-            snprintf(err, errsz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
         return 0;
     }
-    snprintf(err, errsz, "all %d profiles in %s are in use", MAX_SLOTS, base);
+    kc_err_set(err, "all %d profiles in %s are in use", MAX_SLOTS, base);
     return -1;
 }
 

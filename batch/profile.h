@@ -12,6 +12,8 @@
 #ifndef KPICALC_PROFILE_H
 #define KPICALC_PROFILE_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 struct kc_profile_cfg {
@@ -31,12 +33,12 @@ struct kc_profile {
 /* Computes the folder that holds the worker profiles for CFG. 0, or -1
  * with a message in ERR. */
 int kc_profile_base_dir(const struct kc_profile_cfg *cfg, char **base,
-                        char *err, size_t errsz);
+                        struct kc_err *err);
 
 /* Locks the first free worker profile under BASE, building it when it does
  * not exist yet, and (re)writes its settings. 0, or -1 with a message. */
 int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
-                       struct kc_profile *p, char *err, size_t errsz);
+                       struct kc_profile *p, struct kc_err *err);
 
 /* 0 when DIR is a folder (not a symbolic link) of this user that no other
  * user may write to, in a parent that is not writable by everyone unless
@@ -44,7 +46,7 @@ int kc_profile_acquire(const struct kc_profile_cfg *cfg, const char *base,
  * profile's path that kpicalc makes or uses (the --profile-dir folder or
  * the cache's kpicalc/, its <version>-<hash>/ and each worker-<k>/) must
  * pass: LibreOffice and the extension run from there. */
-int kc_profile_check_dir(const char *dir, char *err, size_t errsz);
+int kc_profile_check_dir(const char *dir, struct kc_err *err);
 
 /* Unlocks and forgets P. */
 void kc_profile_release(struct kc_profile *p);
@@ -54,6 +56,6 @@ void kc_profile_release(struct kc_profile *p);
  * the version of the office in the program folder LO_PROGRAM, when it can
  * be read). 0, or -1 with a message. */
 int kc_profile_apply_settings(const char *dir, const char *lo_program,
-                              char *err, size_t errsz);
+                              struct kc_err *err);
 
 #endif

@@ -230,10 +230,10 @@ static int on_sheet_end(void *ctx)
     } else if (!fname) {
         rc = -1;
     } else {
-        char err[400];
-        if (kc_write_atomic(path, kc_buf_str(&out), out.len, err, sizeof err) !=
-            0) {
-            snprintf(w->err, sizeof w->err, "%s", err);
+        struct kc_err err;
+        if (kc_write_atomic(path, kc_buf_str(&out), out.len, &err) != 0) {
+            snprintf(w->err, sizeof w->err, "%.*s", (int)sizeof w->err - 1,
+                     err.msg);
             rc = -1;
         } else {
             w->files++;

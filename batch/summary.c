@@ -272,10 +272,10 @@ static int write_json(struct kc_buf *b, const char *const *files,
 
 int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
                       const struct kc_result *results, size_t n, int raw,
-                      char *err, size_t errsz)
+                      struct kc_err *err)
 {
     if ((fmt != 'c' && fmt != 'j') || (n && (!files || !results))) {
-        snprintf(err, errsz, "the summary must be a .csv or .json file");
+        kc_err_set(err, "the summary must be a .csv or .json file");
         return -1;
     }
     struct table t;
@@ -285,7 +285,7 @@ int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
                         : write_json(out, files, results, n, &t);
     table_free(&t);
     if (rc != 0)
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
     return rc;
 }
 
@@ -328,14 +328,14 @@ static int reads_back(int fd, const char *data, size_t len)
 /* Writes DATA to a new temporary file beside PATH, checks it, renames it
  * to PATH. 0, or -1 with the reason in WHY (and no temporary file left). */
 static int write_checked(const char *path, const char *dir, const char *data,
-                         size_t len, char *why, size_t whysz)
+                         size_t len, struct kc_err *err)
 {
     char *tmp = NULL;
     int fd = -1;
     for (int attempt = 0; attempt < 8 && fd < 0; attempt++) {
         free(tmp);
         if (!(tmp = temp_name(dir, path))) {
-            snprintf(why, whysz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
         fd =
@@ -344,7 +344,7 @@ static int write_checked(const char *path, const char *dir, const char *data,
             break;
     }
     if (fd < 0) {
-        snprintf(why, whysz, "%s", strerror(errno));
+        kc_err_set(err, "%s", strerror(errno));
         free(tmp);
         return -1;
     }
@@ -355,30 +355,29 @@ static int write_checked(const char *path, const char *dir, const char *data,
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0) {
-            snprintf(why, whysz, "%s", strerror(errno));
+            kc_err_set(err, "%s", strerror(errno));
             ok = 0;
         } else if (w == 0) {
-            snprintf(why, whysz, "short write: %zu of %zu bytes written", off,
-                     len);
+            kc_err_set(err, "short write: %zu of %zu bytes written", off, len);
             ok = 0;
         } else {
             off += (size_t)w;
         }
     }
     if (ok && fsync(fd) != 0) {
-        snprintf(why, whysz, "cannot flush it to disk: %s", strerror(errno));
+        kc_err_sys(err, "cannot flush it to disk");
         ok = 0;
     }
     if (ok && !reads_back(fd, data, len)) {
-        snprintf(why, whysz, "the file written does not read back whole");
+        kc_err_set(err, "the file written does not read back whole");
         ok = 0;
     }
     if (close(fd) != 0 && ok) {
-        snprintf(why, whysz, "%s", strerror(errno));
+        kc_err_set(err, "%s", strerror(errno));
         ok = 0;
     }
     if (ok && rename(tmp, path) != 0) {
-        snprintf(why, whysz, "%s", strerror(errno));
+        kc_err_set(err, "%s", strerror(errno));
         ok = 0;
     }
     if (!ok) {
@@ -388,8 +387,7 @@ static int write_checked(const char *path, const char *dir, const char *data,
     }
     free(tmp);
     if (kc_fsync_path(dir) != 0) {
-        snprintf(why, whysz, "cannot flush the folder %s: %s", dir,
-                 strerror(errno));
+        kc_err_sys(err, "cannot flush the folder %s", dir);
         return -1;
     }
     return 0;
@@ -397,27 +395,26 @@ static int write_checked(const char *path, const char *dir, const char *data,
 
 int kc_summary_write(const char *path, const char *const *files,
                      const struct kc_result *results, size_t n, int raw,
-                     char *err, size_t errsz)
+                     struct kc_err *err)
 {
     int fmt = path ? kc_summary_format(path) : 0;
     if (!fmt) {
-        snprintf(err, errsz, "the summary must be a .csv or .json file");
+        kc_err_set(err, "the summary must be a .csv or .json file");
         return -1;
     }
     struct kc_buf b = {0};
-    if (kc_summary_render(&b, fmt, files, results, n, raw, err, errsz) != 0) {
+    if (kc_summary_render(&b, fmt, files, results, n, raw, err) != 0) {
         kc_buf_free(&b);
         return -1;
     }
-    char why[512];
     char *dir = kc_dirname(path);
     int rc = -1;
     if (!dir)
-        snprintf(why, sizeof why, "out of memory");
-    else if (kc_mkdirs(dir, 0755, why, sizeof why) == 0)
-        rc = write_checked(path, dir, kc_buf_str(&b), b.len, why, sizeof why);
+        kc_err_set(err, "out of memory");
+    else if (kc_mkdirs(dir, 0755, err) == 0)
+        rc = write_checked(path, dir, kc_buf_str(&b), b.len, err);
     if (rc != 0)
-        snprintf(err, errsz, "cannot write %s: %s", path, why);
+        kc_err_wrap(err, "cannot write %s: ", path);
     free(dir);
     kc_buf_free(&b);
     return rc;

@@ -22,6 +22,8 @@
 #ifndef KPICALC_SUMMARY_H
 #define KPICALC_SUMMARY_H
 
+#include "err.h"
+
 #include "pool.h"
 
 #include <stddef.h>
@@ -37,7 +39,7 @@ int kc_summary_format(const char *path);
  * injection: Excel would run it). 0, or -1 with a message in ERR. */
 int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
                       const struct kc_result *results, size_t n, int raw,
-                      char *err, size_t errsz);
+                      struct kc_err *err);
 
 /* Writes the summary of N workbooks to PATH (its format by its
  * extension), creating its folder if needed. The text goes to a new
@@ -50,6 +52,6 @@ int kc_summary_render(struct kc_buf *out, int fmt, const char *const *files,
  * kc_summary_render. */
 int kc_summary_write(const char *path, const char *const *files,
                      const struct kc_result *results, size_t n, int raw,
-                     char *err, size_t errsz);
+                     struct kc_err *err);
 
 #endif

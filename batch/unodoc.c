@@ -111,7 +111,7 @@ static void release_any_iface(void *p)
 }
 
 /* Writes the UNO exception EXC (type and message) into ERR, and frees it. */
-static void describe(uno_Any *exc, const char *what, char *err, size_t errsz)
+static void describe(uno_Any *exc, const char *what, struct kc_err *err)
 {
     rtl_String *type = NULL, *text = NULL;
     rtl_uString *msg = exc->pData ? *(rtl_uString **)exc->pData : NULL;
@@ -121,8 +121,8 @@ static void describe(uno_Any *exc, const char *what, char *err, size_t errsz)
     if (msg && msg->length > 0)
         api.ustr_to(&text, msg->buffer, msg->length, RTL_TEXTENCODING_UTF8,
                     OUSTRING_TO_OSTRING_CVTFLAGS);
-    snprintf(err, errsz, "%s: %s%s%s", what, type ? type->buffer : "?",
-             text ? ": " : "", text ? text->buffer : "");
+    kc_err_set(err, "%s: %s%s%s", what, type ? type->buffer : "?",
+               text ? ": " : "", text ? text->buffer : "");
     if (type)
         api.str_release(type);
     if (text)
@@ -132,12 +132,12 @@ static void describe(uno_Any *exc, const char *what, char *err, size_t errsz)
 
 /* Calls method M on the interface I; 0, or -1 with the exception in ERR. */
 static int call(uno_Interface *i, int m, void *ret, void **args,
-                const char *what, char *err, size_t errsz)
+                const char *what, struct kc_err *err)
 {
     uno_Any exc, *pexc = &exc;
     i->pDispatcher(i, method_td[m], ret, args, &pexc);
     if (pexc) {
-        describe(pexc, what, err, errsz);
+        describe(pexc, what, err);
         return -1;
     }
     return 0;
@@ -150,9 +150,7 @@ static uno_Interface *query(uno_Interface *i, int m)
     uno_Any res;
     typelib_TypeDescriptionReference *type = iface_td[m]->pWeakRef;
     void *args[1] = {&type};
-    char ignored[64];
-    if (call(i, M_QUERY, &res, args, "queryInterface", ignored,
-             sizeof ignored) != 0)
+    if (call(i, M_QUERY, &res, args, "queryInterface", NULL) != 0)
         return NULL;
     uno_Interface *out = NULL;
     if (res.pType->eTypeClass == typelib_TypeClass_INTERFACE && res.pData) {
@@ -216,12 +214,11 @@ static void sequence_free(uno_Sequence *seq)
         api.destruct(&seq, pv_seq_td, NULL);
 }
 
-static int resolve(void *lib, void **slot, const char *name, char *err,
-                   size_t errsz)
+static int resolve(void *lib, void **slot, const char *name, struct kc_err *err)
 {
     *slot = lib ? dlsym(lib, name) : NULL;
     if (!*slot) {
-        snprintf(err, errsz, "the UNO runtime has no %s", name);
+        kc_err_set(err, "the UNO runtime has no %s", name);
         return -1;
     }
     return 0;
@@ -313,8 +310,7 @@ static const char *context_symbol(void)
 }
 
 /* The office's XComponentContext, as a binary UNO interface. */
-static uno_Interface *office_context(const char *lo_program, char *err,
-                                     size_t errsz)
+static uno_Interface *office_context(const char *lo_program, struct kc_err *err)
 {
     static const char *const libs[] = {"libmergedlo.so", "libcomphelper.so"};
     const char *sym = context_symbol();
@@ -324,12 +320,12 @@ static uno_Interface *office_context(const char *lo_program, char *err,
         fn = lib ? dlsym(lib, sym) : NULL;
     }
     if (!fn) {
-        snprintf(err, errsz, "LibreOffice does not export %s", sym);
+        kc_err_set(err, "LibreOffice does not export %s", sym);
         return NULL;
     }
     void *cxx = cxx_context_from(fn); /* acquired */
     if (!cxx) {
-        snprintf(err, errsz, "LibreOffice has no component context yet");
+        kc_err_set(err, "LibreOffice has no component context yet");
         return NULL;
     }
     uno_Environment *cxx_env = NULL, *uno_env = NULL;
@@ -356,12 +352,12 @@ static uno_Interface *office_context(const char *lo_program, char *err,
     void (**vtable)(void *) = *(void (***)(void *))cxx;
     vtable[2](cxx);
     if (!out)
-        snprintf(err, errsz, "cannot map the component context to C");
+        kc_err_set(err, "cannot map the component context to C");
     return out;
 }
 
 /* The type description of method M, found among its interface's members. */
-static int find_method(int m, char *err, size_t errsz)
+static int find_method(int m, struct kc_err *err)
 {
     char full[256];
     rtl_uString *n = ustr(methods[m].iface);
@@ -369,7 +365,7 @@ static int find_method(int m, char *err, size_t errsz)
     api.ustr_release(n);
     if (!iface_td[m] ||
         iface_td[m]->eTypeClass != typelib_TypeClass_INTERFACE) {
-        snprintf(err, errsz, "no UNO type %s", methods[m].iface);
+        kc_err_set(err, "no UNO type %s", methods[m].iface);
         return -1;
     }
     snprintf(full, sizeof full, "%s::%s", methods[m].iface, methods[m].method);
@@ -391,13 +387,13 @@ static int find_method(int m, char *err, size_t errsz)
             api.str_release(name);
     }
     if (!method_td[m]) {
-        snprintf(err, errsz, "no UNO method %s", full);
+        kc_err_set(err, "no UNO method %s", full);
         return -1;
     }
     return 0;
 }
 
-int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
+int kc_unodoc_init(const char *lo_program, struct kc_err *err)
 {
     void *cppu = loaded(lo_program, "libuno_cppu.so.3");
     void *sal = loaded(lo_program, "libuno_sal.so.3");
@@ -423,10 +419,10 @@ int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
         {sal, (void **)&api.str_release, "rtl_string_release"},
     };
     for (size_t k = 0; k < sizeof syms / sizeof *syms; k++)
-        if (resolve(syms[k].lib, syms[k].slot, syms[k].name, err, errsz) != 0)
+        if (resolve(syms[k].lib, syms[k].slot, syms[k].name, err) != 0)
             return -1;
     for (int m = 0; m < M_COUNT; m++)
-        if (find_method(m, err, errsz) != 0)
+        if (find_method(m, err) != 0)
             return -1;
     rtl_uString *n = ustr("com.sun.star.beans.PropertyValue");
     api.td_by_name(&pv_td, n);
@@ -436,19 +432,17 @@ int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
     api.ustr_release(n);
     if (!pv_td || !pv_seq_td ||
         pv_td->nSize != (sal_Int32)sizeof(struct kc_pv)) {
-        snprintf(err, errsz,
-                 "com.sun.star.beans.PropertyValue is not laid "
-                 "out as expected");
+        kc_err_set(err, "com.sun.star.beans.PropertyValue is not laid "
+                        "out as expected");
         return -1;
     }
-    context = office_context(lo_program, err, errsz);
+    context = office_context(lo_program, err);
     if (!context)
         return -1;
-    if (call(context, M_SMGR, &factory, NULL, "getServiceManager", err,
-             errsz) != 0)
+    if (call(context, M_SMGR, &factory, NULL, "getServiceManager", err) != 0)
         return -1;
     if (!factory) {
-        snprintf(err, errsz, "the office has no service manager");
+        kc_err_set(err, "the office has no service manager");
         return -1;
     }
     spreadsheet_service = ustr("com.sun.star.sheet.SpreadsheetDocument");
@@ -459,19 +453,16 @@ int kc_unodoc_init(const char *lo_program, char *err, size_t errsz)
  * its interfaces; DOC itself is not freed. */
 static void close_doc(struct kc_unodoc *doc)
 {
-    char ignored[256];
     int closed = -1;
     if (doc->closeable) {
         sal_Bool deliver = 1; /* whoever vetoes must close it later */
         void *args[1] = {&deliver};
-        closed = call(doc->closeable, M_CLOSE, NULL, args, "close", ignored,
-                      sizeof ignored);
+        closed = call(doc->closeable, M_CLOSE, NULL, args, "close", NULL);
     }
     if (closed != 0 && doc->model) {
         uno_Interface *component = query(doc->model, M_DISPOSE);
         if (component) {
-            call(component, M_DISPOSE, NULL, NULL, "dispose", ignored,
-                 sizeof ignored);
+            call(component, M_DISPOSE, NULL, NULL, "dispose", NULL);
             iface_release(component);
         }
     }
@@ -480,19 +471,19 @@ static void close_doc(struct kc_unodoc *doc)
     iface_release(doc->model);
 }
 
-struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
-                                 size_t errsz)
+struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter,
+                                 struct kc_err *err)
 {
     struct kc_unodoc *doc = calloc(1, sizeof *doc);
     if (!doc) {
-        snprintf(err, errsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return NULL;
     }
     void *cargs[2] = {&spreadsheet_service, &context};
     int rc = call(factory, M_CREATE, &doc->model, cargs,
-                  "cannot create a spreadsheet", err, errsz);
+                  "cannot create a spreadsheet", err);
     if (rc == 0 && !doc->model) {
-        snprintf(err, errsz, "cannot create a spreadsheet");
+        kc_err_set(err, "cannot create a spreadsheet");
         rc = -1;
     }
     if (rc != 0) {
@@ -504,7 +495,7 @@ struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
     doc->closeable = query(doc->model, M_CLOSE);
     rc = -1;
     if (!loadable || !doc->storable) {
-        snprintf(err, errsz, "the spreadsheet cannot load or store files");
+        kc_err_set(err, "the spreadsheet cannot load or store files");
     } else {
         struct pvlist l = {.n = 0};
         pv_string(&l, "URL", url);
@@ -513,8 +504,7 @@ struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
         pv_short(&l, "UpdateDocMode", 0);      /* NO_UPDATE */
         uno_Sequence *seq = pv_sequence(&l);
         void *largs[1] = {&seq};
-        rc =
-            call(loadable, M_LOAD, NULL, largs, "cannot be opened", err, errsz);
+        rc = call(loadable, M_LOAD, NULL, largs, "cannot be opened", err);
         sequence_free(seq);
     }
     iface_release(loadable);
@@ -527,13 +517,13 @@ struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
 }
 
 int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
-                    char *err, size_t errsz)
+                    struct kc_err *err)
 {
     /* the export filter of each output format: formats.c's table */
     const struct kc_format *row = kc_format_find(fmt);
     const char *filter = row ? row->filter : NULL;
     if (!filter) {
-        snprintf(err, errsz, "no export filter for %s", fmt);
+        kc_err_set(err, "no export filter for %s", fmt);
         return -1;
     }
     struct pvlist l = {.n = 0};
@@ -542,8 +532,7 @@ int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
     uno_Sequence *seq = pv_sequence(&l);
     rtl_uString *u = ustr(url);
     void *args[2] = {&u, &seq};
-    int rc = call(doc->storable, M_STORE, NULL, args, "cannot be written", err,
-                  errsz);
+    int rc = call(doc->storable, M_STORE, NULL, args, "cannot be written", err);
     api.ustr_release(u);
     sequence_free(seq);
     return rc;

@@ -20,23 +20,25 @@
 #ifndef KPICALC_UNODOC_H
 #define KPICALC_UNODOC_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 struct kc_unodoc; /* a loaded spreadsheet model */
 
 /* Binds to the UNO runtime of the office started by lok_init_2 from the
  * program folder LO_PROGRAM. 0 on success; -1 with the reason in ERR. */
-int kc_unodoc_init(const char *lo_program, char *err, size_t errsz);
+int kc_unodoc_init(const char *lo_program, struct kc_err *err);
 
 /* Loads the file at URL with the import FILTER into a new spreadsheet
  * model. NULL with LibreOffice's reason in ERR when it cannot. */
-struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter, char *err,
-                                 size_t errsz);
+struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter,
+                                 struct kc_err *err);
 
 /* Stores DOC to URL with the export filter of FMT (ods, fods, xlsx, xls,
  * pdf), without LibreOffice's own sync to disk. 0, or -1 with ERR. */
 int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
-                    char *err, size_t errsz);
+                    struct kc_err *err);
 
 /* Closes DOC and frees it. */
 void kc_unodoc_close(struct kc_unodoc *doc);

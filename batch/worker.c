@@ -72,21 +72,19 @@ int kc_fault_for(const char *base)
 /* Writes D to URL in the format FMT (ods, fods, xlsx, xls, pdf); a scratch
  * or staged file, which LibreOffice need not sync to disk. */
 static int doc_save(struct wdoc *d, const char *url, const char *fmt,
-                    const char *what, char *msg, size_t msgsz)
+                    const char *what, struct kc_err *err)
 {
     if (d->uno) {
-        char err[1024];
-        if (kc_unodoc_store(d->uno, url, fmt, err, sizeof err) == 0)
+        if (kc_unodoc_store(d->uno, url, fmt, err) == 0)
             return 0;
-        snprintf(msg, msgsz, "%s: %s", what, err);
-        return -1;
+        return kc_err_wrap(err, "%s: ", what);
     }
-    struct kc_err e;
-    if (kc_lok_save_as(d->lok, url, fmt, &e) == 0)
+    kc_err_clear(err);
+    if (kc_lok_save_as(d->lok, url, fmt, err) == 0)
         return 0;
-    const char *why = kc_err_msg(&e);
-    snprintf(msg, msgsz, "%s%s%s", what, *why ? ": " : "", why);
-    return -1;
+    if (!*kc_err_msg(err)) /* LibreOffice said nothing */
+        return kc_err_set(err, "%s", what);
+    return kc_err_wrap(err, "%s: ", what);
 }
 
 static void doc_close(struct wdoc *d)
@@ -115,23 +113,19 @@ static void trace_loader(const char *how, const char *path)
  * that fails) through LibreOfficeKit, whose type detection and password
  * callback give the reason a file cannot be opened. */
 static int doc_open(struct wdoc *d, const char *path, const char *url,
-                    const struct kc_zip_info *zip, char *msg, size_t msgsz)
+                    const struct kc_zip_info *zip, struct kc_err *err)
 {
     const char *filter = uno_ready ? kc_sniff_filter(path, zip) : NULL;
     if (filter) {
-        char err[1024];
-        d->uno = kc_unodoc_load(url, filter, err, sizeof err);
+        d->uno = kc_unodoc_load(url, filter, NULL); /* LOK says why */
         if (d->uno) {
             trace_loader("uno", path);
             return 0;
         }
     }
-    struct kc_err e;
-    d->lok = kc_lok_load(url, &e);
-    if (!d->lok) {
-        snprintf(msg, msgsz, "%s", kc_err_msg(&e));
+    d->lok = kc_lok_load(url, err);
+    if (!d->lok)
         return -1;
-    }
     trace_loader("lok", path);
     return 0;
 }
@@ -235,10 +229,9 @@ static void addin_reason(const struct kc_worker_cfg *cfg, char *out,
     free(lib);
 }
 
-/* Proves that the add-in answers: 0, or -1 with the reason in MSG. */
-static int probe_addin(const struct kc_worker_cfg *cfg, char *msg, size_t msgsz)
+/* Proves that the add-in answers: 0, or -1 with the reason in ERR. */
+static int probe_addin(const struct kc_worker_cfg *cfg, struct kc_err *err)
 {
-    char err[1024], why[1200];
     char *in = kc_path_join(cfg->scratch, "probe.fods");
     char *out = kc_path_join(cfg->scratch, "probe-out.fods");
     char *inurl = in ? kc_file_url(in) : NULL;
@@ -247,34 +240,33 @@ static int probe_addin(const struct kc_worker_cfg *cfg, char *msg, size_t msgsz)
     struct kc_sheet_sink sink = {&cell, probe_begin, probe_on_cell, probe_end};
     struct kc_scan_result sres;
     struct wdoc d = {NULL, NULL};
-    int rc = -1;
-    why[0] = '\0';
+    int rc = -1, wrong = 0;
     if (!inurl || !outurl)
-        snprintf(why, sizeof why, "out of memory");
-    else if (kc_write_atomic(in, probe_doc, sizeof probe_doc - 1, err,
-                             sizeof err) != 0)
-        snprintf(why, sizeof why, "cannot write its test workbook: %s", err);
-    else if (doc_open(&d, in, inurl, NULL, err, sizeof err) != 0)
-        snprintf(why, sizeof why, "its test workbook does not open: %s", err);
+        kc_err_set(err, "out of memory");
+    else if (kc_write_atomic(in, probe_doc, sizeof probe_doc - 1, err) != 0)
+        kc_err_wrap(err, "cannot write its test workbook: ");
+    else if (doc_open(&d, in, inurl, NULL, err) != 0)
+        kc_err_wrap(err, "its test workbook does not open: ");
     else if (doc_save(&d, outurl, "fods", "cannot export its test workbook",
-                      err, sizeof err) != 0)
-        snprintf(why, sizeof why, "%s", err);
-    else if (kc_fods_scan(out, &sink, &sres, err, sizeof err) != 0)
-        snprintf(why, sizeof why, "cannot read its test workbook: %s", err);
+                      err) != 0) {
+        /* ERR says what failed */
+    } else if (kc_fods_scan(out, &sink, &sres, err) != 0)
+        kc_err_wrap(err, "cannot read its test workbook: ");
     else if (cell.type == KC_CELL_NUMBER &&
              fabs(strtod(cell.value, NULL) - 31.0 / 34.0) < 1e-12)
         rc = 0;
+    else
+        wrong = 1;
     doc_close(&d);
-    if (rc != 0 && !why[0]) {
+    if (wrong) {
         char reason[1024];
         addin_reason(cfg, reason, sizeof reason);
-        snprintf(why, sizeof why, "=CERTRATE(31;34) gives %s: %s",
-                 cell.seen && cell.text[0] ? cell.text : "nothing", reason);
+        kc_err_set(err, "=CERTRATE(31;34) gives %s: %s",
+                   cell.seen && cell.text[0] ? cell.text : "nothing", reason);
     }
     if (rc != 0)
-        snprintf(msg, msgsz,
-                 "the kpicalc add-in does not work in this LibreOffice: %s",
-                 why);
+        kc_err_wrap(err,
+                    "the kpicalc add-in does not work in this LibreOffice: ");
     if (in)
         unlink(in);
     if (out)
@@ -386,21 +378,20 @@ static int ext_end(void *ctx)
 
 /* Keeps the file FINAL under the name BACKUP (a hard link, replacing an
  * older backup atomically). */
-static int keep_backup(const char *final, const char *backup, char *msg,
-                       size_t msgsz)
+static int keep_backup(const char *final, const char *backup,
+                       struct kc_err *err)
 {
     size_t n = strlen(backup) + 32;
     char *tmp = malloc(n);
     if (!tmp) {
-        snprintf(msg, msgsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     snprintf(tmp, n, "%s.kpicalc-%ld.tmp", backup, (long)getpid());
     unlink(tmp);
     int rc = 0;
     if (link(final, tmp) != 0 || rename(tmp, backup) != 0) {
-        snprintf(msg, msgsz, "cannot keep a backup %s: %s", backup,
-                 strerror(errno));
+        kc_err_sys(err, "cannot keep a backup %s", backup);
         unlink(tmp);
         rc = -1;
     }
@@ -411,25 +402,25 @@ static int keep_backup(const char *final, const char *backup, char *msg,
 /* Checks what was staged for O as whole files of its format, read back by
  * kpicalc's own readers (outcheck.c), before anything is published: its
  * file, or for CSV every sheet's file. */
-static int check_staged(const struct output *o, char *msg, size_t msgsz)
+static int check_staged(const struct output *o, struct kc_err *err)
 {
-    char err[1024];
+    struct kc_err why; /* the check's own words, inside ours */
     if (strcmp(o->fmt, "csv") != 0) {
         char *staged = kc_path_join(o->stage, kc_basename(o->final));
         struct stat st;
         int rc = -1;
         if (!staged)
-            snprintf(msg, msgsz, "out of memory");
+            kc_err_set(err, "out of memory");
         else if (stat(staged, &st) != 0)
-            snprintf(msg, msgsz,
-                     "output check failed: LibreOffice wrote no "
-                     "%s",
-                     kc_basename(o->final));
-        else if (kc_output_check(staged, o->fmt, err, sizeof err) != 0)
-            snprintf(msg, msgsz,
-                     "output check failed: %s: %s (nothing of this workbook "
-                     "was written)",
-                     kc_basename(o->final), err);
+            kc_err_set(err,
+                       "output check failed: LibreOffice wrote no "
+                       "%s",
+                       kc_basename(o->final));
+        else if (kc_output_check(staged, o->fmt, &why) != 0)
+            kc_err_set(err,
+                       "output check failed: %s: %s (nothing of this workbook "
+                       "was written)",
+                       kc_basename(o->final), why.msg);
         else
             rc = 0;
         free(staged);
@@ -437,7 +428,7 @@ static int check_staged(const struct output *o, char *msg, size_t msgsz)
     }
     DIR *d = opendir(o->stage);
     if (!d) {
-        snprintf(msg, msgsz, "cannot read %s: %s", o->stage, strerror(errno));
+        kc_err_sys(err, "cannot read %s", o->stage);
         return -1;
     }
     int rc = 0;
@@ -449,13 +440,13 @@ static int check_staged(const struct output *o, char *msg, size_t msgsz)
             continue;
         char *staged = kc_path_join(o->stage, de->d_name);
         if (!staged) {
-            snprintf(msg, msgsz, "out of memory");
+            kc_err_set(err, "out of memory");
             rc = -1;
-        } else if (kc_output_check(staged, "csv", err, sizeof err) != 0) {
-            snprintf(msg, msgsz,
-                     "output check failed: %s: %s (nothing of this workbook "
-                     "was written)",
-                     de->d_name, err);
+        } else if (kc_output_check(staged, "csv", &why) != 0) {
+            kc_err_set(err,
+                       "output check failed: %s: %s (nothing of this workbook "
+                       "was written)",
+                       de->d_name, why.msg);
             rc = -1;
         }
         free(staged);
@@ -466,12 +457,11 @@ static int check_staged(const struct output *o, char *msg, size_t msgsz)
 
 /* Moves every file staged in O->stage into O->dir, each flushed to disk
  * first; with BACKUP, the file it replaces is kept under that name. */
-static int publish(struct output *o, const char *backup, char *msg,
-                   size_t msgsz)
+static int publish(struct output *o, const char *backup, struct kc_err *err)
 {
     DIR *d = opendir(o->stage);
     if (!d) {
-        snprintf(msg, msgsz, "cannot read %s: %s", o->stage, strerror(errno));
+        kc_err_sys(err, "cannot read %s", o->stage);
         return -1;
     }
     int rc = 0;
@@ -482,15 +472,15 @@ static int publish(struct output *o, const char *backup, char *msg,
         char *staged = kc_path_join(o->stage, de->d_name);
         char *final = kc_path_join(o->dir, de->d_name);
         if (!staged || !final) {
-            snprintf(msg, msgsz, "out of memory");
+            kc_err_set(err, "out of memory");
             rc = -1;
         } else if (kc_fsync_path(staged) != 0) {
-            snprintf(msg, msgsz, "cannot write %s: %s", final, strerror(errno));
+            kc_err_sys(err, "cannot write %s", final);
             rc = -1;
-        } else if (backup && keep_backup(final, backup, msg, msgsz) != 0) {
+        } else if (backup && keep_backup(final, backup, err) != 0) {
             rc = -1;
         } else if (rename(staged, final) != 0) {
-            snprintf(msg, msgsz, "cannot write %s: %s", final, strerror(errno));
+            kc_err_sys(err, "cannot write %s", final);
             rc = -1;
         }
         free(staged);
@@ -509,60 +499,54 @@ static int publish(struct output *o, const char *backup, char *msg,
  * RTF, text, a Word file) would go to LibreOffice's type detection, which
  * opens them and fetches what they link to: they are refused. */
 static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
-                       char *msg, size_t msgsz)
+                       struct kc_err *err)
 {
     struct stat st;
-    char err[1024];
     if (stat(path, &st) != 0) {
-        snprintf(msg, msgsz, "cannot open: %s", strerror(errno));
+        kc_err_sys(err, "cannot open");
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(msg, msgsz, "not a regular file");
+        kc_err_set(err, "not a regular file");
         return -1;
     }
     if (access(path, R_OK) != 0) {
-        snprintf(msg, msgsz, "cannot read: %s", strerror(errno));
+        kc_err_sys(err, "cannot read");
         return -1;
     }
     if (st.st_size == 0) {
-        snprintf(msg, msgsz, "corrupt file: it is empty (0 bytes)");
+        kc_err_set(err, "corrupt file: it is empty (0 bytes)");
         return -1;
     }
     const unsigned char *m;
     size_t len;
-    if (kc_map_file(path, &m, &len, err, sizeof err) != 0) {
-        snprintf(msg, msgsz, "%s", err);
+    if (kc_map_file(path, &m, &len, err) != 0)
         return -1;
-    }
     enum kc_sniff_class cls = kc_sniff_class(m, len);
     int rc = 0, linked = 0;
     *zip = cls == KC_SNIFF_ZIP;
     if (cls == KC_SNIFF_ZIP) {
-        if (kc_links_check_zip(m, len, NULL, zinfo, &linked, err, sizeof err) !=
-            0) {
-            snprintf(msg, msgsz, "%s%s", linked ? "" : "corrupt file: ", err);
+        if (kc_links_check_zip(m, len, NULL, zinfo, &linked, err) != 0) {
+            if (!linked)
+                kc_err_wrap(err, "corrupt file: ");
             rc = -1;
         }
     } else if (cls == KC_SNIFF_FLAT_ODF) {
-        if (kc_links_check_xml((const char *)m, len, KC_LINK_XML, err,
-                               sizeof err) != 0) {
-            snprintf(msg, msgsz, "%s", err);
+        if (kc_links_check_xml((const char *)m, len, KC_LINK_XML, err) != 0)
             rc = -1;
-        }
     } else if (cls == KC_SNIFF_OLE2) {
         static const char not_excel[] = "not an Excel workbook";
-        if (kc_output_check_mem(m, len, "xls", err, sizeof err) != 0 &&
-            strncmp(err, not_excel, sizeof not_excel - 1) == 0) {
-            snprintf(msg, msgsz,
-                     "cannot be opened as a spreadsheet (an OLE2 file that "
-                     "is not an Excel workbook: a Word or PowerPoint file?)");
+        struct kc_err why;
+        if (kc_output_check_mem(m, len, "xls", &why) != 0 &&
+            strncmp(why.msg, not_excel, sizeof not_excel - 1) == 0) {
+            kc_err_set(err,
+                       "cannot be opened as a spreadsheet (an OLE2 file that "
+                       "is not an Excel workbook: a Word or PowerPoint file?)");
             rc = -1;
         }
     } else {
-        snprintf(msg, msgsz,
-                 "cannot be opened as a spreadsheet (unknown format or "
-                 "damaged file)");
+        kc_err_set(err, "cannot be opened as a spreadsheet (unknown format or "
+                        "damaged file)");
         rc = -1;
     }
     kc_unmap_file(m, len);
@@ -574,31 +558,28 @@ static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
         !zinfo->odf_spreadsheet) {
         /* the workbook part is what holds the sheets (an ODF spreadsheet
          * named .xlsx is still opened for what it is) */
-        snprintf(msg, msgsz,
-                 "corrupt file: an .xlsx package without "
-                 "xl/workbook.xml");
+        kc_err_set(err, "corrupt file: an .xlsx package without "
+                        "xl/workbook.xml");
         return -1;
     }
     return 0;
 }
 
 /* Step 2: the output folders, each with a staging folder of this process. */
-static int prepare_outputs(struct job *j, const char *run_tag, char *msg,
-                           size_t msgsz)
+static int prepare_outputs(struct job *j, const char *run_tag,
+                           struct kc_err *err)
 {
-    char err[1024];
     for (int i = 0; i < j->nout; i++) {
         struct output *o = &j->out[i];
         o->dir = kc_dirname(o->final);
         o->stage =
             o->dir ? kc_stage_dir(o->dir, run_tag, (long)getpid()) : NULL;
         if (!o->stage) {
-            snprintf(msg, msgsz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
-        if (kc_mkdirs(o->dir, 0755, err, sizeof err) != 0) {
-            snprintf(msg, msgsz, "output folder: %s", err);
-            return -1;
+        if (kc_mkdirs(o->dir, 0755, err) != 0) {
+            return kc_err_wrap(err, "output folder: ");
         }
         int shared = 0; /* outputs in one folder share one staging folder */
         for (int k = 0; k < i && !shared; k++)
@@ -609,10 +590,8 @@ static int prepare_outputs(struct job *j, const char *run_tag, char *msg,
         if (shared)
             continue;
         kc_rmtree(o->stage);
-        if (kc_make_locked_dir(o->stage, &o->stage_lock, err, sizeof err) !=
-            0) {
-            snprintf(msg, msgsz, "cannot write in the output folder %s: %s",
-                     o->dir, strerror(errno));
+        if (kc_make_locked_dir(o->stage, &o->stage_lock, NULL) != 0) {
+            kc_err_sys(err, "cannot write in the output folder %s", o->dir);
             return -1;
         }
     }
@@ -634,18 +613,17 @@ static int find_output(const struct job *j, const char *fmt)
 static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
                       struct wdoc *doc, struct kc_kpi_list *kpis,
                       struct kc_buf *notes, struct extent *ext,
-                      struct outcome *res, char **fods, char *msg, size_t msgsz)
+                      struct outcome *res, char **fods, struct kc_err *err)
 {
-    char err[1024];
     int want_csv = find_output(j, "csv");
     *fods = kc_path_join(cfg->scratch, "scan.fods");
     char *furl = *fods ? kc_file_url(*fods) : NULL;
     if (!furl) {
-        snprintf(msg, msgsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     int saved =
-        doc_save(doc, furl, "fods", "cannot export the cells", msg, msgsz) == 0;
+        doc_save(doc, furl, "fods", "cannot export the cells", err) == 0;
     free(furl);
     if (!saved)
         return -1;
@@ -668,28 +646,29 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
                           want_csv >= 0 ? &csv_sink : NULL, &ext_sink}};
     fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
     struct kc_scan_result sres;
-    int src = kc_fods_scan(*fods, &fan_sink, &sres, err, sizeof err);
+    struct kc_err why; /* the reader's words, then the CSV writer's */
+    int src = kc_fods_scan(*fods, &fan_sink, &sres, &why);
     int rc = -1;
     if (src != 0)
-        snprintf(msg, msgsz, "cannot read the exported cells: %s%s%s", err,
-                 csv.err[0] ? ": " : "", csv.err);
+        kc_err_set(err, "cannot read the exported cells: %s%s%s", why.msg,
+                   csv.err[0] ? ": " : "", csv.err);
     else if (want_csv >= 0 && csv.files == 0)
-        snprintf(msg, msgsz, "the workbook has no sheet to write as CSV");
+        kc_err_set(err, "the workbook has no sheet to write as CSV");
     else
         rc = 0;
     if (rc == 0) {
         res->error_cells = sres.error_cells;
         struct kc_freeze_stats fs;
-        if (kc_freeze_fods(*fods, NULL, &fs, err, sizeof err) == 0) {
+        if (kc_freeze_fods(*fods, NULL, &fs, NULL) == 0) {
             res->addin_cells = fs.cells_frozen + fs.calls_outside;
             /* the probe showed the add-in answering: a call that still
              * reads #NAME? names a function this add-in does not have */
             if (fs.name_errors > 0) {
-                snprintf(msg, msgsz,
-                         "%ld cell%s call kpicalc functions this add-in "
-                         "does not know (they read #NAME?): was the "
-                         "workbook made with a newer kpicalc?",
-                         fs.name_errors, fs.name_errors == 1 ? "" : "s");
+                kc_err_set(err,
+                           "%ld cell%s call kpicalc functions this add-in "
+                           "does not know (they read #NAME?): was the "
+                           "workbook made with a newer kpicalc?",
+                           fs.name_errors, fs.name_errors == 1 ? "" : "s");
                 rc = -1;
             }
         }
@@ -705,18 +684,17 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
 /* Step 5: the portable copy: the scanned export with every add-in cell
  * frozen to its value (freeze.c), opened in place of the workbook. */
 static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
-                         struct wdoc *doc, struct kc_buf *notes, char *msg,
-                         size_t msgsz)
+                         struct wdoc *doc, struct kc_buf *notes,
+                         struct kc_err *err)
 {
-    char err[1024];
     char *frozen = kc_path_join(cfg->scratch, "portable.fods");
     char *url = frozen ? kc_file_url(frozen) : NULL;
     struct kc_freeze_stats fs;
     int rc = -1;
     if (!url)
-        snprintf(msg, msgsz, "out of memory");
-    else if (kc_freeze_fods(fods, frozen, &fs, err, sizeof err) != 0)
-        snprintf(msg, msgsz, "cannot make the portable copy: %s", err);
+        kc_err_set(err, "out of memory");
+    else if (kc_freeze_fods(fods, frozen, &fs, err) != 0)
+        kc_err_wrap(err, "cannot make the portable copy: ");
     else {
         if (fs.calls_outside > 0) {
             char note[256];
@@ -728,7 +706,7 @@ static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
             kc_buf_adds(notes, note);
         }
         doc_close(doc);
-        rc = doc_open(doc, frozen, url, NULL, msg, msgsz);
+        rc = doc_open(doc, frozen, url, NULL, err);
     }
     if (frozen)
         unlink(frozen);
@@ -738,8 +716,7 @@ static int make_portable(const struct kc_worker_cfg *cfg, const char *fods,
 }
 
 /* Step 6: every output but CSV (written by the scan), staged. */
-static int save_outputs(struct job *j, struct wdoc *doc, char *msg,
-                        size_t msgsz)
+static int save_outputs(struct job *j, struct wdoc *doc, struct kc_err *err)
 {
     for (int i = 0; i < j->nout; i++) {
         struct output *o = &j->out[i];
@@ -749,12 +726,12 @@ static int save_outputs(struct job *j, struct wdoc *doc, char *msg,
         char *surl = staged ? kc_file_url(staged) : NULL;
         free(staged);
         if (!surl) {
-            snprintf(msg, msgsz, "out of memory");
+            kc_err_set(err, "out of memory");
             return -1;
         }
         char what[256];
         snprintf(what, sizeof what, "cannot write %s", o->final);
-        int saved = doc_save(doc, surl, o->fmt, what, msg, msgsz) == 0;
+        int saved = doc_save(doc, surl, o->fmt, what, err) == 0;
         free(surl);
         if (!saved)
             return -1;
@@ -796,33 +773,32 @@ static int reached_limit(const char *path, long long limit, char *out,
 /* Steps 1 and 2: the input checked (a link refused with --in-place) and
  * the output folders prepared; ZINFO/ZIP as check_input gives them. */
 static int check_job(const struct kc_worker_cfg *cfg, struct job *j,
-                     struct kc_zip_info *zinfo, int *zip, char *msg,
-                     size_t msgsz)
+                     struct kc_zip_info *zinfo, int *zip, struct kc_err *err)
 {
     struct stat lst;
     if (j->backup && lstat(j->input, &lst) == 0 && S_ISLNK(lst.st_mode)) {
         /* renaming over it would replace the link, not what it points to */
-        snprintf(msg, msgsz,
-                 "a symbolic link: --in-place does not replace links (give "
-                 "the file it points to)");
+        kc_err_set(err,
+                   "a symbolic link: --in-place does not replace links (give "
+                   "the file it points to)");
         return -1;
     }
-    if (check_input(j->input, zinfo, zip, msg, msgsz) != 0 ||
-        prepare_outputs(j, cfg->run_tag, msg, msgsz) != 0)
+    if (check_input(j->input, zinfo, zip, err) != 0 ||
+        prepare_outputs(j, cfg->run_tag, err) != 0)
         return -1;
     return 0;
 }
 
 /* Step 3: opens the input workbook into DOC. */
 static int open_input(const struct job *j, struct wdoc *doc,
-                      const struct kc_zip_info *zip, char *msg, size_t msgsz)
+                      const struct kc_zip_info *zip, struct kc_err *err)
 {
     char *url = kc_file_url(j->input); /* the parent made it absolute */
     if (!url) {
-        snprintf(msg, msgsz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
-    int opened = doc_open(doc, j->input, url, zip, msg, msgsz);
+    int opened = doc_open(doc, j->input, url, zip, err);
     free(url);
     return opened;
 }
@@ -868,7 +844,7 @@ static unsigned output_needs(const struct job *j)
 static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
                       struct wdoc *doc, struct kc_kpi_list *kpis,
                       struct kc_buf *notes, struct outcome *res, char **fods,
-                      char *msg, size_t msgsz)
+                      struct kc_err *err)
 {
     unsigned need = output_needs(j);
     int need_scan = j->scan || j->portable || doc->lok ||
@@ -877,20 +853,20 @@ static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
     struct extent ext = {0};
     if (!need_scan)
         return 0;
-    if (scan_cells(cfg, j, doc, kpis, notes, &ext, res, fods, msg, msgsz) != 0)
+    if (scan_cells(cfg, j, doc, kpis, notes, &ext, res, fods, err) != 0)
         return -1;
     if (doc->lok && ext.cells == 0) {
-        snprintf(msg, msgsz,
-                 "corrupt file: LibreOffice could read no cell of it "
-                 "(it would only open it as a blank, repaired workbook)");
+        kc_err_set(err,
+                   "corrupt file: LibreOffice could read no cell of it "
+                   "(it would only open it as a blank, repaired workbook)");
         return -1;
     }
     if ((need & KC_FMT_SHEET_LIMIT) && ext.big[0]) {
-        snprintf(msg, msgsz,
-                 "the workbook does not fit in .xls: sheet '%s' uses %ld "
-                 "rows and %ld columns (.xls holds 65,536 rows and 256 "
-                 "columns); write .xlsx or .ods instead",
-                 ext.big, ext.big_rows, ext.big_cols);
+        kc_err_set(err,
+                   "the workbook does not fit in .xls: sheet '%s' uses %ld "
+                   "rows and %ld columns (.xls holds 65,536 rows and 256 "
+                   "columns); write .xlsx or .ods instead",
+                   ext.big, ext.big_rows, ext.big_cols);
         return -1;
     }
     return 0;
@@ -899,8 +875,8 @@ static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
 /* Fails the workbook whole when a file was cut short by the output size
  * limit (--max-output-size): the export FODS, or a staged output. */
 static int check_size_limit(const struct kc_worker_cfg *cfg,
-                            const struct job *j, const char *fods, char *msg,
-                            size_t msgsz)
+                            const struct job *j, const char *fods,
+                            struct kc_err *err)
 {
     if (cfg->max_output <= 0)
         return 0;
@@ -914,36 +890,35 @@ static int check_size_limit(const struct kc_worker_cfg *cfg,
         hit = reached_limit(j->out[i].stage, cfg->max_output, big, sizeof big);
     if (!hit)
         return 0;
-    snprintf(msg, msgsz,
-             "output size limit: %s reached %lld MB "
-             "(--max-output-size); nothing of this workbook was "
-             "written",
-             big, cfg->max_output >> 20);
+    kc_err_set(err,
+               "output size limit: %s reached %lld MB "
+               "(--max-output-size); nothing of this workbook was "
+               "written",
+               big, cfg->max_output >> 20);
     return -1;
 }
 
 /* Does the work for one workbook; fills MSG on failure. */
 static int process(const struct kc_worker_cfg *cfg, struct job *j,
                    struct kc_kpi_list *kpis, struct outcome *res,
-                   struct kc_buf *notes, char *msg, size_t msgsz)
+                   struct kc_buf *notes, struct kc_err *err)
 {
     struct kc_zip_info zinfo;
     int zip = 0;
     res->error_cells = res->addin_cells = -1;
     file_size_hit = 0;
     struct wdoc doc = {NULL, NULL};
-    if (check_job(cfg, j, &zinfo, &zip, msg, msgsz) != 0 ||
-        open_input(j, &doc, zip == 1 ? &zinfo : NULL, msg, msgsz) != 0)
+    if (check_job(cfg, j, &zinfo, &zip, err) != 0 ||
+        open_input(j, &doc, zip == 1 ? &zinfo : NULL, err) != 0)
         return -1;
     inject_fault(j);
     char *fods = NULL;
     int rc = -1;
-    if (read_cells(cfg, j, &doc, kpis, notes, res, &fods, msg, msgsz) == 0 &&
-        (!j->portable ||
-         make_portable(cfg, fods, &doc, notes, msg, msgsz) == 0) &&
-        save_outputs(j, &doc, msg, msgsz) == 0)
+    if (read_cells(cfg, j, &doc, kpis, notes, res, &fods, err) == 0 &&
+        (!j->portable || make_portable(cfg, fods, &doc, notes, err) == 0) &&
+        save_outputs(j, &doc, err) == 0)
         rc = 0;
-    if (check_size_limit(cfg, j, fods, msg, msgsz) != 0)
+    if (check_size_limit(cfg, j, fods, err) != 0)
         rc = -1;
     if (fods)
         unlink(fods);
@@ -951,9 +926,9 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     doc_close(&doc);
     /* nothing is published unless every staged file is whole */
     for (int i = 0; i < j->nout && rc == 0; i++)
-        rc = check_staged(&j->out[i], msg, msgsz);
+        rc = check_staged(&j->out[i], err);
     for (int i = 0; i < j->nout && rc == 0; i++)
-        rc = publish(&j->out[i], j->backup, msg, msgsz);
+        rc = publish(&j->out[i], j->backup, err);
     return rc;
 }
 
@@ -1009,8 +984,8 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
     struct kc_kpi_list kpis = {0};
     struct kc_buf notes = {0};
     struct outcome res;
-    char msg[2048] = "";
-    int rc = process(cfg, &j, &kpis, &res, &notes, msg, sizeof msg);
+    struct kc_err err = {""};
+    int rc = process(cfg, &j, &kpis, &res, &notes, &err);
     for (int i = 0; i < j.nout; i++) {
         if (j.out[i].stage && j.out[i].stage_lock >= 0) {
             kc_rmtree(j.out[i].stage);
@@ -1023,7 +998,7 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
         free(j.out[i].dir);
         free(j.out[i].stage);
     }
-    reply(res_fd, j.id, rc == 0, &res, rc == 0 ? kc_buf_str(&notes) : msg,
+    reply(res_fd, j.id, rc == 0, &res, rc == 0 ? kc_buf_str(&notes) : err.msg,
           rc == 0 ? &kpis : NULL);
     kc_kpi_list_free(&kpis);
     kc_buf_free(&notes);
@@ -1031,11 +1006,11 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
 
 void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
 {
-    char err[512];
-    if (kc_mkdirs(cfg->scratch, 0700, err, sizeof err) != 0) {
+    struct kc_err err;
+    if (kc_mkdirs(cfg->scratch, 0700, &err) != 0) {
         struct kc_buf b = {0};
         kc_rec_field(&b, "FATAL");
-        kc_rec_field(&b, err);
+        kc_rec_field(&b, err.msg);
         kc_rec_end(&b);
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
@@ -1049,11 +1024,10 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
     /* LibreOffice's own temporary files go into the scratch folder, which
      * the parent removes when the worker ends or is killed */
     setenv("TMPDIR", cfg->scratch, 1);
-    struct kc_err lerr;
-    if (kc_lok_start(cfg->lo_program, cfg->profile_url, &lerr) != 0) {
+    if (kc_lok_start(cfg->lo_program, cfg->profile_url, &err) != 0) {
         struct kc_buf b = {0};
         kc_rec_field(&b, "FATAL");
-        kc_rec_field(&b, kc_err_msg(&lerr));
+        kc_rec_field(&b, err.msg);
         kc_rec_end(&b);
         kc_write_all(res_fd, kc_buf_str(&b), b.len);
         _exit(2);
@@ -1071,13 +1045,12 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
      * on LibreOfficeKit's views */
     const char *loader = getenv("KPICALC_LOADER");
     if (!loader || strcmp(loader, "lok") != 0) {
-        uno_ready = kc_unodoc_init(cfg->lo_program, err, sizeof err) == 0;
+        uno_ready = kc_unodoc_init(cfg->lo_program, &err) == 0;
         if (!uno_ready) { /* slower, not wrong: say so in the run's log */
-            char note[768];
-            snprintf(note, sizeof note,
-                     "every workbook goes through LibreOfficeKit views "
-                     "(slower): %s",
-                     err);
+            kc_err_wrap(&err,
+                        "every workbook goes through LibreOfficeKit views "
+                        "(slower): ");
+            const char *note = err.msg;
             fprintf(stderr, "kpicalc worker: %s\n", note);
             /* NOTE<TAB>text: the parent prints each distinct note once */
             struct kc_buf b = {0};
@@ -1088,12 +1061,11 @@ void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
             kc_buf_free(&b);
         }
     }
-    char why[2048];
-    if (probe_addin(cfg, why, sizeof why) != 0) {
+    if (probe_addin(cfg, &err) != 0) {
         /* permanent: another worker would fail the same way */
         struct kc_buf b = {0};
         kc_rec_field(&b, "FATAL");
-        kc_rec_field(&b, why);
+        kc_rec_field(&b, err.msg);
         kc_rec_field(&b, "permanent");
         kc_rec_end(&b);
         kc_write_all(res_fd, kc_buf_str(&b), b.len);

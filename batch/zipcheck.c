@@ -53,7 +53,7 @@ void kc_zlib_use(const char *soname)
     z.tried = z.ok = 0;
 }
 
-int kc_zlib_load(char *err, size_t errsz)
+int kc_zlib_load(struct kc_err *err)
 {
     if (!z.tried) {
         z.tried = 1;
@@ -75,7 +75,7 @@ int kc_zlib_load(char *err, size_t errsz)
         }
     }
     if (!z.ok)
-        snprintf(err, errsz, "cannot check: zlib cannot be loaded (%s)", z.why);
+        kc_err_set(err, "cannot check: zlib cannot be loaded (%s)", z.why);
     return z.ok ? 0 : -1;
 }
 
@@ -93,19 +93,19 @@ static unsigned long crc_of(unsigned long crc, const unsigned char *p, size_t n)
 int kc_inflate(const unsigned char *in, size_t n, int raw,
                unsigned long long max_out,
                int (*sink)(void *, const unsigned char *, size_t), void *ctx,
-               unsigned long long *out_len, char *why, size_t whysz)
+               unsigned long long *out_len, struct kc_err *err)
 {
     struct kc_zstream st;
     memset(&st, 0, sizeof st);
     if (z.inflate_init2(&st, raw ? -15 : 15, z.version(), (int)sizeof st) !=
         Z_OK) {
-        snprintf(why, whysz, "cannot inflate it (out of memory)");
+        kc_err_set(err, "cannot inflate it (out of memory)");
         return -1;
     }
     unsigned char *out = malloc(CHUNK);
     if (!out) {
         z.inflate_end(&st);
-        snprintf(why, whysz, "out of memory");
+        kc_err_set(err, "out of memory");
         return -1;
     }
     unsigned long long total = 0;
@@ -123,21 +123,20 @@ int kc_inflate(const unsigned char *in, size_t n, int raw,
         rc = z.inflate(&st, Z_NO_FLUSH);
         size_t got = CHUNK - st.avail_out;
         if (rc == Z_BUF_ERROR && st.avail_in == 0 && left == 0) {
-            snprintf(why, whysz,
-                     "its compressed data is damaged (it ends before its "
-                     "last block)");
+            kc_err_set(err,
+                       "its compressed data is damaged (it ends before its "
+                       "last block)");
             res = -1;
             break;
         }
         if (rc != Z_OK && rc != Z_STREAM_END) {
-            snprintf(why, whysz, "its compressed data is damaged (%s)",
-                     st.msg ? st.msg : "inflate failed");
+            kc_err_set(err, "its compressed data is damaged (%s)",
+                       st.msg ? st.msg : "inflate failed");
             res = -1;
             break;
         }
         if (got > max_out - total) {
-            snprintf(why, whysz, "it inflates to more than %llu bytes",
-                     max_out);
+            kc_err_set(err, "it inflates to more than %llu bytes", max_out);
             res = -1;
             break;
         }
@@ -147,9 +146,9 @@ int kc_inflate(const unsigned char *in, size_t n, int raw,
             break;
         }
         if (rc == Z_OK && got == 0 && had_in == st.avail_in && left == 0) {
-            snprintf(why, whysz,
-                     "its compressed data is damaged (it ends before its "
-                     "last block)");
+            kc_err_set(err,
+                       "its compressed data is damaged (it ends before its "
+                       "last block)");
             res = -1;
             break;
         }
@@ -205,8 +204,7 @@ struct archive {
     size_t size;
     uint64_t cd_off, cd_size, cd_end, entries;
     struct member *mem;
-    char *err;
-    size_t errsz;
+    struct kc_err *err;
 };
 
 static int fail(struct archive *a, const char *fmt, ...)
@@ -215,7 +213,9 @@ static int fail(struct archive *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->err, a->errsz, fmt, ap);
+    char msg[KC_ERR_MAX];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    kc_err_set(a->err, "%s", msg);
     va_end(ap);
     return -1;
 }
@@ -515,7 +515,7 @@ static int read_directory(struct archive *a, const struct kc_zip_limits *lim)
 struct feed {
     const struct kc_zip_visitor *vis;
     int failed;
-    char msg[512];
+    struct kc_err err;
     unsigned long crc;
 };
 
@@ -523,8 +523,7 @@ static int feed_data(void *ctx, const unsigned char *p, size_t n)
 {
     struct feed *f = ctx;
     f->crc = crc_of(f->crc, p, n);
-    if (f->vis && !f->failed &&
-        f->vis->data(f->vis->ctx, p, n, f->msg, sizeof f->msg) != 0)
+    if (f->vis && !f->failed && f->vis->data(f->vis->ctx, p, n, &f->err) != 0)
         f->failed = 1;
     return 0;
 }
@@ -549,12 +548,12 @@ static int read_member(struct archive *a, uint64_t i,
     struct member *mb = &a->mem[i];
     int shown = SHOWN(mb->nlen);
     const char *name = (const char *)mb->name;
-    struct feed f = {NULL, 0, "", z.crc32(0, NULL, 0)};
+    struct feed f = {NULL, 0, {""}, z.crc32(0, NULL, 0)};
     if (vis) {
         struct kc_zip_member km = {
             name,       mb->nlen,  (unsigned long)i, mb->loff,
             mb->method, mb->csize, mb->usize,        (int)(mb->flags & 1)};
-        int want = vis->begin ? vis->begin(vis->ctx, &km, a->err, a->errsz) : 1;
+        int want = vis->begin ? vis->begin(vis->ctx, &km, a->err) : 1;
         if (want < 0)
             return -1;
         if (want > 0 && vis->data && !(mb->flags & 1))
@@ -563,7 +562,6 @@ static int read_member(struct archive *a, uint64_t i,
     if (mb->flags & 1)
         return 0; /* encrypted: its data cannot be read */
     const unsigned char *data = a->m + mb->data;
-    char why[160] = "";
     int bad = 0;
     if (mb->method == 0) {
         for (uint64_t off = 0; off < mb->csize; off += CHUNK) {
@@ -574,22 +572,22 @@ static int read_member(struct archive *a, uint64_t i,
     } else {
         unsigned long long got = 0;
         bad = kc_inflate(data, mb->csize, 1, mb->usize, feed_data, &f, &got,
-                         why, sizeof why) != 0;
+                         a->err) != 0;
         if (!bad && got != mb->usize) {
-            snprintf(why, sizeof why, "its size is wrong");
+            kc_err_set(a->err, "its size is wrong");
             bad = 1;
         }
     }
     if (!bad && (uint32_t)f.crc != mb->crc) {
-        snprintf(why, sizeof why, "its checksum is wrong");
+        kc_err_set(a->err, "its checksum is wrong");
         bad = 1;
     }
     if (bad)
-        return fail(a, "damaged ZIP archive: member %.*s: %s", shown, name,
-                    why);
+        return kc_err_wrap(a->err, "damaged ZIP archive: member %.*s: ", shown,
+                           name);
     if (f.failed)
-        return fail(a, "%s", f.msg);
-    if (f.vis && vis->end && vis->end(vis->ctx, a->err, a->errsz) != 0)
+        return fail(a, "%s", f.err.msg);
+    if (f.vis && vis->end && vis->end(vis->ctx, a->err) != 0)
         return -1;
     return 0;
 }
@@ -597,7 +595,7 @@ static int read_member(struct archive *a, uint64_t i,
 int kc_zip_scan(const unsigned char *buf, size_t len,
                 const struct kc_zip_limits *limits,
                 const struct kc_zip_visitor *vis, struct kc_zip_info *info,
-                char *err, size_t errsz)
+                struct kc_err *err)
 {
     struct kc_zip_info ignored = {0, 0};
     info = info ? info : &ignored;
@@ -615,10 +613,9 @@ int kc_zip_scan(const unsigned char *buf, size_t len,
     a.m = buf;
     a.size = len;
     a.err = err;
-    a.errsz = errsz;
     if (len == 0)
         return fail(&a, "empty file");
-    if (kc_zlib_load(err, errsz) != 0 || find_directory(&a) != 0)
+    if (kc_zlib_load(err) != 0 || find_directory(&a) != 0)
         return -1;
     a.mem = calloc((size_t)a.entries, sizeof *a.mem);
     if (!a.mem)
@@ -637,30 +634,30 @@ int kc_zip_scan(const unsigned char *buf, size_t len,
 
 int kc_zip_check_mem(const unsigned char *buf, size_t len,
                      const struct kc_zip_limits *limits,
-                     struct kc_zip_info *info, char *err, size_t errsz)
+                     struct kc_zip_info *info, struct kc_err *err)
 {
-    return kc_zip_scan(buf, len, limits, NULL, info, err, errsz);
+    return kc_zip_scan(buf, len, limits, NULL, info, err);
 }
 
 int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
-                char *err, size_t errsz)
+                struct kc_err *err)
 {
     *buf = NULL;
     *len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errsz, "cannot open: %s", strerror(errno));
+        kc_err_sys(err, "cannot open");
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        snprintf(err, errsz, "cannot open: %s", strerror(errno));
+        kc_err_sys(err, "cannot open");
         close(fd);
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        snprintf(err, errsz, "not a regular file");
+        kc_err_set(err, "not a regular file");
         return -1;
     }
     if (st.st_size == 0) {
@@ -671,7 +668,7 @@ int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
     void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED) {
-        snprintf(err, errsz, "cannot read: %s", strerror(errno));
+        kc_err_sys(err, "cannot read");
         return -1;
     }
     *buf = m;
@@ -686,21 +683,20 @@ void kc_unmap_file(const unsigned char *buf, size_t len)
 }
 
 int kc_zip_check_limits(const char *path, const struct kc_zip_limits *limits,
-                        struct kc_zip_info *info, char *err, size_t errsz)
+                        struct kc_zip_info *info, struct kc_err *err)
 {
     if (info)
         memset(info, 0, sizeof *info);
     const unsigned char *m;
     size_t size;
-    if (kc_map_file(path, &m, &size, err, errsz) != 0)
+    if (kc_map_file(path, &m, &size, err) != 0)
         return -1;
-    int rc = kc_zip_check_mem(m, size, limits, info, err, errsz);
+    int rc = kc_zip_check_mem(m, size, limits, info, err);
     kc_unmap_file(m, size);
     return rc;
 }
 
-int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
-                 size_t errsz)
+int kc_zip_check(const char *path, struct kc_zip_info *info, struct kc_err *err)
 {
-    return kc_zip_check_limits(path, NULL, info, err, errsz);
+    return kc_zip_check_limits(path, NULL, info, err);
 }

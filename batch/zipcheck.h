@@ -27,6 +27,8 @@
 #ifndef KPICALC_ZIPCHECK_H
 #define KPICALC_ZIPCHECK_H
 
+#include "err.h"
+
 #include <stddef.h>
 
 /* Returns 1 when the file at PATH starts like a ZIP archive, 0 when it
@@ -54,17 +56,17 @@ struct kc_zip_limits {
 
 /* 0 when the archive at PATH is whole, with what it holds in INFO (when
  * not NULL); -1 with the reason in ERR otherwise. Default limits. */
-int kc_zip_check(const char *path, struct kc_zip_info *info, char *err,
-                 size_t errsz);
+int kc_zip_check(const char *path, struct kc_zip_info *info,
+                 struct kc_err *err);
 
 /* The same with LIMITS (NULL: the defaults). */
 int kc_zip_check_limits(const char *path, const struct kc_zip_limits *limits,
-                        struct kc_zip_info *info, char *err, size_t errsz);
+                        struct kc_zip_info *info, struct kc_err *err);
 
 /* The same for the LEN bytes at BUF. */
 int kc_zip_check_mem(const unsigned char *buf, size_t len,
                      const struct kc_zip_limits *limits,
-                     struct kc_zip_info *info, char *err, size_t errsz);
+                     struct kc_zip_info *info, struct kc_err *err);
 
 /* A member, as the visitor of kc_zip_scan sees it. */
 struct kc_zip_member {
@@ -84,14 +86,13 @@ struct kc_zip_visitor {
     void *ctx;
     /* before a member's data: 1 to be given its data, 0 not, -1 fail
      * (an encrypted member gets neither data nor end) */
-    int (*begin)(void *ctx, const struct kc_zip_member *m, char *err,
-                 size_t errsz);
+    int (*begin)(void *ctx, const struct kc_zip_member *m, struct kc_err *err);
     /* the next N bytes of its inflated data (pieces of at most 64 KiB:
      * a member is never held whole in memory) */
-    int (*data)(void *ctx, const unsigned char *p, size_t n, char *err,
-                size_t errsz);
+    int (*data)(void *ctx, const unsigned char *p, size_t n,
+                struct kc_err *err);
     /* after its last piece, once its size and CRC-32 are right */
-    int (*end)(void *ctx, char *err, size_t errsz);
+    int (*end)(void *ctx, struct kc_err *err);
 };
 
 /* kc_zip_check_mem with a visitor (VIS may be NULL). When the visitor
@@ -99,17 +100,17 @@ struct kc_zip_visitor {
 int kc_zip_scan(const unsigned char *buf, size_t len,
                 const struct kc_zip_limits *limits,
                 const struct kc_zip_visitor *vis, struct kc_zip_info *info,
-                char *err, size_t errsz);
+                struct kc_err *err);
 
 /* Maps the regular file at PATH read-only: 0 with *BUF and *LEN (to give
  * back with kc_unmap_file; NULL and 0 for an empty file), or -1 with the
  * reason in ERR. */
 int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
-                char *err, size_t errsz);
+                struct kc_err *err);
 void kc_unmap_file(const unsigned char *buf, size_t len);
 
 /* Loads zlib (once): 0, or -1 with the reason in ERR. */
-int kc_zlib_load(char *err, size_t errsz);
+int kc_zlib_load(struct kc_err *err);
 /* For the tests: the zlib to load instead of libz.so.1 (loaded afresh). */
 void kc_zlib_use(const char *soname);
 
@@ -122,6 +123,6 @@ void kc_zlib_use(const char *soname);
 int kc_inflate(const unsigned char *in, size_t n, int raw,
                unsigned long long max_out,
                int (*sink)(void *, const unsigned char *, size_t), void *ctx,
-               unsigned long long *out_len, char *why, size_t whysz);
+               unsigned long long *out_len, struct kc_err *err);
 
 #endif

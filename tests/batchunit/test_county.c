@@ -23,11 +23,10 @@ static size_t count_of(const char *hay, const char *needle)
     return n;
 }
 
-static int parse(const char *text, struct kc_county_opts *o, char *err,
-                 size_t errsz)
+static int parse(const char *text, struct kc_county_opts *o, struct kc_err *err)
 {
     kc_county_defaults(o);
-    return kc_county_parse_targets(text, strlen(text), o, err, errsz);
+    return kc_county_parse_targets(text, strlen(text), o, err);
 }
 
 static const struct kc_county_target *target(const struct kc_county_opts *o,
@@ -42,7 +41,8 @@ static const struct kc_county_target *target(const struct kc_county_opts *o,
 static void test_targets(void)
 {
     struct kc_county_opts o;
-    char err[512];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     kc_county_defaults(&o);
     CHECK_EQ_INT(o.n, 5);
     CHECK(target(&o, "certrate")->value == 0.95);
@@ -54,7 +54,7 @@ static void test_targets(void)
 
     CHECK_EQ_INT(parse(KC_UTF8_BOM "# county 2021\n\ncertrate >= 90%\r\n"
                                    "  lossrate<=0.05\nzero_to_zero=not_down\n",
-                       &o, err, sizeof err),
+                       &o, &kerr),
                  0);
     CHECK(target(&o, "certrate")->value == 0.90);
     CHECK_EQ_INT(target(&o, "certrate")->from_file, 1);
@@ -62,8 +62,7 @@ static void test_targets(void)
     CHECK(target(&o, "lossrate")->value == 0.05);
     CHECK_EQ_INT(o.zero_holds, 0);
     CHECK_EQ_INT(o.zero_from_file, 1);
-    CHECK_EQ_INT(
-        parse("adoptrate<=0.5\nzero_to_zero=down", &o, err, sizeof err), 0);
+    CHECK_EQ_INT(parse("adoptrate<=0.5\nzero_to_zero=down", &o, &kerr), 0);
     CHECK(target(&o, "adoptrate")->dir == '<');
     CHECK_EQ_INT(o.zero_holds, 1);
 
@@ -88,7 +87,7 @@ static void test_targets(void)
         o.zero_holds = 7;
         err[0] = '\0';
         CHECK_EQ_INT(kc_county_parse_targets(bad[i].text, strlen(bad[i].text),
-                                             &o, err, sizeof err),
+                                             &o, &kerr),
                      -1);
         if (!strstr(err, bad[i].want))
             fprintf(stderr, "targets '%s': got '%s'\n", bad[i].text, err);
@@ -97,9 +96,8 @@ static void test_targets(void)
         CHECK(target(&o, "certrate")->value == 0.95);
     }
 
-    CHECK_EQ_INT(
-        kc_county_load_targets("/nonexistent/targets.txt", &o, err, sizeof err),
-        -1);
+    CHECK_EQ_INT(kc_county_load_targets("/nonexistent/targets.txt", &o, &kerr),
+                 -1);
     CHECK(strstr(err, "cannot read /nonexistent/targets.txt") != NULL);
     char path[] = "/tmp/kc-county-XXXXXX";
     int fd = mkstemp(path);
@@ -109,7 +107,7 @@ static void test_targets(void)
         CHECK(write(fd, t, sizeof t - 1) == (ssize_t)(sizeof t - 1));
         close(fd);
         kc_county_defaults(&o);
-        CHECK_EQ_INT(kc_county_load_targets(path, &o, err, sizeof err), -1);
+        CHECK_EQ_INT(kc_county_load_targets(path, &o, &kerr), -1);
         CHECK(strstr(err, path) != NULL && strstr(err, "line 2") != NULL);
         unlink(path);
     }
@@ -213,12 +211,11 @@ static void test_old_template(void)
     struct kc_county_opts o;
     kc_county_defaults(&o);
     struct kc_buf b = {0};
-    char err[512];
-    CHECK_EQ_INT(kc_county_render(&b, files, r, 2, &o, err, sizeof err), 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 2, &o, &kerr), 0);
     const char *x = kc_buf_str(&b);
-    CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)x, b.len, "fods",
-                                     err, sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        kc_output_check_mem((const unsigned char *)x, b.len, "fods", &kerr), 0);
     CHECK(strstr(x, "office:value=\"0.875\"") != NULL); /* 7/8 shown */
     CHECK(strstr(x, "office:value=\"0.75\"") != NULL);  /* 3/4 */
     /* pooled: certrate and lossrate only (3 SUMIFs each) */
@@ -256,12 +253,12 @@ static void test_render(void)
     struct kc_county_opts o;
     kc_county_defaults(&o);
     struct kc_buf b = {0};
-    char err[512];
-    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, &kerr), 0);
     const char *x = kc_buf_str(&b);
-    CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)x, b.len, "fods",
-                                     err, sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        kc_output_check_mem((const unsigned char *)x, b.len, "fods", &kerr), 0);
     /* the four sheets */
     CHECK(strstr(x, "table:name=\"汇总\"") != NULL);
     CHECK(strstr(x, "table:name=\"漏斗图\"") != NULL);
@@ -356,7 +353,7 @@ static void test_render(void)
     /* beyond the label limit: one unlabelled series for all */
     o.label_limit = 3;
     kc_buf_clear(&b);
-    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, &kerr), 0);
     CHECK_EQ_INT(count_of(kc_buf_str(&b), "<chart:series "), 2 * (5 + 1));
     CHECK_EQ_INT(count_of(kc_buf_str(&b), "chart:style-name=\"chPtAll\""), 2);
     CHECK_EQ_INT(count_of(kc_buf_str(&b), "chart:style-name=\"chPt\""), 0);
@@ -364,10 +361,9 @@ static void test_render(void)
 
     /* a targets file shows on the targets sheet */
     kc_county_defaults(&o);
-    CHECK_EQ_INT(
-        parse("certrate>=0.9\nzero_to_zero=not_down", &o, err, sizeof err), 0);
+    CHECK_EQ_INT(parse("certrate>=0.9\nzero_to_zero=not_down", &o, &kerr), 0);
     kc_buf_clear(&b);
-    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, &o, &kerr), 0);
     x = kc_buf_str(&b);
     CHECK(strstr(x, "office:value=\"0.90000000000000002\"") != NULL);
     CHECK(strstr(x, "目标文件 targets file") != NULL);
@@ -375,27 +371,24 @@ static void test_render(void)
 
     /* no workbook at all still renders a whole document */
     kc_buf_clear(&b);
-    CHECK_EQ_INT(kc_county_render(&b, NULL, NULL, 0, &o, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_county_render(&b, NULL, NULL, 0, &o, &kerr), 0);
     CHECK_EQ_INT(kc_output_check_mem((const unsigned char *)kc_buf_str(&b),
-                                     b.len, "fods", err, sizeof err),
+                                     b.len, "fods", &kerr),
                  0);
     CHECK(strstr(kc_buf_str(&b), "没有工作簿") != NULL);
     /* bad arguments */
-    CHECK_EQ_INT(kc_county_render(&b, NULL, r, 5, &o, err, sizeof err), -1);
-    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, NULL, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_county_render(&b, NULL, r, 5, &o, &kerr), -1);
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 5, NULL, &kerr), -1);
 
     /* kc_county_write: the failures before any office starts */
     struct kc_county_office office = {.lo_program = "/nonexistent",
                                       .run_tag = "test"};
-    CHECK_EQ_INT(
-        kc_county_write("x.csv", files, r, 5, &o, &office, err, sizeof err),
-        -1);
+    CHECK_EQ_INT(kc_county_write("x.csv", files, r, 5, &o, &office, &kerr), -1);
     CHECK(strstr(err, ".ods or .xlsx") != NULL);
-    CHECK_EQ_INT(
-        kc_county_write("x.ods", files, r, 5, &o, NULL, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_county_write("x.ods", files, r, 5, &o, NULL, &kerr), -1);
     /* a folder that cannot be made: under a file */
     CHECK_EQ_INT(kc_county_write("/dev/null/sub/county.ods", files, r, 5, &o,
-                                 &office, err, sizeof err),
+                                 &office, &kerr),
                  -1);
     CHECK(err[0] != '\0');
     kc_buf_free(&b);

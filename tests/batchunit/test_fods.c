@@ -58,13 +58,13 @@ static int r_end(void *ctx)
 
 /* Scans DOC; returns the scan's status, the records in R. */
 static int scan(const char *doc, size_t len, struct rec *r,
-                struct kc_scan_result *res, char *err, size_t errsz)
+                struct kc_scan_result *res, struct kc_err *err)
 {
     memset(r, 0, sizeof *r);
     r->all_utf8 = 1;
     struct kc_sheet_sink sink = {r, r_begin, r_cell, r_end};
-    err[0] = '\0';
-    return kc_fods_scan_mem(doc, len, &sink, res, err, errsz);
+    kc_err_clear(err);
+    return kc_fods_scan_mem(doc, len, &sink, res, err);
 }
 
 static const char every_type[] = HEAD
@@ -154,9 +154,9 @@ static void test_every_type(void)
 {
     struct rec r;
     struct kc_scan_result res;
-    char err[512];
-    CHECK_EQ_INT(
-        scan(every_type, sizeof every_type - 1, &r, &res, err, sizeof err), 0);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    CHECK_EQ_INT(scan(every_type, sizeof every_type - 1, &r, &res, &kerr), 0);
     CHECK(strcmp(kc_buf_str(&r.out), every_type_want) == 0);
     if (strcmp(kc_buf_str(&r.out), every_type_want) != 0)
         fprintf(stderr, "got:\n%s\nerr: %s\n", kc_buf_str(&r.out), err);
@@ -165,9 +165,9 @@ static void test_every_type(void)
     kc_buf_free(&r.out);
 
     /* no sink: only counting */
-    CHECK_EQ_INT(kc_fods_scan_mem(every_type, sizeof every_type - 1, NULL, &res,
-                                  err, sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        kc_fods_scan_mem(every_type, sizeof every_type - 1, NULL, &res, &kerr),
+        0);
     CHECK_EQ_INT(res.error_cells, 3);
 
     /* the path entry point reads the same */
@@ -180,16 +180,16 @@ static void test_every_type(void)
         close(fd);
         memset(&r, 0, sizeof r);
         struct kc_sheet_sink sink = {&r, r_begin, r_cell, r_end};
-        CHECK_EQ_INT(kc_fods_scan(path, &sink, &res, err, sizeof err), 0);
+        CHECK_EQ_INT(kc_fods_scan(path, &sink, &res, &kerr), 0);
         CHECK(strcmp(kc_buf_str(&r.out), every_type_want) == 0);
         kc_buf_free(&r.out);
         /* an empty file, a missing one */
         fd = open(path, O_WRONLY | O_TRUNC);
         close(fd);
-        CHECK_EQ_INT(kc_fods_scan(path, NULL, &res, err, sizeof err), -1);
+        CHECK_EQ_INT(kc_fods_scan(path, NULL, &res, &kerr), -1);
         CHECK(strstr(err, "empty file") != NULL);
         unlink(path);
-        CHECK_EQ_INT(kc_fods_scan(path, NULL, &res, err, sizeof err), -1);
+        CHECK_EQ_INT(kc_fods_scan(path, NULL, &res, &kerr), -1);
         CHECK(strstr(err, "No such file") != NULL);
     }
 }
@@ -212,9 +212,8 @@ static void test_error_count(void)
              "</table:table-cell></table:table-row>"
              "</table:table>" TAIL;
     struct kc_scan_result res;
-    char err[256];
-    CHECK_EQ_INT(
-        kc_fods_scan_mem(doc, sizeof doc - 1, NULL, &res, err, sizeof err), 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_fods_scan_mem(doc, sizeof doc - 1, NULL, &res, &kerr), 0);
     /* 3 x 4, then 1 column x 1 row (the last row of the grid) */
     CHECK_EQ_INT(res.error_cells, 13);
 }
@@ -223,8 +222,9 @@ static void expect_fail(const char *doc, const char *want)
 {
     struct rec r;
     struct kc_scan_result res;
-    char err[512];
-    int rc = scan(doc, strlen(doc), &r, &res, err, sizeof err);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    int rc = scan(doc, strlen(doc), &r, &res, &kerr);
     CHECK_EQ_INT(rc, -1);
     CHECK(strstr(err, want) != NULL);
     if (!strstr(err, want))
@@ -254,10 +254,10 @@ static void test_malformed(void)
     expect_fail("just text, no XML", "no office:spreadsheet");
     /* NULL data with a length */
     struct kc_scan_result res;
-    char err[64];
-    CHECK_EQ_INT(kc_fods_scan_mem(NULL, 5, NULL, &res, err, sizeof err), -1);
-    CHECK_EQ_INT(kc_fods_scan_mem("x", 1, NULL, NULL, err, sizeof err), -1);
-    CHECK_EQ_INT(kc_fods_scan(NULL, NULL, &res, err, sizeof err), -1);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_fods_scan_mem(NULL, 5, NULL, &res, &kerr), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem("x", 1, NULL, NULL, &kerr), -1);
+    CHECK_EQ_INT(kc_fods_scan(NULL, NULL, &res, &kerr), -1);
 }
 
 /* A sink that stops ends the scan with an error. */
@@ -269,10 +269,11 @@ static void test_sink_stops(void)
     r.stop_after = 3;
     struct kc_sheet_sink sink = {&r, r_begin, r_cell, r_end};
     struct kc_scan_result res;
-    char err[256];
-    CHECK_EQ_INT(kc_fods_scan_mem(every_type, sizeof every_type - 1, &sink,
-                                  &res, err, sizeof err),
-                 -1);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    CHECK_EQ_INT(
+        kc_fods_scan_mem(every_type, sizeof every_type - 1, &sink, &res, &kerr),
+        -1);
     CHECK(strstr(err, "stopped while reading cells") != NULL);
     CHECK_EQ_INT(r.calls, 4);
     kc_buf_free(&r.out);
@@ -284,7 +285,8 @@ static void test_limits(void)
 {
     const size_t max = KC_FODS_MAX_CELL_BYTES;
     struct kc_buf d = {0};
-    char err[512];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     struct kc_scan_result res;
     /* exactly the limit, as text */
     kc_buf_adds(&d, HEAD "<table:table table:name=\"big\"><table:table-row>"
@@ -295,7 +297,7 @@ static void test_limits(void)
         kc_buf_addc(&d, 'x');
     kc_buf_adds(&d, "</text:p></table:table-cell></table:table-row>"
                     "</table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), 0);
     /* one byte more */
     d.p[at + max - 1] = 'y';
     kc_buf_clear(&d);
@@ -306,7 +308,7 @@ static void test_limits(void)
         kc_buf_addc(&d, 'x');
     kc_buf_adds(&d, "</text:p></table:table-cell></table:table-row>"
                     "</table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), -1);
     CHECK(strstr(err, "sheet 'big', row 1, column 2: a cell holds more than "
                       "1048576 bytes") != NULL);
     /* through spaces: 105 x 10,000 */
@@ -317,7 +319,7 @@ static void test_limits(void)
         kc_buf_adds(&d, "<text:s text:c=\"10000\"/>");
     kc_buf_adds(&d, "</text:p></table:table-cell></table:table-row>"
                     "</table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), -1);
     CHECK(strstr(err, "a cell holds more than") != NULL);
     /* through CDATA */
     kc_buf_clear(&d);
@@ -327,7 +329,7 @@ static void test_limits(void)
         kc_buf_addc(&d, 'c');
     kc_buf_adds(&d, "]]></text:p></table:table-cell></table:table-row>"
                     "</table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), -1);
     CHECK(strstr(err, "a cell holds more than") != NULL);
     /* a value attribute */
     kc_buf_clear(&d);
@@ -337,7 +339,7 @@ static void test_limits(void)
     for (size_t i = 0; i <= max; i++)
         kc_buf_addc(&d, '1');
     kc_buf_adds(&d, "\"/></table:table-row></table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), -1);
     CHECK(strstr(err, "a cell holds more than") != NULL);
     /* a row: 64 cells of 1 MiB, then one more byte */
     kc_buf_clear(&d);
@@ -350,7 +352,7 @@ static void test_limits(void)
         kc_buf_adds(&d, "</text:p></table:table-cell>");
     }
     kc_buf_adds(&d, "</table:table-row></table:table>" TAIL);
-    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(d.p, d.len, NULL, &res, &kerr), -1);
     CHECK(strstr(err, "sheet 'r', row 5: the row holds more than") != NULL);
     kc_buf_free(&d);
 }

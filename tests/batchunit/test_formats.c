@@ -16,8 +16,9 @@ int main(void)
         for (size_t j = 0; j < i; j++)
             CHECK(strcmp(n, kc_formats[j].name) != 0);
         /* rule 3: every format's check knows it (an unknown one says so) */
-        char err[256] = "";
-        kc_output_check_mem((const unsigned char *)"x", 1, n, err, sizeof err);
+        struct kc_err kerr = {""};
+        char *err = kerr.msg;
+        kc_output_check_mem((const unsigned char *)"x", 1, n, &kerr);
         CHECK(strstr(err, "unknown output format") == NULL);
         CHECK(kc_formats[i].what && *kc_formats[i].what);
     }
@@ -44,9 +45,10 @@ int main(void)
     kc_format_names(small, sizeof small);
     CHECK(strlen(small) < sizeof small);
     /* an unknown format is refused by the check, by name */
-    char err[256] = "";
-    CHECK(kc_output_check_mem((const unsigned char *)"x", 1, "docx", err,
-                              sizeof err) != 0);
+    struct kc_err kerr = {""};
+    char *err = kerr.msg;
+    CHECK(kc_output_check_mem((const unsigned char *)"x", 1, "docx", &kerr) !=
+          0);
     CHECK(strstr(err, "unknown output format docx") != NULL);
     return kpi_test_report("formats");
 }

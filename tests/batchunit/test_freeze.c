@@ -39,9 +39,10 @@ static struct kc_freeze_stats freeze_ok(const char *in, const char *want,
     for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
         struct kc_buf out = {0};
         struct kc_freeze_stats st;
-        char err[256] = "";
-        int rc = kc_freeze_mem_chunked(in, strlen(in), chunks[i], &out, &st,
-                                       err, sizeof err);
+        struct kc_err kerr = {""};
+        char *err = kerr.msg;
+        int rc =
+            kc_freeze_mem_chunked(in, strlen(in), chunks[i], &out, &st, &kerr);
         if (rc != 0) {
             fprintf(stderr, "line %d: chunk %zu: %s\n", line, chunks[i], err);
             CHECK(rc == 0);
@@ -59,9 +60,7 @@ static struct kc_freeze_stats freeze_ok(const char *in, const char *want,
             /* idempotent: nothing left to freeze */
             struct kc_buf again = {0};
             struct kc_freeze_stats st2;
-            CHECK_EQ_INT(
-                kc_freeze_mem(out.p, out.len, &again, &st2, err, sizeof err),
-                0);
+            CHECK_EQ_INT(kc_freeze_mem(out.p, out.len, &again, &st2, &kerr), 0);
             CHECK(strcmp(kc_buf_str(&again), got) == 0);
             CHECK_EQ_INT(st2.cells_frozen, 0);
             CHECK_EQ_INT(st2.calls_outside, st.calls_outside);
@@ -74,9 +73,9 @@ static struct kc_freeze_stats freeze_ok(const char *in, const char *want,
         }
         /* count only gives the same counts */
         struct kc_freeze_stats sc;
-        CHECK_EQ_INT(kc_freeze_mem_chunked(in, strlen(in), chunks[i], NULL, &sc,
-                                           err, sizeof err),
-                     0);
+        CHECK_EQ_INT(
+            kc_freeze_mem_chunked(in, strlen(in), chunks[i], NULL, &sc, &kerr),
+            0);
         CHECK_EQ_INT(sc.cells_frozen, st.cells_frozen);
         kc_buf_free(&out);
     }
@@ -91,9 +90,10 @@ static void freeze_fails(const char *in, const char *why, int line)
         struct kc_buf out = {0};
         kc_buf_adds(&out, "kept");
         struct kc_freeze_stats st;
-        char err[256] = "";
-        int rc = kc_freeze_mem_chunked(in, strlen(in), chunks[i], &out, &st,
-                                       err, sizeof err);
+        struct kc_err kerr = {""};
+        char *err = kerr.msg;
+        int rc =
+            kc_freeze_mem_chunked(in, strlen(in), chunks[i], &out, &st, &kerr);
         if (rc == 0 || !strstr(err, why))
             fprintf(stderr,
                     "line %d: chunk %zu: rc %d, err \"%s\", want \"%s\"\n",
@@ -507,8 +507,8 @@ static void test_outside(void)
                                    "</office:document>";
     struct kc_buf out = {0};
     struct kc_freeze_stats st;
-    char err[256];
-    CHECK_EQ_INT(kc_freeze_mem(in, strlen(in), &out, &st, err, sizeof err), 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_freeze_mem(in, strlen(in), &out, &st, &kerr), 0);
     CHECK_EQ_INT(st.calls_outside, 5);
     CHECK_EQ_INT(st.cells_frozen, 1);
     CHECK(strstr(kc_buf_str(&out), "<table:table-cell office:value=\"2\"/>"));
@@ -621,8 +621,9 @@ static void test_files(void)
     const char *want = HEAD SHEET ROW(FROZEN("1/0", "#DIV/0!")) TAIL;
     CHECK_EQ_INT(write_file(in, doc), 0);
     struct kc_freeze_stats st;
-    char err[512] = "";
-    CHECK_EQ_INT(kc_freeze_fods(in, out, &st, err, sizeof err), 0);
+    struct kc_err kerr = {""};
+    char *err = kerr.msg;
+    CHECK_EQ_INT(kc_freeze_fods(in, out, &st, &kerr), 0);
     CHECK_EQ_INT(st.cells_frozen, 1);
     CHECK_EQ_INT(st.errors_frozen, 1);
     char *got = read_file(out);
@@ -631,14 +632,14 @@ static void test_files(void)
     struct stat sb;
     CHECK(stat(out, &sb) == 0 && (sb.st_mode & 0777) == 0644);
     /* count only */
-    CHECK_EQ_INT(kc_freeze_fods(in, NULL, &st, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_freeze_fods(in, NULL, &st, &kerr), 0);
     CHECK_EQ_INT(st.cells_frozen, 1);
     /* in place */
-    CHECK_EQ_INT(kc_freeze_fods(out, out, &st, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_freeze_fods(out, out, &st, &kerr), 0);
     CHECK_EQ_INT(st.cells_frozen, 0);
     /* malformed: fails, the old output stays, no temporary file is left */
     CHECK_EQ_INT(write_file(bad, "<a><b></a>"), 0);
-    CHECK_EQ_INT(kc_freeze_fods(bad, out, &st, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_freeze_fods(bad, out, &st, &kerr), -1);
     CHECK(strstr(err, "malformed XML at byte 6") != NULL);
     got = read_file(out);
     CHECK(got && strcmp(got, want) == 0);
@@ -646,13 +647,12 @@ static void test_files(void)
     CHECK_EQ_INT(count_entries(dir), 3);
     /* a missing input, an output folder that does not exist, no args */
     snprintf(bad, sizeof bad, "%s/nothing.fods", dir);
-    CHECK_EQ_INT(kc_freeze_fods(bad, out, &st, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_freeze_fods(bad, out, &st, &kerr), -1);
     CHECK(strstr(err, "cannot read") && strstr(err, "No such file"));
-    CHECK_EQ_INT(kc_freeze_fods(in, sub, &st, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_freeze_fods(in, sub, &st, &kerr), -1);
     CHECK(strstr(err, "cannot write") != NULL);
-    CHECK_EQ_INT(kc_freeze_fods(NULL, out, &st, err, sizeof err), -1);
-    CHECK_EQ_INT(
-        kc_freeze_mem_chunked("<a/>", 4, 0, NULL, &st, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_freeze_fods(NULL, out, &st, &kerr), -1);
+    CHECK_EQ_INT(kc_freeze_mem_chunked("<a/>", 4, 0, NULL, &st, &kerr), -1);
     CHECK_EQ_INT(count_entries(dir), 3);
     /* a big document: many cells, in 64 KiB reads */
     struct kc_buf big = {0};
@@ -665,7 +665,7 @@ static void test_files(void)
                                    "YOY(1;2)\" office:value=\"1\"/>"));
     kc_buf_adds(&big, TAIL);
     CHECK_EQ_INT(write_file(in, kc_buf_str(&big)), 0);
-    CHECK_EQ_INT(kc_freeze_fods(in, out, &st, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_freeze_fods(in, out, &st, &kerr), 0);
     CHECK_EQ_INT(st.cells_frozen, 40000);
     CHECK_EQ_INT(st.errors_frozen, 20000);
     kc_buf_free(&big);
@@ -679,9 +679,10 @@ int main(int argc, char **argv)
 {
     if (argc == 3) { /* the driver */
         struct kc_freeze_stats st;
-        char err[1024];
+        struct kc_err kerr;
+        char *err = kerr.msg;
         if (kc_freeze_fods(argv[1], strcmp(argv[2], "-") ? argv[2] : NULL, &st,
-                           err, sizeof err) != 0) {
+                           &kerr) != 0) {
             fprintf(stderr, "freeze: %s\n", err);
             return 1;
         }

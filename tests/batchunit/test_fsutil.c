@@ -29,7 +29,7 @@ int main(void)
     CHECK(dir != NULL);
     if (!dir)
         return kpi_test_report("batch fsutil");
-    char err[512];
+    struct kc_err kerr;
 
     /* run tags differ between runs and carry no '/' */
     char a[128], b[128];
@@ -51,8 +51,8 @@ int main(void)
     pid_t child = fork();
     if (child == 0) {
         int fd;
-        char e[256];
-        if (kc_make_locked_dir(stage, &fd, e, sizeof e) != 0)
+        struct kc_err ke;
+        if (kc_make_locked_dir(stage, &fd, &ke) != 0)
             _exit(1);
         if (write(ready[1], "x", 1) != 1)
             _exit(1);
@@ -72,7 +72,7 @@ int main(void)
 
     /* our own lock: kept while held, removed after close */
     int fd = -1;
-    CHECK_EQ_INT(kc_make_locked_dir(stage, &fd, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_make_locked_dir(stage, &fd, &kerr), 0);
     CHECK(fd >= 0);
     CHECK(exists(dir, base));
     /* flock locks belong to the open file: a second open in this process

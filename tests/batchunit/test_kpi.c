@@ -28,8 +28,8 @@ static int collect(const char *doc, size_t len, struct kc_kpi_list *out,
     struct kc_sheet_sink sink;
     kc_kpi_collector_init(&c, out, &sink);
     struct kc_scan_result res;
-    char err[256];
-    int rc = kc_fods_scan_mem(doc, len, &sink, &res, err, sizeof err);
+    struct kc_err kerr;
+    int rc = kc_fods_scan_mem(doc, len, &sink, &res, &kerr);
     kc_buf_adds(notes, kc_buf_str(&c.notes));
     kc_kpi_collector_free(&c);
     return rc;

@@ -16,8 +16,8 @@ static int internal(const char *u)
 
 static int refused(const char *xml, enum kc_link_kind k)
 {
-    char err[1024];
-    return kc_links_check_xml(xml, strlen(xml), k, err, sizeof err) != 0;
+    struct kc_err kerr;
+    return kc_links_check_xml(xml, strlen(xml), k, &kerr) != 0;
 }
 
 static int image_refused(const char *href)
@@ -107,14 +107,14 @@ int main(void)
     /* an embedded object's part, one folder down, may name the package's
      * own files, never above its root */
     {
-        char e[256];
+        struct kc_err ke;
         const char *up = "<draw:image xlink:href=\"../Pictures/a.png\"/>";
         const char *out = "<draw:image xlink:href=\"../../a.png\"/>";
         struct kc_link_scan *d1 = kc_link_scan_new_in(KC_LINK_XML, 1);
-        CHECK(kc_link_scan_feed(d1, up, strlen(up), e, sizeof e) == 0);
+        CHECK(kc_link_scan_feed(d1, up, strlen(up), &ke) == 0);
         kc_link_scan_free(d1);
         d1 = kc_link_scan_new_in(KC_LINK_XML, 1);
-        CHECK(kc_link_scan_feed(d1, out, strlen(out), e, sizeof e) != 0);
+        CHECK(kc_link_scan_feed(d1, out, strlen(out), &ke) != 0);
         kc_link_scan_free(d1);
         CHECK(refused(up, KC_LINK_XML)); /* from the root: outside */
     }
@@ -144,15 +144,15 @@ int main(void)
 
     /* in pieces: the same verdict and reason as whole */
     const char *doc = "<x><draw:image xlink:href=\"http://h/beacon.png\"/></x>";
-    char whole[1024], cut[1024];
-    int a =
-        kc_links_check_xml(doc, strlen(doc), KC_LINK_XML, whole, sizeof whole);
+    struct kc_err kwhole = {""}, kcut = {""};
+    const char *whole = kwhole.msg, *cut = kcut.msg;
+    int a = kc_links_check_xml(doc, strlen(doc), KC_LINK_XML, &kwhole);
     struct kc_link_scan *s = kc_link_scan_new(KC_LINK_XML);
     int b = 0;
     for (size_t i = 0; doc[i] && b == 0; i++)
-        b = kc_link_scan_feed(s, doc + i, 1, cut, sizeof cut);
+        b = kc_link_scan_feed(s, doc + i, 1, &kcut);
     if (b == 0)
-        b = kc_link_scan_end(s, cut, sizeof cut);
+        b = kc_link_scan_end(s, &kcut);
     kc_link_scan_free(s);
     CHECK(a != 0 && b != 0 && strcmp(whole, cut) == 0);
     CHECK(strstr(whole, KC_LINK_REFUSED) != NULL);
@@ -171,25 +171,25 @@ int main(void)
     struct zm_opts o = {0, 0, 0};
     size_t len;
     unsigned char *zip = zm_build(m, 2, &o, &len);
-    char err[1024];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     int linked = 0;
     struct kc_zip_info info;
-    CHECK(zip && kc_links_check_zip(zip, len, NULL, &info, &linked, err,
-                                    sizeof err) != 0);
+    CHECK(zip &&
+          kc_links_check_zip(zip, len, NULL, &info, &linked, &kerr) != 0);
     CHECK_EQ_INT(linked, 1);
     CHECK(strstr(err, "(in content.xml)") != NULL);
     free(zip);
     m[1].data = good;
     m[1].len = sizeof good - 1;
     zip = zm_build(m, 2, &o, &len);
-    CHECK(zip && kc_links_check_zip(zip, len, NULL, &info, &linked, err,
-                                    sizeof err) == 0);
+    CHECK(zip &&
+          kc_links_check_zip(zip, len, NULL, &info, &linked, &kerr) == 0);
     CHECK_EQ_INT(info.odf_spreadsheet, 1);
     /* damage is damage, not a link */
     if (zip && len > 40) {
         zip[len - 30] ^= 0xff;
-        CHECK(kc_links_check_zip(zip, len, NULL, NULL, &linked, err,
-                                 sizeof err) != 0);
+        CHECK(kc_links_check_zip(zip, len, NULL, NULL, &linked, &kerr) != 0);
         CHECK_EQ_INT(linked, 0);
     }
     free(zip);
@@ -202,8 +202,8 @@ int main(void)
                              {"content.xml", good, sizeof good - 1, 1},
                              {"Object 1/content.xml", obj, sizeof obj - 1, 1}};
     zip = zm_build(m2, 3, &o, &len);
-    CHECK(zip && kc_links_check_zip(zip, len, NULL, &info, &linked, err,
-                                    sizeof err) == 0);
+    CHECK(zip &&
+          kc_links_check_zip(zip, len, NULL, &info, &linked, &kerr) == 0);
     free(zip);
     return kpi_test_report("batch linkcheck");
 }

@@ -126,8 +126,8 @@ static const char *head =
 /* A Config sheet: the marker row (MARKER, VERSION), then "plan" and the
  * rows of OPS (triples, ended by NULL). */
 static int plan_of(const char *marker, const char *version,
-                   const char *const *ops, struct kc_ny_plan *p, char *err,
-                   size_t errsz)
+                   const char *const *ops, struct kc_ny_plan *p,
+                   struct kc_err *err)
 {
     struct kc_buf b = {0};
     kc_buf_adds(&b, head);
@@ -140,8 +140,8 @@ static int plan_of(const char *marker, const char *version,
         row(&b, ops[i], ops[i + 1], ops[i + 2]);
     kc_buf_adds(&b, "</table:table></office:spreadsheet></office:body>"
                     "</office:document>");
-    err[0] = '\0';
-    int rc = kc_ny_plan_parse_fods(kc_buf_str(&b), b.len, p, err, errsz);
+    kc_err_clear(err);
+    int rc = kc_ny_plan_parse_fods(kc_buf_str(&b), b.len, p, err);
     kc_buf_free(&b);
     return rc;
 }
@@ -151,8 +151,9 @@ static void refused(const char *marker, const char *version,
                     const char *const *ops, const char *why)
 {
     struct kc_ny_plan p;
-    char err[512];
-    int rc = plan_of(marker, version, ops, &p, err, sizeof err);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    int rc = plan_of(marker, version, ops, &p, &kerr);
     CHECK_EQ_INT(rc, -1);
     if (!strstr(err, why))
         fprintf(stderr, "reason '%s' lacks '%s'\n", err, why);
@@ -191,8 +192,9 @@ static void test_plans(void)
                                        "",
                                        NULL};
     struct kc_ny_plan p;
-    char err[512];
-    int rc = plan_of("kpicalc-rollover", "=1", good, &p, err, sizeof err);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    int rc = plan_of("kpicalc-rollover", "=1", good, &p, &kerr);
     if (rc != 0)
         fprintf(stderr, "good plan refused: %s\n", err);
     CHECK_EQ_INT(rc, 0);
@@ -261,17 +263,16 @@ static void test_plans(void)
     refused("kpicalc-rollover", "=1", error_target, "the plan shows #N/A");
 
     /* not flat ODF at all */
-    char err2[256];
+    struct kc_err kerr2;
+    char *err2 = kerr2.msg;
     struct kc_ny_plan q;
-    CHECK_EQ_INT(kc_ny_plan_parse_fods("<x", 2, &q, err2, sizeof err2), -1);
+    CHECK_EQ_INT(kc_ny_plan_parse_fods("<x", 2, &q, &kerr2), -1);
     CHECK(q.n == 0);
     /* no Config sheet */
     struct kc_buf b = {0};
     kc_buf_adds(&b, head);
     kc_buf_adds(&b, "</office:spreadsheet></office:body></office:document>");
-    CHECK_EQ_INT(
-        kc_ny_plan_parse_fods(kc_buf_str(&b), b.len, &q, err2, sizeof err2),
-        -1);
+    CHECK_EQ_INT(kc_ny_plan_parse_fods(kc_buf_str(&b), b.len, &q, &kerr2), -1);
     CHECK(strstr(err2, "not a kpicalc yearly workbook") != NULL);
     kc_buf_free(&b);
 }

@@ -10,12 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char err[512];
+static struct kc_err kerr;
+static char *const err = kerr.msg;
 
 static int chk(const void *p, size_t len, const char *fmt)
 {
     err[0] = '\0';
-    return kc_output_check_mem(p, len, fmt, err, sizeof err);
+    return kc_output_check_mem(p, len, fmt, &kerr);
 }
 
 #define FAILS(p, len, fmt, want)                                               \
@@ -59,39 +60,36 @@ static void test_whole(void)
         char path[256];
         snprintf(path, sizeof path, "tests/batchunit/fixtures/tiny.%s",
                  fmts[i]);
-        int rc = kc_output_check(path, fmts[i], err, sizeof err);
+        int rc = kc_output_check(path, fmts[i], &kerr);
         if (rc != 0)
             fprintf(stderr, "  %s: %s\n", path, err);
         CHECK_EQ_INT(rc, 0);
     }
-    CHECK_EQ_INT(kc_output_check("tests/batchunit/fixtures/pad.ods", "ODS", err,
-                                 sizeof err),
-                 0);
-    CHECK_EQ_INT(kc_output_check("tests/batchunit/fixtures/pad.xls", "xls", err,
-                                 sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        kc_output_check("tests/batchunit/fixtures/pad.ods", "ODS", &kerr), 0);
+    CHECK_EQ_INT(
+        kc_output_check("tests/batchunit/fixtures/pad.xls", "xls", &kerr), 0);
     /* ZIP64 archives of an ODF shape, by Info-ZIP and by Python */
     CHECK_EQ_INT(kc_output_check("tests/batchunit/fixtures/zip64-info.zip",
-                                 "ods", err, sizeof err),
+                                 "ods", &kerr),
                  0);
-    CHECK_EQ_INT(kc_output_check("tests/batchunit/fixtures/zip64-py.zip", "ods",
-                                 err, sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        kc_output_check("tests/batchunit/fixtures/zip64-py.zip", "ods", &kerr),
+        0);
     /* the wrong format is no pass */
-    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.ods", "xlsx", err,
-                          sizeof err) != 0);
-    CHECK(zm_says(err, "no member [Content_Types].xml"));
-    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.xlsx", "ods", err,
-                          sizeof err) != 0);
-    CHECK(zm_says(err, "not mimetype"));
-    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.ods", "docx", err,
-                          sizeof err) != 0);
-    CHECK(zm_says(err, "unknown output format docx"));
-    CHECK(kc_output_check("tests/batchunit/fixtures/no-such.ods", "ods", err,
-                          sizeof err) != 0);
-    CHECK(zm_says(err, "cannot open"));
-    CHECK(kc_output_check("tests/batchunit/fixtures", "ods", err, sizeof err) !=
+    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.ods", "xlsx", &kerr) !=
           0);
+    CHECK(zm_says(err, "no member [Content_Types].xml"));
+    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.xlsx", "ods", &kerr) !=
+          0);
+    CHECK(zm_says(err, "not mimetype"));
+    CHECK(kc_output_check("tests/batchunit/fixtures/tiny.ods", "docx", &kerr) !=
+          0);
+    CHECK(zm_says(err, "unknown output format docx"));
+    CHECK(kc_output_check("tests/batchunit/fixtures/no-such.ods", "ods",
+                          &kerr) != 0);
+    CHECK(zm_says(err, "cannot open"));
+    CHECK(kc_output_check("tests/batchunit/fixtures", "ods", &kerr) != 0);
     CHECK(zm_says(err, "not a regular file"));
     /* an empty file: only a CSV file may be empty */
     char tmp[] = "/tmp/kpicalc-outcheck-XXXXXX";
@@ -99,9 +97,9 @@ static void test_whole(void)
     CHECK(fd >= 0);
     if (fd >= 0) {
         close(fd);
-        CHECK(kc_output_check(tmp, "ods", err, sizeof err) != 0);
+        CHECK(kc_output_check(tmp, "ods", &kerr) != 0);
         CHECK(zm_says(err, "empty file"));
-        CHECK_EQ_INT(kc_output_check(tmp, "csv", err, sizeof err), 0);
+        CHECK_EQ_INT(kc_output_check(tmp, "csv", &kerr), 0);
         unlink(tmp);
     }
     static const char *const all[] = {"ods", "xlsx", "xls", "pdf", "fods"};
@@ -275,9 +273,9 @@ static void test_fods(void)
     struct kc_xml *x = kc_xml_new();
     int rc = 0;
     for (size_t i = 0; i < len && rc == 0; i++)
-        rc = kc_xml_feed(x, p + i, 1, err, sizeof err);
+        rc = kc_xml_feed(x, p + i, 1, &kerr);
     CHECK_EQ_INT(rc, 0);
-    CHECK_EQ_INT(kc_xml_finish(x, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_xml_finish(x, &kerr), 0);
     CHECK(strcmp(kc_xml_root(x), "office:document") == 0);
     kc_xml_free(x);
     free(p);
@@ -385,19 +383,19 @@ static void test_xml(void)
             int rc = 0;
             err[0] = '\0';
             for (size_t k = 0; k < len && rc == 0; k += step)
-                rc = kc_xml_feed(x, d + k, len - k < step ? len - k : step, err,
-                                 sizeof err);
+                rc = kc_xml_feed(x, d + k, len - k < step ? len - k : step,
+                                 &kerr);
             if (rc == 0)
-                rc = kc_xml_finish(x, err, sizeof err);
+                rc = kc_xml_finish(x, &kerr);
             if (cases[i].want) {
                 if (rc == 0)
                     fprintf(stderr, "  case %d passed: %s\n", i, cases[i].doc);
                 CHECK(rc != 0);
                 CHECK(zm_says(err, cases[i].want));
                 /* a failed checker keeps failing */
-                CHECK(kc_xml_feed(x, (const unsigned char *)"<", 1, err,
-                                  sizeof err) != 0);
-                CHECK(kc_xml_finish(x, err, sizeof err) != 0);
+                CHECK(kc_xml_feed(x, (const unsigned char *)"<", 1, &kerr) !=
+                      0);
+                CHECK(kc_xml_finish(x, &kerr) != 0);
             } else {
                 if (rc != 0)
                     fprintf(stderr, "  case %d: %s\n", i, err);
@@ -410,28 +408,26 @@ static void test_xml(void)
     struct kc_xml *x = kc_xml_new();
     int rc = 0;
     for (int i = 0; i < 5000 && rc == 0; i++)
-        rc = kc_xml_feed(x, (const unsigned char *)"<a>", 3, err, sizeof err);
+        rc = kc_xml_feed(x, (const unsigned char *)"<a>", 3, &kerr);
     CHECK(rc != 0);
     CHECK(zm_says(err, "more than 4096 nested elements"));
     kc_xml_free(x);
     /* one tag with too many attribute names */
     x = kc_xml_new();
-    rc = kc_xml_feed(x, (const unsigned char *)"<a", 2, err, sizeof err);
+    rc = kc_xml_feed(x, (const unsigned char *)"<a", 2, &kerr);
     char at[32];
     for (int i = 0; i < 20000 && rc == 0; i++) {
         snprintf(at, sizeof at, " attr%d=''", i);
-        rc = kc_xml_feed(x, (const unsigned char *)at, strlen(at), err,
-                         sizeof err);
+        rc = kc_xml_feed(x, (const unsigned char *)at, strlen(at), &kerr);
     }
     CHECK(rc != 0);
     CHECK(zm_says(err, "too many attributes"));
     kc_xml_free(x);
     /* a name beyond the bound on the open elements' names */
     x = kc_xml_new();
-    rc = kc_xml_feed(x, (const unsigned char *)"<a", 2, err, sizeof err);
+    rc = kc_xml_feed(x, (const unsigned char *)"<a", 2, &kerr);
     for (int i = 0; i < (1 << 17) && rc == 0; i++)
-        rc = kc_xml_feed(x, (const unsigned char *)"bbbbbbbbbb", 10, err,
-                         sizeof err);
+        rc = kc_xml_feed(x, (const unsigned char *)"bbbbbbbbbb", 10, &kerr);
     CHECK(rc != 0);
     CHECK(zm_says(err, "element names too long"));
     kc_xml_free(x);

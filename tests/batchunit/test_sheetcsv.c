@@ -27,13 +27,13 @@ static char tmpdir[] = "/tmp/kc_test_sheetcsv_XXXXXX";
 
 /* Scans DOC into CSV files named STEM-*.csv in TMPDIR. */
 static int to_csv(const char *doc, const char *stem, int bom,
-                  struct kc_csv_writer *w, char *err, size_t errsz)
+                  struct kc_csv_writer *w, struct kc_err *err)
 {
     struct kc_sheet_sink sink;
     kc_csv_writer_init(w, tmpdir, stem, &sink);
     w->bom = bom;
     struct kc_scan_result res;
-    return kc_fods_scan_mem(doc, strlen(doc), &sink, &res, err, errsz);
+    return kc_fods_scan_mem(doc, strlen(doc), &sink, &res, err);
 }
 
 /* 1 when the file NAME in TMPDIR holds exactly WANT. */
@@ -205,8 +205,8 @@ static void test_cells(void)
                                                                                                                     "<table:table-row table:number-rows-repeated=\"100\"/>"
                                                                                                                     "</table:table>" TAIL;
     struct kc_csv_writer w;
-    char err[512];
-    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, err, sizeof err), 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, &kerr), 0);
     CHECK_EQ_INT(w.files, 1);
     CHECK(w.err[0] == '\0');
     CHECK(file_is("wb-data.csv", "name,rate,note\n"
@@ -225,16 +225,16 @@ static void test_cells(void)
                         "<table:table table:name=\"b\"><table:table-row>" CELL(
                             "office:value-type=\"float\" office:value=\"3\"",
                             "3.00") "</table:table-row></table:table>" TAIL,
-                        "bom", 1, &w, err, sizeof err),
+                        "bom", 1, &w, &kerr),
                  0);
     CHECK(file_is("bom-b.csv", "\xef\xbb\xbf"
                                "3\n"));
     kc_csv_writer_free(&w);
 
     /* an empty sheet gives an empty file */
-    CHECK_EQ_INT(to_csv(HEAD "<table:table table:name=\"e\"/>" TAIL, "em", 0,
-                        &w, err, sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        to_csv(HEAD "<table:table table:name=\"e\"/>" TAIL, "em", 0, &w, &kerr),
+        0);
     CHECK_EQ_INT(w.files, 1);
     CHECK(file_is("em-e.csv", ""));
     kc_csv_writer_free(&w);
@@ -296,8 +296,9 @@ static void test_names(void)
             SHEET(".hidden") SHEET("") SHEET("\xe4\xb8\xad\xe6\x96\x87")
                 SHEET("back\\slash") SHEET("Sheet") TAIL;
     struct kc_csv_writer w;
-    char err[512];
-    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, err, sizeof err), 0);
+    struct kc_err kerr;
+    char *err = kerr.msg;
+    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, &kerr), 0);
     CHECK_EQ_INT(w.files, 9);
     CHECK(file_is("wb-a_b.csv", "a\tb\n"));
     CHECK(file_is("wb-a_b-2.csv", "a_b\n"));
@@ -314,7 +315,7 @@ static void test_names(void)
 
     /* the same document again: the same names (deterministic), replaced */
     int before = count_files();
-    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, err, sizeof err), 0);
+    CHECK_EQ_INT(to_csv(doc, "wb", 0, &w, &kerr), 0);
     CHECK_EQ_INT(w.files, 9);
     CHECK_EQ_INT(count_files(), before);
     kc_csv_writer_free(&w);
@@ -331,7 +332,7 @@ static void test_names(void)
         kc_buf_adds(&d, "\"/>");
     }
     kc_buf_adds(&d, TAIL);
-    CHECK_EQ_INT(to_csv(kc_buf_str(&d), "long", 0, &w, err, sizeof err), 0);
+    CHECK_EQ_INT(to_csv(kc_buf_str(&d), "long", 0, &w, &kerr), 0);
     if (w.err[0])
         fprintf(stderr, "  %s / %s\n", err, w.err);
     CHECK_EQ_INT(w.files, 2);
@@ -347,8 +348,7 @@ static void test_names(void)
     char stem[150];
     memset(stem, 's', sizeof stem - 1);
     stem[sizeof stem - 1] = '\0';
-    CHECK_EQ_INT(to_csv(HEAD SHEET("x") TAIL, stem, 0, &w, err, sizeof err),
-                 -1);
+    CHECK_EQ_INT(to_csv(HEAD SHEET("x") TAIL, stem, 0, &w, &kerr), -1);
     CHECK(strstr(w.err, "would be too long") != NULL);
     CHECK_EQ_INT(w.files, 0);
     kc_csv_writer_free(&w);
@@ -359,13 +359,13 @@ static void test_write_fails(void)
 {
     struct kc_csv_writer w;
     struct kc_sheet_sink sink;
-    char err[512];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     char *dir = kc_path_join(tmpdir, "missing/below");
     kc_csv_writer_init(&w, dir, "wb", &sink);
     struct kc_scan_result res;
     const char *doc = HEAD SHEET("x") TAIL;
-    CHECK_EQ_INT(
-        kc_fods_scan_mem(doc, strlen(doc), &sink, &res, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_fods_scan_mem(doc, strlen(doc), &sink, &res, &kerr), -1);
     CHECK(strstr(err, "stopped at a sheet") != NULL);
     CHECK(strstr(w.err, "No such file or directory") != NULL);
     CHECK_EQ_INT(w.files, 0);
@@ -387,8 +387,8 @@ static void test_injection(void)
                     CELL("office:value-type=\"string\"",
                          "a=b") "</table:table-row></table:table>" TAIL;
     struct kc_csv_writer w;
-    char err[256];
-    CHECK_EQ_INT(to_csv(doc, "inj", 0, &w, err, sizeof err), 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(to_csv(doc, "inj", 0, &w, &kerr), 0);
     CHECK(file_is("inj-s.csv",
                   "\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'@SUM(A1),'-x,-1.5,"
                   "a=b\n"));
@@ -397,8 +397,7 @@ static void test_injection(void)
     kc_csv_writer_init(&w, tmpdir, "raw", &sink);
     w.raw = 1;
     struct kc_scan_result res;
-    CHECK_EQ_INT(
-        kc_fods_scan_mem(doc, strlen(doc), &sink, &res, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_fods_scan_mem(doc, strlen(doc), &sink, &res, &kerr), 0);
     CHECK(
         file_is("raw-s.csv",
                 "\"=HYPERLINK(\"\"http://x\"\")\",+1,@SUM(A1),-x,-1.5,a=b\n"));

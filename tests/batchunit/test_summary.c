@@ -268,8 +268,8 @@ static char *render(int fmt, const char *const *files,
                     const struct kc_result *r, size_t n)
 {
     struct kc_buf b = {0};
-    char err[256];
-    if (kc_summary_render(&b, fmt, files, r, n, 0, err, sizeof err) != 0) {
+    struct kc_err kerr;
+    if (kc_summary_render(&b, fmt, files, r, n, 0, &kerr) != 0) {
         kc_buf_free(&b);
         return NULL;
     }
@@ -353,11 +353,9 @@ static void test_formats(void)
     free(empty);
     /* a bad format, missing arrays */
     struct kc_buf b = {0};
-    char err[128];
-    CHECK_EQ_INT(kc_summary_render(&b, 'x', files, r, 3, 0, err, sizeof err),
-                 -1);
-    CHECK_EQ_INT(kc_summary_render(&b, 'c', NULL, r, 3, 0, err, sizeof err),
-                 -1);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_summary_render(&b, 'x', files, r, 3, 0, &kerr), -1);
+    CHECK_EQ_INT(kc_summary_render(&b, 'c', NULL, r, 3, 0, &kerr), -1);
     kc_buf_free(&b);
     results_free(r, 3);
 }
@@ -510,10 +508,11 @@ static void test_write(void)
     const char *files[1] = {"x.ods"};
     result(&r[0], KC_OK, 1, "");
     kc_kpi_add(&r[0].kpis, "certrate", "0.5", KC_KPI_NUMBER);
-    char err[1024];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     char *sub = kc_path_join(tmpdir, "new/folder/s.csv");
     /* a folder made as needed; the bytes are the rendered ones */
-    CHECK_EQ_INT(kc_summary_write(sub, files, r, 1, 0, err, sizeof err), 0);
+    CHECK_EQ_INT(kc_summary_write(sub, files, r, 1, 0, &kerr), 0);
     char *want = render('c', files, r, 1);
     CHECK(want && file_equals(sub, want));
     char *subdir = kc_dirname(sub);
@@ -521,7 +520,7 @@ static void test_write(void)
 
     /* under a regular file */
     char *under = kc_path_join(tmpdir, "new/folder/s.csv/deeper/s.json");
-    CHECK_EQ_INT(kc_summary_write(under, files, r, 1, 0, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_summary_write(under, files, r, 1, 0, &kerr), -1);
     char prefix[1200];
     snprintf(prefix, sizeof prefix, "cannot write %s: ", under);
     CHECK(strncmp(err, prefix, strlen(prefix)) == 0);
@@ -535,7 +534,7 @@ static void test_write(void)
     FILE *f = fopen(inside, "w");
     if (f)
         fclose(f);
-    CHECK_EQ_INT(kc_summary_write(isdir, files, r, 1, 0, err, sizeof err), -1);
+    CHECK_EQ_INT(kc_summary_write(isdir, files, r, 1, 0, &kerr), -1);
     CHECK(strstr(err, "cannot write ") == err);
     CHECK(strstr(err, "Is a directory") != NULL);
     CHECK_EQ_INT(count_temp_files(tmpdir), 0);
@@ -546,7 +545,7 @@ static void test_write(void)
     signal(SIGXFSZ, SIG_IGN);
     struct rlimit small = {16, old.rlim_max};
     CHECK_EQ_INT(setrlimit(RLIMIT_FSIZE, &small), 0);
-    int rc = kc_summary_write(sub, files, r, 1, 0, err, sizeof err);
+    int rc = kc_summary_write(sub, files, r, 1, 0, &kerr);
     setrlimit(RLIMIT_FSIZE, &old);
     CHECK_EQ_INT(rc, -1);
     CHECK(strstr(err, "cannot write ") == err);
@@ -557,16 +556,14 @@ static void test_write(void)
     /* a read-only folder (not for root, who may write anyway) */
     if (geteuid() != 0) {
         chmod(subdir, 0555);
-        CHECK_EQ_INT(kc_summary_write(sub, files, r, 1, 0, err, sizeof err),
-                     -1);
+        CHECK_EQ_INT(kc_summary_write(sub, files, r, 1, 0, &kerr), -1);
         CHECK(strstr(err, "Permission denied") != NULL);
         chmod(subdir, 0755);
         CHECK(want && file_equals(sub, want));
     }
 
     /* neither .csv nor .json */
-    CHECK_EQ_INT(kc_summary_write("s.txt", files, r, 1, 0, err, sizeof err),
-                 -1);
+    CHECK_EQ_INT(kc_summary_write("s.txt", files, r, 1, 0, &kerr), -1);
     CHECK(strstr(err, ".csv or .json") != NULL);
     CHECK_EQ_INT(kc_summary_format("a/B.JSON"), 'j');
     CHECK_EQ_INT(kc_summary_format("a/b.Csv"), 'c');
@@ -597,9 +594,8 @@ static void test_injection(void)
                     "'=cmd|' /C calc'!A0.ods,ok,0,'+evil,-1.5,,'@note\n"));
     free(csv);
     struct kc_buf b = {0};
-    char err[256];
-    CHECK_EQ_INT(kc_summary_render(&b, 'c', files, r, 1, 1, err, sizeof err),
-                 0);
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_summary_render(&b, 'c', files, r, 1, 1, &kerr), 0);
     CHECK(same(kc_buf_str(&b),
                "\xef\xbb\xbf"
                "file,status,error_cells,unit,slope,kpi_errors,message\n"

@@ -191,9 +191,10 @@ static int c_end(void *ctx)
 
 static void scan(const char *doc, size_t len)
 {
-    char err[512];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     struct kc_scan_result bare, res;
-    int rc0 = kc_fods_scan_mem(doc, len, NULL, &bare, err, sizeof err);
+    int rc0 = kc_fods_scan_mem(doc, len, NULL, &bare, &kerr);
 
     struct kc_kpi_list kpis = {0};
     struct kc_kpi_collector kc;
@@ -202,7 +203,7 @@ static void scan(const char *doc, size_t len)
     struct check c = {0};
     c.next = &kpi_sink;
     struct kc_sheet_sink sink = {&c, c_begin, c_cell, c_end};
-    int rc = kc_fods_scan_mem(doc, len, &sink, &res, err, sizeof err);
+    int rc = kc_fods_scan_mem(doc, len, &sink, &res, &kerr);
     if (rc == 0 && (c.in_sheet || c.sheets_begun != c.sheets_ended))
         abort();
     if (rc == 0 && (rc0 != 0 || res.error_cells != bare.error_cells))

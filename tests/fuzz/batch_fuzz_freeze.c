@@ -159,16 +159,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         build(size ? data + 1 : data, size ? size - 1 : 0, &doc);
     const char *in = kc_buf_str(&doc);
     size_t n = doc.len;
-    char err[256];
+    struct kc_err kerr;
     struct kc_freeze_stats st, st1, st2;
     struct kc_buf out = {0}, out1 = {0}, out2 = {0};
     kc_buf_adds(&out, "x");
-    int rc = kc_freeze_mem(in, n, &out, &st, err, sizeof err);
+    int rc = kc_freeze_mem(in, n, &out, &st, &kerr);
     size_t chunk = size > 1 ? (size_t)data[size - 1] % 13 + 1 : 5;
     kc_buf_adds(&out1, "x");
-    int rc1 = kc_freeze_mem_chunked(in, n, 1, &out1, &st1, err, sizeof err);
+    int rc1 = kc_freeze_mem_chunked(in, n, 1, &out1, &st1, &kerr);
     kc_buf_adds(&out2, "x");
-    int rc2 = kc_freeze_mem_chunked(in, n, chunk, &out2, &st2, err, sizeof err);
+    int rc2 = kc_freeze_mem_chunked(in, n, chunk, &out2, &st2, &kerr);
     CHECK_OR_ABORT(rc == rc1 && rc == rc2);
     CHECK_OR_ABORT(out.len == out1.len && out.len == out2.len);
     CHECK_OR_ABORT(memcmp(out.p, out1.p, out.len) == 0 &&
@@ -183,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK_OR_ABORT(on == n && memcmp(o, in, n) == 0);
         struct kc_buf again = {0};
         struct kc_freeze_stats sa;
-        CHECK_OR_ABORT(kc_freeze_mem(o, on, &again, &sa, err, sizeof err) == 0);
+        CHECK_OR_ABORT(kc_freeze_mem(o, on, &again, &sa, &kerr) == 0);
         CHECK_OR_ABORT(sa.cells_frozen == 0 && sa.errors_frozen == 0);
         CHECK_OR_ABORT(sa.calls_outside == st.calls_outside);
         CHECK_OR_ABORT(again.len == on && memcmp(again.p, o, on) == 0);

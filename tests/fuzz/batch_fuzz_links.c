@@ -29,8 +29,11 @@
 
 static void pieces(const char *p, size_t n, unsigned seed, enum kc_link_kind k)
 {
-    char whole[1024] = "", cut[1024] = "";
-    int a = kc_links_check_xml(p, n, k, whole, sizeof whole);
+    struct kc_err kwhole = {""};
+    char *whole = kwhole.msg;
+    struct kc_err kcut = {""};
+    char *cut = kcut.msg;
+    int a = kc_links_check_xml(p, n, k, &kwhole);
     struct kc_link_scan *s = kc_link_scan_new(k);
     if (!s)
         return;
@@ -38,12 +41,12 @@ static void pieces(const char *p, size_t n, unsigned seed, enum kc_link_kind k)
     size_t at = 0, step = (seed % 7) + 1;
     while (at < n && b == 0) {
         size_t m = n - at < step ? n - at : step;
-        b = kc_link_scan_feed(s, p + at, m, cut, sizeof cut);
+        b = kc_link_scan_feed(s, p + at, m, &kcut);
         at += m;
         step = step * 3 % 17 + 1;
     }
     if (b == 0)
-        b = kc_link_scan_end(s, cut, sizeof cut);
+        b = kc_link_scan_end(s, &kcut);
     kc_link_scan_free(s);
     if (a != b || (a != 0 && strcmp(whole, cut) != 0))
         DIE("pieces and a whole disagree", whole);
@@ -85,7 +88,8 @@ static void target(const char *t, size_t n, int rels)
     if (n > 500 || memchr(t, '"', n) || memchr(t, '<', n) ||
         memchr(t, '&', n) || memchr(t, '\0', n))
         return;
-    char doc[1200], err[1024];
+    char doc[1200];
+    struct kc_err kerr;
     if (rels)
         snprintf(doc, sizeof doc,
                  "<Relationships><Relationship Id=\"r\" Type=\"http://x/%s\" "
@@ -98,7 +102,7 @@ static void target(const char *t, size_t n, int rels)
                  (int)n, t);
     int refused =
         kc_links_check_xml(doc, strlen(doc), rels ? KC_LINK_RELS : KC_LINK_XML,
-                           err, sizeof err) != 0;
+                           &kerr) != 0;
     if (rels) {
         if (refused != !(n % 2))
             DIE("an external relationship judged wrong", doc);
@@ -147,7 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const char *p = (const char *)data + 2;
     size_t n = size - 2;
-    char err[1024];
+    struct kc_err kerr;
+    char *err = kerr.msg;
     switch (data[0] % 4) {
     case 0:
         pieces(p, n, data[1], data[1] & 1 ? KC_LINK_RELS : KC_LINK_XML);
@@ -159,12 +164,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         target(p, n, 1);
         break;
     default: {
-        char err2[1024];
+        struct kc_err kerr2;
+        char *err2 = kerr2.msg;
         int linked = 0, linked2 = 0;
-        int a = kc_links_check_zip(data + 1, size - 1, NULL, NULL, &linked, err,
-                                   sizeof err);
+        int a =
+            kc_links_check_zip(data + 1, size - 1, NULL, NULL, &linked, &kerr);
         int b = kc_links_check_zip(data + 1, size - 1, NULL, NULL, &linked2,
-                                   err2, sizeof err2);
+                                   &kerr2);
         if (a != b || linked != linked2 || (a && strcmp(err, err2) != 0))
             DIE("not the same verdict twice", err);
         if (a && !err[0])

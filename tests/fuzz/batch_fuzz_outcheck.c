@@ -47,7 +47,7 @@ static void init(void)
 /* Feeds N bytes at P to a new XML checker in pieces picked by SEED (0:
  * whole). */
 static int xml_pieces(const unsigned char *p, size_t n, unsigned seed,
-                      char *err, size_t errsz, char *root, size_t rootsz)
+                      struct kc_err *err, char *root, size_t rootsz)
 {
     struct kc_xml *x = kc_xml_new();
     if (!x)
@@ -59,11 +59,11 @@ static int xml_pieces(const unsigned char *p, size_t n, unsigned seed,
             seed == 12345u || seed % 4 == 0 ? n - i : 1 + (seed >> 16) % 7;
         if (k > n - i)
             k = n - i;
-        rc = kc_xml_feed(x, p + i, k, err, errsz);
+        rc = kc_xml_feed(x, p + i, k, err);
         i += k;
     }
     if (rc == 0)
-        rc = kc_xml_finish(x, err, errsz);
+        rc = kc_xml_finish(x, err);
     snprintf(root, rootsz, "%s", kc_xml_root(x));
     kc_xml_free(x);
     return rc;
@@ -88,8 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len = ods_len;
         for (size_t i = 0; i + 3 <= size && i < 3 * 6; i += 3)
             buf[((size_t)data[i] << 8 | data[i + 1]) % len] ^= data[i + 2];
-        char e0[256] = "";
-        if (size == 0 && kc_output_check_mem(buf, len, fmt, e0, sizeof e0))
+        struct kc_err ke0 = {""};
+        char *e0 = ke0.msg;
+        if (size == 0 && kc_output_check_mem(buf, len, fmt, &ke0))
             DIE("a whole ODF archive fails", e0);
     } else if (f == 3) { /* an OLE2 header, the input from offset 0x2C */
         len = 512 + size;
@@ -113,18 +114,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len = size;
         buf = zm_copy(data, size);
     }
-    char e1[512] = "", e2[512] = "";
-    int r1 = kc_output_check_mem(buf, len, fmt, e1, sizeof e1);
-    int r2 = kc_output_check_mem(buf, len, fmt, e2, sizeof e2);
+    struct kc_err ke1 = {""};
+    char *e1 = ke1.msg;
+    struct kc_err ke2 = {""};
+    char *e2 = ke2.msg;
+    int r1 = kc_output_check_mem(buf, len, fmt, &ke1);
+    int r2 = kc_output_check_mem(buf, len, fmt, &ke2);
     if (r1 != r2 || (r1 != 0 && strcmp(e1, e2) != 0))
         DIE("two runs differ", e2);
     if (r1 != 0 && e1[0] == '\0')
         DIE("no reason", fmt);
     /* the XML checker: whole and in pieces */
-    char x1[512] = "", x2[512] = "", root1[64], root2[64];
-    int w1 = xml_pieces(data, size, 0, x1, sizeof x1, root1, sizeof root1);
-    int w2 =
-        xml_pieces(data, size, seed | 1, x2, sizeof x2, root2, sizeof root2);
+    struct kc_err k1 = {""}, k2 = {""};
+    const char *x1 = k1.msg, *x2 = k2.msg;
+    char root1[64], root2[64];
+    int w1 = xml_pieces(data, size, 0, &k1, root1, sizeof root1);
+    int w2 = xml_pieces(data, size, seed | 1, &k2, root2, sizeof root2);
     if (w1 != w2 || strcmp(x1, x2) != 0 || strcmp(root1, root2) != 0)
         DIE("pieces change the XML verdict", x2);
     if (f == 2 && r1 == 0 && w1 != 0)

@@ -48,10 +48,9 @@ struct seen {
     int bad;
 };
 
-static int v_begin(void *ctx, const struct kc_zip_member *m, char *err,
-                   size_t errsz)
+static int v_begin(void *ctx, const struct kc_zip_member *m, struct kc_err *err)
 {
-    (void)err, (void)errsz;
+    (void)err;
     struct seen *s = ctx;
     if (s->open || m->name_len > 65535)
         s->bad = 1;
@@ -64,10 +63,10 @@ static int v_begin(void *ctx, const struct kc_zip_member *m, char *err,
     return 1;
 }
 
-static int v_data(void *ctx, const unsigned char *p, size_t n, char *err,
-                  size_t errsz)
+static int v_data(void *ctx, const unsigned char *p, size_t n,
+                  struct kc_err *err)
 {
-    (void)err, (void)errsz;
+    (void)err;
     struct seen *s = ctx;
     volatile unsigned char sink = n ? p[n - 1] : 0; /* bytes readable */
     (void)sink;
@@ -77,9 +76,9 @@ static int v_data(void *ctx, const unsigned char *p, size_t n, char *err,
     return 0;
 }
 
-static int v_end(void *ctx, char *err, size_t errsz)
+static int v_end(void *ctx, struct kc_err *err)
 {
-    (void)err, (void)errsz;
+    (void)err;
     struct seen *s = ctx;
     if (!s->open || s->got != s->want)
         s->bad = 1;
@@ -112,19 +111,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (i < size && data[i] < 64) /* sometimes cut */
             len = len * data[i] / 64;
-        char e0[256] = "";
-        if (size == 1 &&
-            kc_zip_check_mem(buf, len, NULL, NULL, e0, sizeof e0) != 0)
+        struct kc_err ke0 = {""};
+        char *e0 = ke0.msg;
+        if (size == 1 && kc_zip_check_mem(buf, len, NULL, NULL, &ke0) != 0)
             DIE("a whole archive fails", e0);
     }
-    char e1[512], e2[512];
+    struct kc_err ke1 = {""}, ke2 = {""};
+    char *e1 = ke1.msg, *e2 = ke2.msg;
     e1[0] = e2[0] = '\0';
     struct kc_zip_info info = {5, 5};
-    int r1 = kc_zip_check_mem(buf, len, NULL, &info, e1, sizeof e1);
+    int r1 = kc_zip_check_mem(buf, len, NULL, &info, &ke1);
     struct seen s = {0, 0, 0, 0, 0, 0};
     struct kc_zip_visitor vis = {&s, v_begin, v_data, v_end};
     struct kc_zip_limits lim = {1u << 20, 1u << 10, 50};
-    int r2 = kc_zip_scan(buf, len, NULL, &vis, NULL, e2, sizeof e2);
+    int r2 = kc_zip_scan(buf, len, NULL, &vis, NULL, &ke2);
     if (r1 != r2 || (r1 != 0 && strcmp(e1, e2) != 0))
         DIE("two runs differ", e2);
     if (r1 != 0 && e1[0] == '\0')
@@ -135,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r1 != 0 && (info.odf_spreadsheet || info.ooxml_workbook))
         DIE("info set on failure", e1);
     /* tighter limits never turn a failure into a pass */
-    if (kc_zip_check_mem(buf, len, &lim, NULL, e2, sizeof e2) == 0 && r1 != 0)
+    if (kc_zip_check_mem(buf, len, &lim, NULL, &ke2) == 0 && r1 != 0)
         DIE("tighter limits pass", e1);
     free(buf);
     return 0;
