@@ -49,6 +49,13 @@ int kc_err_set(struct kc_err *err, const char *fmt, ...)
     return -1;
 }
 
+int kc_err_vset(struct kc_err *err, const char *fmt, va_list ap)
+{
+    if (err)
+        vset(err, fmt, ap);
+    return -1;
+}
+
 int kc_err_sys(struct kc_err *err, const char *fmt, ...)
 {
     int e = errno;

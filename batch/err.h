@@ -15,6 +15,7 @@
 #ifndef KPICALC_ERR_H
 #define KPICALC_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define KC_ERR_MAX 1024
@@ -35,6 +36,10 @@ void kc_err_clear(struct kc_err *err);
 /* Sets the message; returns -1, so that `return kc_err_set(err, ...)`
  * both reports and fails. */
 int kc_err_set(struct kc_err *err, const char *fmt, ...) KC_ERR_PRINTF(2, 3);
+
+/* kc_err_set for a caller that has a va_list (its own printf-like helper). */
+int kc_err_vset(struct kc_err *err, const char *fmt, va_list ap)
+    KC_ERR_PRINTF(2, 0);
 
 /* As kc_err_set, with ": " and strerror(errno) appended (errno as it was
  * on entry). */

@@ -213,9 +213,7 @@ static int fail(struct archive *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char msg[KC_ERR_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    kc_err_set(a->err, "%s", msg);
+    kc_err_vset(a->err, fmt, ap);
     va_end(ap);
     return -1;
 }

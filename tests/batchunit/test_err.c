@@ -4,7 +4,17 @@
 #include "kpi_test.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
+
+static int vset_helper(struct kc_err *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = kc_err_vset(e, fmt, ap);
+    va_end(ap);
+    return r;
+}
 
 int main(void)
 {
@@ -22,6 +32,8 @@ int main(void)
     CHECK_EQ_INT(kc_err_sys(&e, "cannot open %s", "x"), -1);
     CHECK(strcmp(e.msg, "cannot open x: No such file or directory") == 0);
     CHECK_EQ_INT(errno, ENOENT);
+    CHECK_EQ_INT(vset_helper(&e, "%d of %d", 31, 34), -1);
+    CHECK(strcmp(e.msg, "31 of 34") == 0);
     /* NULL: nothing written, still -1 */
     CHECK_EQ_INT(kc_err_set(NULL, "x"), -1);
     CHECK_EQ_INT(kc_err_wrap(NULL, "x"), -1);
