@@ -537,6 +537,43 @@ static int cmp_year(const void *a, const void *b)
     return (x->n < y->n) - (x->n > y->n);
 }
 
+/* Workbooks that give a rate but not its numerator and denominator (an
+ * older template in a folder of newer ones): the pooled county total of
+ * that rate leaves them out, and says so, one line per rate. */
+static int partial_totals(struct kc_buf *out, const char *const *files,
+                          const struct kc_result *results, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < NRATES; i++) {
+        if (!rates[i].num || !rates[i].den)
+            continue;
+        struct kc_buf who = {0};
+        size_t nwho = 0, nused = 0;
+        for (size_t j = 0; j < n; j++) {
+            const struct kc_result *r = &results[j];
+            if (r->state != KC_OK || kc_county_is_empty(r, NULL, 0) ||
+                !num_of(r, rates[i].key))
+                continue;
+            if (num_of(r, rates[i].num) && num_of(r, rates[i].den)) {
+                nused++;
+                continue;
+            }
+            rc |= kc_buf_addf(&who, "%s%s", nwho ? "，" : "",
+                              unit_of(r, files[j]));
+            nwho++;
+        }
+        if (nwho && nused)
+            rc |=
+                kc_buf_addf(out,
+                            "合计不完整 Incomplete county total: %s 的全县合计"
+                            "只含 %zu 个有分子分母的工作簿，不含 %zu 个"
+                            "（其 KPI 表只有比率，模板较旧）：%s\n",
+                            rates[i].zh, nused, nwho, kc_buf_str(&who));
+        kc_buf_free(&who);
+    }
+    return rc;
+}
+
 /* The warnings as lines of text (each ends in '\n'), and in MAJ the year
  * most workbooks have. */
 static int warnings(struct kc_buf *out, const char *const *files,
@@ -629,6 +666,7 @@ static int warnings(struct kc_buf *out, const char *const *files,
                           "相应合计、漏斗图或县级双下降判定空缺): %s\n",
                           kc_buf_str(&miss));
     kc_buf_free(&miss);
+    rc |= partial_totals(out, files, results, n);
     if (n == 0)
         rc |= kc_buf_adds(out, "没有工作簿 No workbooks\n");
     return rc;

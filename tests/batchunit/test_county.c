@@ -233,6 +233,51 @@ static void test_old_template(void)
         kc_kpi_list_free(&r[i].kpis);
 }
 
+/* A folder mixing templates: one workbook without the adviser share's
+ * counts. The county total pools the others and says whom it leaves out;
+ * a folder where no workbook has them says nothing of the kind. */
+static void test_mixed_templates(void)
+{
+    struct kc_result r[3] = {{0}};
+    const char *files[3] = {"in/a.ods", "in/b.ods", "in/c.ods"};
+    town(&r[0], "东湖乡", "2020", 31, 34, 0, 4, 0, 5, 3, 5);
+    adviser(&r[0], 7, 8, 1); /* older template */
+    town(&r[1], "西岭乡", "2020", 20, 20, 1, 8, 2, 8, 6, 4);
+    adviser(&r[1], 3, 4, 0);
+    town(&r[2], "南溪乡", "2020", 9, 10, 0, 2, 1, 3, 1, 2);
+    adviser(&r[2], 1, 2, 0);
+    struct kc_county_opts o;
+    kc_county_defaults(&o);
+    struct kc_buf b = {0};
+    struct kc_err kerr;
+    CHECK_EQ_INT(kc_county_render(&b, files, r, 3, &o, &kerr), 0);
+    const char *x = kc_buf_str(&b);
+    CHECK(strstr(x, "合计不完整 Incomplete county total: 法律顾问参与率 的全县"
+                    "合计只含 2 个有分子分母的工作簿，不含 1 个") != NULL);
+    const char *line = strstr(x, "合计不完整");
+    const char *eol = line ? strchr(line, '<') : NULL;
+    CHECK(line && eol &&
+          memmem(line, (size_t)(eol - line), "东湖乡", strlen("东湖乡")));
+    CHECK(line && eol &&
+          !memmem(line, (size_t)(eol - line), "西岭乡", strlen("西岭乡")));
+    CHECK_EQ_INT(count_of(x, "合计不完整"), 1); /* certrate etc. are whole */
+    kc_buf_free(&b);
+    for (int i = 0; i < 3; i++)
+        kc_kpi_list_free(&r[i].kpis);
+    /* no workbook with the counts: the missing-keys line, not this one */
+    struct kc_result q[2] = {{0}};
+    town(&q[0], "东湖乡", "2020", 31, 34, 0, 4, 0, 5, 3, 5);
+    adviser(&q[0], 7, 8, 1);
+    town(&q[1], "西岭乡", "2020", 20, 20, 1, 8, 2, 8, 6, 4);
+    adviser(&q[1], 3, 4, 1);
+    struct kc_buf c = {0};
+    CHECK_EQ_INT(kc_county_render(&c, files, q, 2, &o, &kerr), 0);
+    CHECK(strstr(kc_buf_str(&c), "合计不完整") == NULL);
+    kc_buf_free(&c);
+    for (int i = 0; i < 2; i++)
+        kc_kpi_list_free(&q[i].kpis);
+}
+
 static void test_render(void)
 {
     struct kc_result r[5] = {{0}};
@@ -404,5 +449,6 @@ int main(void)
     test_empty();
     test_render();
     test_old_template();
+    test_mixed_templates();
     return kpi_test_report("batch county");
 }
