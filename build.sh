@@ -15,6 +15,8 @@
 #                         (no user namespaces): scripts/chroot-check.sh
 #   ./build.sh compat [DIR]  build/kpicalc and the .oxt on Debian 13 (LibreOffice
 #                         25.2) in a chroot: scripts/compat-check.sh
+#   ./build.sh glibc228 [DIR]  the .oxt on an older glibc and office (Debian 11
+#                         by default; Debian 10 from the archive): scripts/glibc228-check.sh
 #   ./build.sh arm64 [B]  cross-build the add-in for Linux aarch64:
 #                         build/arm64/kpicalc-linux-aarch64.oxt
 set -euo pipefail
@@ -319,6 +321,7 @@ install) cmd_install ;;
 fuzz) shift; cmd_fuzz "$@" ;;
 chroot) shift; scripts/chroot-check.sh "$@" ;;
 compat) shift; scripts/compat-check.sh "$@" ;;
+glibc228) shift; scripts/glibc228-check.sh "$@" ;;
 arm64) build; shift; scripts/arm64-oxt.sh "$@" ;;
 -h | --help | help) sed -n '2,/^[^#]/{/^#/p}' "$0" ;; # the header comment
 *)

@@ -18,11 +18,9 @@ DIR=$(realpath -m "${1:-build/chroot}")
 LOG=$DIR.log
 SUITE=bookworm
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "chroot-check: needs root (debootstrap, mount, chroot)" >&2
-    exit 2
-fi
-log() { printf '==> %s\n' "$*" >&2; }
+NAME=chroot-check
+# shellcheck source=scripts/lib/debian-root.sh
+. scripts/lib/debian-root.sh
 
 # The Debian mirror apt uses here (deb822 or one-line sources).
 mirror() {
@@ -34,46 +32,7 @@ mirror() {
     echo "${m:-http://deb.debian.org/debian}"
 }
 
-MOUNTED=()
-unmount_all() {
-    local i
-    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
-        umount -R "${MOUNTED[i]}" 2>/dev/null || umount -lR "${MOUNTED[i]}" || true
-    done
-    MOUNTED=()
-}
-trap unmount_all EXIT
-bind() { # what where [rbind]
-    mkdir -p "$2"
-    if [ "${3:-}" = rbind ]; then
-        mount --rbind "$1" "$2"
-        mount --make-rslave "$2"
-    else
-        mount -t "$1" "$1" "$2"
-    fi
-    MOUNTED+=("$2")
-}
-
-if findmnt -rn -o TARGET | grep -q "^$DIR/"; then
-    echo "chroot-check: something is still mounted under $DIR (umount -R it first)" >&2
-    exit 1
-fi
-
-dpkg-query -W -f='${Status}' debootstrap 2>/dev/null | grep -q "install ok installed" || {
-    log "installing debootstrap"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
-
-if [ ! -e "$DIR/.kpicalc-debootstrap-complete" ]; then
-    rm -rf "$DIR"
-    log "debootstrap $SUITE into $DIR from $(mirror) (once)"
-    debootstrap --arch=amd64 "$SUITE" "$DIR" "$(mirror)" >"$LOG.debootstrap" 2>&1 || {
-        tail -20 "$LOG.debootstrap"
-        exit 1
-    }
-    touch "$DIR/.kpicalc-debootstrap-complete"
-fi
+root_make "$SUITE" "$(mirror)"
 
 # The Debian sources apt uses here (with security and updates), no deb-src:
 # build.sh must enable those itself.
@@ -90,15 +49,7 @@ log "cloning $ROOT (HEAD $(git rev-parse --short HEAD)) into $DIR/root/project"
 rm -rf "$DIR/root/project"
 git clone -q --no-local "$ROOT" "$DIR/root/project"
 
-bind proc "$DIR/proc"
-bind sysfs "$DIR/sys"
-bind /dev "$DIR/dev" rbind
-
-in_chroot() {
-    chroot "$DIR" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        /bin/bash -c "$1"
-}
+root_mount
 # git: the repository is a clone (build.sh lists its sources with git)
 in_chroot 'dpkg-query -W -f="\${Status}" git 2>/dev/null | grep -q "ok installed" ||
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git >/dev/null; }'

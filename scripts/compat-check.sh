@@ -27,58 +27,16 @@ KPICALC=$(realpath -m "${KPICALC:-build/kpicalc}")
 OXT=$(realpath -m "${OXT:-$(dirname "$KPICALC")/kpicalc.oxt}")
 PKGS=(libreoffice-calc python3-uno libreoffice-l10n-zh-cn)
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "compat-check: needs root (debootstrap, mount, chroot)" >&2
-    exit 2
-fi
+NAME=compat-check
+# shellcheck source=scripts/lib/debian-root.sh
+. scripts/lib/debian-root.sh
 for f in "$KPICALC" "$OXT"; do
     [ -f "$f" ] || {
         echo "compat-check: no $f (run ./build.sh first)" >&2
         exit 2
     }
 done
-log() { printf '==> %s\n' "$*" >&2; }
-
-MOUNTED=()
-unmount_all() {
-    local i
-    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
-        umount -R "${MOUNTED[i]}" 2>/dev/null || umount -lR "${MOUNTED[i]}" || true
-    done
-    MOUNTED=()
-}
-trap unmount_all EXIT
-bind() { # what where [rbind]
-    mkdir -p "$2"
-    if [ "${3:-}" = rbind ]; then
-        mount --rbind "$1" "$2"
-        mount --make-rslave "$2"
-    else
-        mount -t "$1" "$1" "$2"
-    fi
-    MOUNTED+=("$2")
-}
-
-if findmnt -rn -o TARGET | grep "^$DIR/" >/dev/null; then
-    echo "compat-check: something is still mounted under $DIR (umount -R it first)" >&2
-    exit 1
-fi
-
-dpkg-query -W -f='${Status}' debootstrap 2>/dev/null | grep -q "install ok installed" || {
-    log "installing debootstrap"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
-
-if [ ! -e "$DIR/.kpicalc-debootstrap-complete" ]; then
-    rm -rf "$DIR"
-    log "debootstrap $SUITE into $DIR from $MIRROR (once)"
-    debootstrap --arch=amd64 "$SUITE" "$DIR" "$MIRROR" >"$LOG.debootstrap" 2>&1 || {
-        tail -20 "$LOG.debootstrap"
-        exit 1
-    }
-    touch "$DIR/.kpicalc-debootstrap-complete"
-fi
+root_make "$SUITE" "$MIRROR"
 
 cat >"$DIR/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
@@ -96,15 +54,7 @@ EOF
 rm -f "$DIR/etc/apt/sources.list"
 cp /etc/resolv.conf "$DIR/etc/resolv.conf"
 
-bind proc "$DIR/proc"
-bind sysfs "$DIR/sys"
-bind /dev "$DIR/dev" rbind
-
-in_chroot() {
-    chroot "$DIR" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        /bin/bash -c "$1"
-}
+root_mount
 
 : >"$LOG"
 missing=$(in_chroot "for p in ${PKGS[*]}; do dpkg-query -W -f='\${Status}' \$p 2>/dev/null |

@@ -51,64 +51,20 @@ PKGS=(libreoffice-calc python3-uno libreoffice-l10n-zh-cn)
 W_IN=/root/kpicalc-old # the work folder, as seen in the root
 W=$DIR$W_IN
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "glibc228-check: needs root (debootstrap, mount, chroot)" >&2
-    exit 2
-fi
+NAME=glibc228-check
+# shellcheck source=scripts/lib/debian-root.sh
+. scripts/lib/debian-root.sh
 [ -f "$OXT" ] || {
     echo "glibc228-check: no $OXT (run ./build.sh first)" >&2
     exit 2
 }
-log() { printf '==> %s\n' "$*" >&2; }
-
-MOUNTED=()
-unmount_all() {
-    local i
-    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
-        umount -R "${MOUNTED[i]}" 2>/dev/null || umount -lR "${MOUNTED[i]}" || true
-    done
-    MOUNTED=()
-}
-trap unmount_all EXIT
-bind() { # what where [rbind]
-    mkdir -p "$2"
-    if [ "${3:-}" = rbind ]; then
-        mount --rbind "$1" "$2"
-        mount --make-rslave "$2"
-    else
-        mount -t "$1" "$1" "$2"
-    fi
-    MOUNTED+=("$2")
-}
-
-if findmnt -rn -o TARGET | grep "^$DIR/" >/dev/null; then
-    echo "glibc228-check: something is still mounted under $DIR (umount -R it first)" >&2
-    exit 1
+GPG=()
+if [ -n "${KPICALC_OLD_KEYRING:-}" ]; then
+    GPG=(--keyring="$KPICALC_OLD_KEYRING")
+elif [ "$SUITE" = buster ]; then
+    GPG=(--no-check-gpg)
 fi
-
-dpkg-query -W -f='${Status}' debootstrap 2>/dev/null | grep -q "install ok installed" || {
-    log "installing debootstrap"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-}
-
-if [ ! -e "$DIR/.kpicalc-debootstrap-complete" ]; then
-    rm -rf "$DIR"
-    GPG=()
-    if [ -n "${KPICALC_OLD_KEYRING:-}" ]; then
-        GPG=(--keyring="$KPICALC_OLD_KEYRING")
-    elif [ "$SUITE" = buster ]; then
-        GPG=(--no-check-gpg)
-    fi
-    log "debootstrap --variant=minbase ${GPG[*]} $SUITE into $DIR from $MIRROR (once)"
-    debootstrap --arch=amd64 --variant=minbase "${GPG[@]}" "$SUITE" "$DIR" "$MIRROR" \
-        >"$LOG.debootstrap" 2>&1 || {
-        tail -20 "$LOG.debootstrap"
-        echo "glibc228-check: debootstrap failed (is $MIRROR reachable? see the header)" >&2
-        exit 1
-    }
-    touch "$DIR/.kpicalc-debootstrap-complete"
-fi
+root_make "$SUITE" "$MIRROR" --variant=minbase "${GPG[@]}"
 
 case $MIRROR in
 *archive.debian.org*)
@@ -125,15 +81,7 @@ case $MIRROR in
 esac
 cp /etc/resolv.conf "$DIR/etc/resolv.conf"
 
-bind proc "$DIR/proc"
-bind sysfs "$DIR/sys"
-bind /dev "$DIR/dev" rbind
-
-in_chroot() {
-    chroot "$DIR" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        /bin/bash -c "$1"
-}
+root_mount
 
 : >"$LOG"
 missing=$(in_chroot "for p in ${PKGS[*]}; do dpkg-query -W -f='\${Status}' \$p 2>/dev/null |
