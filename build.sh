@@ -235,6 +235,7 @@ cmd_test() {
     run_suite "platform: the .oxt's ELF needs" tests/platform/check_oxt_abi.sh build/kpicalc.oxt
     run_suite "platform: install without user namespaces" tests/platform/test_profile_install.sh
     run_suite "platform: bare model and its fallback" tests/platform/test_loader.sh
+    run_suite "summary cells from the written .ods" tests/batch/test_scan_source.sh
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }

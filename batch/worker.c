@@ -606,27 +606,14 @@ static int find_output(const struct job *j, const char *fmt)
     return -1;
 }
 
-/* Step 4: exports the workbook to flat ODF in the scratch folder and reads
- * its cells once for everything that needs them: the indicators, the CSV
- * outputs, the error count, the size (.xls limits, a blank "repair"), the
- * add-in calls. Keeps the export as *FODS for the portable outputs. */
-static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
-                      struct wdoc *doc, struct kc_kpi_list *kpis,
-                      struct kc_buf *notes, struct extent *ext,
-                      struct outcome *res, char **fods, struct kc_err *err)
+/* The cells of the document XML DATA[0..LEN) (a flat ODF export, or the
+ * content.xml of an .ods written by this run: the same elements): the KPI
+ * sheet (for the summary), the CSV, the extent, the error and add-in cells. */
+static int scan_xml(struct job *j, const char *data, size_t len,
+                    struct kc_kpi_list *kpis, struct kc_buf *notes,
+                    struct extent *ext, struct outcome *res, struct kc_err *err)
 {
     int want_csv = find_output(j, "csv");
-    *fods = kc_path_join(cfg->scratch, "scan.fods");
-    char *furl = *fods ? kc_file_url(*fods) : NULL;
-    if (!furl) {
-        kc_err_set(err, "out of memory");
-        return -1;
-    }
-    int saved =
-        doc_save(doc, furl, "fods", "cannot export the cells", err) == 0;
-    free(furl);
-    if (!saved)
-        return -1;
     struct kc_kpi_collector kc;
     struct kc_sheet_sink kpi_sink, csv_sink, fan_sink;
     struct kc_sheet_sink ext_sink = {ext, ext_begin, ext_cell, ext_end};
@@ -647,7 +634,7 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
     fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
     struct kc_scan_result sres;
     struct kc_err why; /* the reader's words, then the CSV writer's */
-    int src = kc_fods_scan(*fods, &fan_sink, &sres, &why);
+    int src = kc_fods_scan_mem(data, len, &fan_sink, &sres, &why);
     int rc = -1;
     if (src != 0)
         kc_err_set(err, "cannot read the exported cells: %s%s%s", why.msg,
@@ -659,7 +646,7 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
     if (rc == 0) {
         res->error_cells = sres.error_cells;
         struct kc_freeze_stats fs;
-        if (kc_freeze_fods(*fods, NULL, &fs, NULL) == 0) {
+        if (kc_freeze_mem(data, len, NULL, &fs, NULL) == 0) {
             res->addin_cells = fs.cells_frozen + fs.calls_outside;
             /* the probe showed the add-in answering: a call that still
              * reads #NAME? names a function this add-in does not have */
@@ -678,6 +665,112 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
     kc_kpi_collector_free(&kc);
     kc_csv_writer_free(&csv);
     free(stem);
+    return rc;
+}
+
+/* Step 4: exports the workbook to flat ODF in the scratch folder and reads
+ * its cells once for everything that needs them: the indicators, the CSV
+ * outputs, the error count, the size (.xls limits, a blank "repair"), the
+ * add-in calls. Keeps the export as *FODS for the portable outputs. */
+static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
+                      struct wdoc *doc, struct kc_kpi_list *kpis,
+                      struct kc_buf *notes, struct extent *ext,
+                      struct outcome *res, char **fods, struct kc_err *err)
+{
+    *fods = kc_path_join(cfg->scratch, "scan.fods");
+    char *furl = *fods ? kc_file_url(*fods) : NULL;
+    if (!furl) {
+        kc_err_set(err, "out of memory");
+        return -1;
+    }
+    int saved =
+        doc_save(doc, furl, "fods", "cannot export the cells", err) == 0;
+    free(furl);
+    if (!saved)
+        return -1;
+    const unsigned char *map = NULL;
+    size_t len = 0;
+    struct kc_err why;
+    kc_err_clear(&why);
+    if (kc_map_file(*fods, &map, &len, &why) != 0 || len == 0) {
+        kc_unmap_file(map, len);
+        return kc_err_set(err, "cannot read the exported cells: %s",
+                          len == 0 && !why.msg[0] ? "empty file" : why.msg);
+    }
+    trace_loader("cells-export", j->input);
+    int rc = scan_xml(j, (const char *)map, len, kpis, notes, ext, res, err);
+    kc_unmap_file(map, len);
+    return rc;
+}
+
+/* Whether the cells can be read from the .ods this run writes anyway
+ * instead of a flat ODF export: when only the summary needs them (no CSV,
+ * no portable copy, no .xls limits, no add-in count for .xlsx/.xls, not a
+ * LibreOfficeKit view). The content.xml of that .ods holds the same cells;
+ * the export was the summary's cost (bench/batch/bench_summary.sh).
+ * KPICALC_SCAN_EXPORT=1 keeps the export (tests compare the two). */
+static int scan_from_ods(const struct job *j, const struct wdoc *doc,
+                         unsigned need)
+{
+    const char *force = getenv("KPICALC_SCAN_EXPORT");
+    return j->scan && !j->portable && !doc->lok &&
+           (need & (KC_FMT_SHEET_LIMIT | KC_FMT_KEEPS_CALLS)) == 0 &&
+           find_output(j, "csv") < 0 && find_output(j, "ods") >= 0 &&
+           !(force && strcmp(force, "1") == 0);
+}
+
+/* The .ods's content.xml, gathered by a ZIP visitor. */
+static int content_begin(void *ctx, const struct kc_zip_member *m,
+                         struct kc_err *err)
+{
+    (void)ctx;
+    (void)err;
+    return m->name_len == 11 && memcmp(m->name, "content.xml", 11) == 0;
+}
+static int content_data(void *ctx, const unsigned char *p, size_t n,
+                        struct kc_err *err)
+{
+    if (kc_buf_add(ctx, (const char *)p, n) != 0)
+        return kc_err_set(err, "out of memory");
+    return 0;
+}
+static int content_end(void *ctx, struct kc_err *err)
+{
+    (void)ctx;
+    (void)err;
+    return 0;
+}
+
+/* Step 6b: the cells from the staged .ods (see scan_from_ods). */
+static int scan_staged_ods(struct job *j, struct kc_kpi_list *kpis,
+                           struct kc_buf *notes, struct outcome *res,
+                           struct kc_err *err)
+{
+    const struct output *o = &j->out[find_output(j, "ods")];
+    char *staged = kc_path_join(o->stage, kc_basename(o->final));
+    if (!staged)
+        return kc_err_set(err, "out of memory");
+    const unsigned char *map = NULL;
+    size_t len = 0;
+    struct kc_buf xml = {0};
+    struct kc_zip_visitor vis = {&xml, content_begin, content_data,
+                                 content_end};
+    struct kc_err why;
+    kc_err_clear(&why);
+    int rc = -1;
+    if (kc_zlib_load(&why) == 0 && kc_map_file(staged, &map, &len, &why) == 0 &&
+        kc_zip_scan(map, len, NULL, &vis, NULL, &why) == 0 && xml.len > 0) {
+        struct extent ext = {0};
+        trace_loader("cells-ods", j->input);
+        rc =
+            scan_xml(j, kc_buf_str(&xml), xml.len, kpis, notes, &ext, res, err);
+    } else {
+        kc_err_set(err, "cannot read the cells of %s: %s", o->final,
+                   why.msg[0] ? why.msg : "no content.xml");
+    }
+    kc_unmap_file(map, len);
+    kc_buf_free(&xml);
+    free(staged);
     return rc;
 }
 
@@ -851,7 +944,7 @@ static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
                     (need & (KC_FMT_SHEET_LIMIT | KC_FMT_KEEPS_CALLS)) != 0 ||
                     find_output(j, "csv") >= 0;
     struct extent ext = {0};
-    if (!need_scan)
+    if (!need_scan || scan_from_ods(j, doc, need))
         return 0;
     if (scan_cells(cfg, j, doc, kpis, notes, &ext, res, fods, err) != 0)
         return -1;
@@ -914,9 +1007,11 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     inject_fault(j);
     char *fods = NULL;
     int rc = -1;
+    int later = scan_from_ods(j, &doc, output_needs(j));
     if (read_cells(cfg, j, &doc, kpis, notes, res, &fods, err) == 0 &&
         (!j->portable || make_portable(cfg, fods, &doc, notes, err) == 0) &&
-        save_outputs(j, &doc, err) == 0)
+        save_outputs(j, &doc, err) == 0 &&
+        (!later || scan_staged_ods(j, kpis, notes, res, err) == 0))
         rc = 0;
     if (check_size_limit(cfg, j, fods, err) != 0)
         rc = -1;

@@ -33,7 +33,7 @@ certrate() { # the CERTRATE indicator of a summary
         { print $(c["certrate"]) }' "$1" 2>/dev/null
 }
 loaders() { # the loaders of the workbook itself (not the add-in probe)
-    grep -v 'probe\.fods' "$1" 2>/dev/null | cut -f1 | sort -u | tr '\n' ' '
+    grep -v 'probe\.fods' "$1" 2>/dev/null | grep -E '^(uno|lok)[[:space:]]' | cut -f1 | sort -u | tr '\n' ' '
 }
 NOTE='every workbook goes through LibreOfficeKit views'
 
