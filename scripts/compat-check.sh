@@ -107,7 +107,7 @@ RECALC=${PIPESTATUS[0]}
 RECALC_LINE=$(grep -a '^kpicalc: .* ok, .* failed' "$LOG" | tail -1)
 # how each workbook was opened (bare UNO model or LibreOfficeKit view)
 loaders() {
-    grep -v 'probe\.fods' "$1" 2>/dev/null | cut -f1 | sort | uniq -c |
+    grep -v 'probe\.fods' "$1" 2>/dev/null | grep -E '^(uno|lok)[[:space:]]' | cut -f1 | sort | uniq -c |
         awk '{printf "%s%s %s", s, $1, $2; s=", "}'
 }
 LOADERS=$(loaders "$W/trace")
