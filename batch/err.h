@@ -11,7 +11,9 @@
  *     the inner message); it never copies the message into a buffer of
  *     its own to re-format it.
  *  4. The message is truncated, never overflowed: KC_ERR_MAX bytes,
- *     NUL-terminated, cut at a UTF-8 character boundary. */
+ *     NUL-terminated, cut at a UTF-8 character boundary.
+ *  5. A caller declares its error empty (`struct kc_err e = {""};`), so a
+ *     callee that failed without a message shows "", never stale bytes. */
 #ifndef KPICALC_ERR_H
 #define KPICALC_ERR_H
 

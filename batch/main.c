@@ -298,7 +298,7 @@ static int parse_recalc(int argc, char **argv, struct options *o)
             break;
         case OPT_TARGETS: {
             struct kc_county_opts co;
-            struct kc_err why;
+            struct kc_err why = {""};
             kc_county_defaults(&co);
             if (kc_county_load_targets(optarg, &co, &why) != 0)
                 return usage_error("--targets: %s", why.msg);
@@ -480,7 +480,7 @@ static void write_summary(struct run *r, int final)
 {
     if (!r->o->summary)
         return;
-    struct kc_err err;
+    struct kc_err err = {""};
     int county = kc_county_format(r->o->summary) != 0;
     if (county && !final)
         return; /* written once, at the end, by an office worker */
@@ -760,7 +760,7 @@ static int name_outputs(const struct options *o, struct batch *b, size_t i)
  * 0, or 1 (reported). */
 static int plan_jobs(struct options *o, struct batch *b)
 {
-    struct kc_err err;
+    struct kc_err err = {""};
     b->outdir = o->outdir ? kc_abspath(o->outdir) : NULL;
     if (kc_discover_ex(o->paths, o->npaths, b->outdir,
                        o->follow_links ? KC_DISCOVER_FOLLOW_LINKS : 0, &b->in,
@@ -809,7 +809,7 @@ static int take_profiles(const struct options *o, const struct batch *b,
                          const char *lo, struct kc_profile *profiles,
                          int workers)
 {
-    struct kc_err err;
+    struct kc_err err = {""};
     int acquired = 0;
     struct kc_profile_cfg pc = {lo, b->oxt, o->profile_dir,
                                 !o->quiet || o->verbose};
@@ -899,7 +899,7 @@ static int recalc(struct options *o)
     if (rc >= 0)
         return rc;
     struct batch b = {0};
-    struct kc_err err;
+    struct kc_err err = {""};
     rc = kc_find_extension(o->extension, &b.oxt, &err);
     if (rc < 0)
         return usage_error("%s", err.msg);

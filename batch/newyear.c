@@ -479,7 +479,7 @@ static int settle(struct kc_lok_doc *doc, struct kc_err *err)
 {
     if (verbose)
         fprintf(stderr, "%s: .uno:CalculateHard\n", prog);
-    struct kc_err e;
+    struct kc_err e = {""};
     if (kc_lok_settle(doc, COMMAND_TIMEOUT, &e) == 0)
         return 0;
     char tr[2048];
@@ -575,7 +575,7 @@ static int export_cells(struct kc_lok_doc *doc, const char *path,
         kc_err_set(err, "%s", kc_tr("out of memory"));
         return -1;
     }
-    struct kc_err e;
+    struct kc_err e = {""};
     int saved = kc_lok_save_as(doc, url, "fods", &e) == 0;
     free(url);
     if (!saved) {
@@ -743,7 +743,7 @@ static struct kc_lok_doc *load(const char *path, struct kc_err *err)
         kc_err_set(err, "%s", kc_tr("out of memory"));
         return NULL;
     }
-    struct kc_err e;
+    struct kc_err e = {""};
     struct kc_lok_doc *doc = kc_lok_load(url, &e);
     free(url);
     if (!doc) {
@@ -852,7 +852,7 @@ struct roll {
 /* Starts the office and opens the workbook. */
 static int open_workbook(struct roll *r, struct kc_err *err)
 {
-    struct kc_err e;
+    struct kc_err e = {""};
     char tr[2048];
     if (kc_lok_start(r->j->lo_program, r->j->profile_url, &e) != 0) {
         kc_err_set(err, "%s", lok_tr(&e, tr, sizeof tr));
@@ -958,7 +958,7 @@ static int save_and_verify(struct roll *r, struct kc_err *err)
         kc_err_set(err, "%s", kc_tr("out of memory"));
         return -1;
     }
-    struct kc_err e;
+    struct kc_err e = {""};
     int saved = kc_lok_save_as(r->doc, url, r->j->fmt, &e) == 0;
     free(url);
     kc_lok_close(r->doc);
@@ -1205,7 +1205,7 @@ static int check_request(const struct ny_options *o, struct ny_paths *p)
                 p->out_dir, strerror(errno));
         return KC_EXIT_FAILED;
     }
-    struct kc_err err;
+    struct kc_err err = {""};
     int rc = kc_find_extension(o->extension, &p->oxt, &err);
     if (rc < 0)
         return kc_usage_error(cmd, "%s", err.msg);
@@ -1342,7 +1342,7 @@ static int in_child(int (*fn)(void *ctx), void *ctx, double *budget,
 static int check_input(void *ctx)
 {
     const struct ny_paths *p = ctx;
-    struct kc_err err;
+    struct kc_err err = {""};
     int zip = kc_is_zip(p->input);
     if (zip < 0) {
         report('E', "%s: %s", p->input, strerror(errno));
@@ -1361,7 +1361,7 @@ static int roll_in_child(void *ctx)
     /* LibreOffice's own temporary files go into the scratch folder, which
      * the parent removes whatever happens to the office */
     setenv("TMPDIR", j->scratch, 1);
-    struct kc_err err;
+    struct kc_err err = {""};
     if (roll(j, &err) != 0) {
         report('E', "%s", err.msg);
         return -1;
@@ -1395,7 +1395,7 @@ int kpicalc_new_year_main(int argc, char **argv)
     if (in_child(check_input, &p, &budget, kc_tr("the check of the workbook"),
                  NULL, o.quiet) != 0)
         goto done;
-    struct kc_err err;
+    struct kc_err err = {""};
     struct kc_profile_cfg pcfg = {kc_lo_program(), p.oxt, o.profile_dir,
                                   verbose};
     if (kc_profile_base_dir(&pcfg, &base, &err) != 0 ||

@@ -230,7 +230,7 @@ static int on_sheet_end(void *ctx)
     } else if (!fname) {
         rc = -1;
     } else {
-        struct kc_err err;
+        struct kc_err err = {""};
         if (kc_write_atomic(path, kc_buf_str(&out), out.len, &err) != 0) {
             snprintf(w->err, sizeof w->err, "%.*s", (int)sizeof w->err - 1,
                      err.msg);

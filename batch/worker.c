@@ -404,7 +404,7 @@ static int keep_backup(const char *final, const char *backup,
  * file, or for CSV every sheet's file. */
 static int check_staged(const struct output *o, struct kc_err *err)
 {
-    struct kc_err why; /* the check's own words, inside ours */
+    struct kc_err why = {""}; /* the check's own words, inside ours */
     if (strcmp(o->fmt, "csv") != 0) {
         char *staged = kc_path_join(o->stage, kc_basename(o->final));
         struct stat st;
@@ -536,7 +536,7 @@ static int check_input(const char *path, struct kc_zip_info *zinfo, int *zip,
             rc = -1;
     } else if (cls == KC_SNIFF_OLE2) {
         static const char not_excel[] = "not an Excel workbook";
-        struct kc_err why;
+        struct kc_err why = {""};
         if (kc_output_check_mem(m, len, "xls", &why) != 0 &&
             strncmp(why.msg, not_excel, sizeof not_excel - 1) == 0) {
             kc_err_set(err,
@@ -633,7 +633,7 @@ static int scan_xml(struct job *j, const char *data, size_t len,
                           want_csv >= 0 ? &csv_sink : NULL, &ext_sink}};
     fan_sink = (struct kc_sheet_sink){&fan, fan_begin, fan_cell, fan_end};
     struct kc_scan_result sres;
-    struct kc_err why; /* the reader's words, then the CSV writer's */
+    struct kc_err why = {""}; /* the reader's words, then the CSV writer's */
     int src = kc_fods_scan_mem(data, len, &fan_sink, &sres, &why);
     int rc = -1;
     if (src != 0)
@@ -690,8 +690,7 @@ static int scan_cells(const struct kc_worker_cfg *cfg, struct job *j,
         return -1;
     const unsigned char *map = NULL;
     size_t len = 0;
-    struct kc_err why;
-    kc_err_clear(&why);
+    struct kc_err why = {""};
     if (kc_map_file(*fods, &map, &len, &why) != 0 || len == 0) {
         kc_unmap_file(map, len);
         return kc_err_set(err, "cannot read the exported cells: %s",
@@ -755,8 +754,7 @@ static int scan_staged_ods(struct job *j, struct kc_kpi_list *kpis,
     struct kc_buf xml = {0};
     struct kc_zip_visitor vis = {&xml, content_begin, content_data,
                                  content_end};
-    struct kc_err why;
-    kc_err_clear(&why);
+    struct kc_err why = {""};
     int rc = -1;
     if (kc_zlib_load(&why) == 0 && kc_map_file(staged, &map, &len, &why) == 0 &&
         kc_zip_scan(map, len, NULL, &vis, NULL, &why) == 0 && xml.len > 0) {
@@ -944,7 +942,7 @@ static int read_cells(const struct kc_worker_cfg *cfg, struct job *j,
                     (need & (KC_FMT_SHEET_LIMIT | KC_FMT_KEEPS_CALLS)) != 0 ||
                     find_output(j, "csv") >= 0;
     struct extent ext = {0};
-    if (!need_scan || scan_from_ods(j, doc, need))
+    if (!need_scan)
         return 0;
     if (scan_cells(cfg, j, doc, kpis, notes, &ext, res, fods, err) != 0)
         return -1;
@@ -1007,8 +1005,10 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     inject_fault(j);
     char *fods = NULL;
     int rc = -1;
+    /* the cells: now from an export, or after the save from the .ods */
     int later = scan_from_ods(j, &doc, output_needs(j));
-    if (read_cells(cfg, j, &doc, kpis, notes, res, &fods, err) == 0 &&
+    if ((later ||
+         read_cells(cfg, j, &doc, kpis, notes, res, &fods, err) == 0) &&
         (!j->portable || make_portable(cfg, fods, &doc, notes, err) == 0) &&
         save_outputs(j, &doc, err) == 0 &&
         (!later || scan_staged_ods(j, kpis, notes, res, err) == 0))
@@ -1101,7 +1101,7 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
 
 void kc_worker_run(const struct kc_worker_cfg *cfg, int job_fd, int res_fd)
 {
-    struct kc_err err;
+    struct kc_err err = {""};
     if (kc_mkdirs(cfg->scratch, 0700, &err) != 0) {
         struct kc_buf b = {0};
         kc_rec_field(&b, "FATAL");
