@@ -63,6 +63,8 @@ int kc_fault_for(const char *base)
                 kind = 'c';
             else if (strncmp(item, "hang:", 5) == 0)
                 kind = 'h';
+            else if (strncmp(item, "damage:", 7) == 0)
+                kind = 'd';
         }
     }
     free(copy);
@@ -916,6 +918,23 @@ static void inject_fault(const struct job *j)
         pause();
 }
 
+/* The test-only fault "damage:NAME" (KPICALC_FAULT): the staged .ods of
+ * workbook NAME loses its second half after LibreOffice wrote it, before
+ * its cells are read from it and before it is checked, as a disk that
+ * failed under the save would leave it. Always 0. */
+static int damage_for_tests(const struct job *j)
+{
+    int k = find_output(j, "ods");
+    if (kc_fault_for(kc_basename(j->input)) != 'd' || k < 0)
+        return 0;
+    char *staged = kc_path_join(j->out[k].stage, kc_basename(j->out[k].final));
+    struct stat st;
+    if (staged && stat(staged, &st) == 0 && truncate(staged, st.st_size / 2))
+        perror("kpicalc: test fault: truncate");
+    free(staged);
+    return 0;
+}
+
 /* What the outputs need, from formats.c's table: a sheet limit (.xls),
  * the count of add-in cells for the warning (.xlsx, .xls). */
 static unsigned output_needs(const struct job *j)
@@ -1010,7 +1029,7 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
     if ((later ||
          read_cells(cfg, j, &doc, kpis, notes, res, &fods, err) == 0) &&
         (!j->portable || make_portable(cfg, fods, &doc, notes, err) == 0) &&
-        save_outputs(j, &doc, err) == 0 &&
+        save_outputs(j, &doc, err) == 0 && damage_for_tests(j) == 0 &&
         (!later || scan_staged_ods(j, kpis, notes, res, err) == 0))
         rc = 0;
     if (check_size_limit(cfg, j, fods, err) != 0)

@@ -7,8 +7,9 @@
 # (bench/batch/bench_summary.sh). This checks that the two sources give the
 # same summary, byte for byte, on the 13 sample workbooks (with charts),
 # which source each run used (KPICALC_TRACE), that a CSV output still goes
-# through the export, and that a workbook calling a function the add-in
-# does not have still fails on the new path.
+# through the export, that a workbook calling a function the add-in does
+# not have still fails on the new path, and that an .ods that cannot be
+# read back fails its workbook and replaces nothing.
 #
 #   tests/batch/test_scan_source.sh      (KPICALC=..., default build/kpicalc)
 # Ends with "N passed, N failed".
@@ -96,5 +97,30 @@ PY
 else
     fail "could not make the unknown-function workbook"
 fi
+# the .ods LibreOffice just wrote cannot be read back (KPICALC_FAULT
+# damage: cuts the staged file in half before its cells are read): that
+# workbook fails with the reason, its earlier output stays as it was, the
+# others are written
+cp "$TMP/ods/dongchen-2020.ods" "$TMP/dongchen-before.ods"
+# the run writes into its own folder: put the earlier output there first
+mkdir -p "$TMP/again" && cp "$TMP/dongchen-before.ods" "$TMP/again/dongchen-2020.ods"
+env KPICALC_FAULT=damage:dongchen-2020.ods KPICALC_TRACE="$TMP/again.trace" \
+    "$KPICALC" recalc -q -j 2 "$TMP/in" -o "$TMP/again" --profile-dir "$TMP/profiles" \
+    --summary "$TMP/again/s.csv" >"$TMP/again.out" 2>"$TMP/again.err"
+st=$?
+[ $st -eq 1 ] && grep -q 'dongchen-2020.ods.*cannot read the cells of' "$TMP/again.err" &&
+    pass "damaged staged .ods: exit 1, the workbook fails with the reason" ||
+    fail "damaged staged .ods: exit $st, $(grep dongchen "$TMP/again.err" | head -2)"
+cmp -s "$TMP/dongchen-before.ods" "$TMP/again/dongchen-2020.ods" &&
+    pass "damaged staged .ods: the earlier output is left as it was" ||
+    fail "damaged staged .ods: the earlier output was replaced"
+grep -q '^"*[^,]*dongchen-2020.ods"*,failed,' "$TMP/again/s.csv" &&
+    [ "$(grep -c ',ok,' "$TMP/again/s.csv")" = $((N - 1)) ] &&
+    pass "damaged staged .ods: summary row failed, the other $((N - 1)) ok" ||
+    fail "damaged staged .ods: summary $(cut -d, -f1-2 "$TMP/again/s.csv" | tr '\n' ' ' | cut -c1-200)"
+[ "$(find "$TMP/again" -name '.kpicalc-*' | wc -l)" = 0 ] &&
+    pass "damaged staged .ods: no staging folder left" ||
+    fail "damaged staged .ods: left $(find "$TMP/again" -name '.kpicalc-*')"
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
