@@ -393,15 +393,40 @@ static void cell_long(struct w *w, const char *style, long v)
     cell_num(w, style, s);
 }
 
-/* A formula cell: the formula is w->f (without "of:="). */
-static void cell_formula(struct w *w, const char *style)
+/* A formula cell: the formula is w->f (without "of:="); ROWS > 0 makes it
+ * an array formula over this cell and the ROWS - 1 below it in its column
+ * (the caller writes those as empty cells: the office fills them). A
+ * column of townships is one array formula, not one formula a row: the
+ * office parses, computes and writes it once, and the add-in is called
+ * once with the column (docs/county.md, Performance). */
+static void formula_cell(struct w *w, const char *style, size_t rows)
 {
     w->rc |= kc_buf_adds(w->b, "<table:table-cell table:formula=\"of:=") |
              xml_text(w->b, kc_buf_str(&w->f)) | kc_buf_adds(w->b, "\"");
+    if (rows)
+        w->rc |= kc_buf_addf(w->b,
+                             " table:number-matrix-columns-spanned=\"1\" "
+                             "table:number-matrix-rows-spanned=\"%zu\"",
+                             rows);
     style_attr(w, style);
     w->rc |= kc_buf_adds(w->b, "/>");
     w->col++;
     kc_buf_clear(&w->f);
+}
+
+static void cell_formula(struct w *w, const char *style)
+{
+    formula_cell(w, style, 0);
+}
+
+/* The range "[.C5:.C9]" of column COL, rows R0..R1 of the same sheet. */
+static const char *col_range(size_t col, size_t r0, size_t r1, char *out,
+                             size_t outsz)
+{
+    char cn[8];
+    col_name(col, cn);
+    snprintf(out, outsz, "[.%s%zu:.%s%zu]", cn, r0, cn, r1);
+    return out;
 }
 
 #define F(...) (w->rc |= kc_buf_addf(&w->f, __VA_ARGS__))
@@ -478,9 +503,10 @@ static void layout_free(struct layout *L)
     kc_strset_free(&L->index);
 }
 
-/* A reference to the data sheet's cell of KEY in workbook I, or "". */
+/* A reference to the data sheet's cells of KEY in the LEN workbooks from
+ * I on, or "". */
 static int data_ref(const struct layout *L, const char *key, size_t i,
-                    char *out, size_t outsz)
+                    size_t len, char *out, size_t outsz)
 {
     size_t c = key_col(L, key);
     if (c == KC_STRSET_NONE) {
@@ -489,7 +515,8 @@ static int data_ref(const struct layout *L, const char *key, size_t i,
     }
     char cn[8];
     col_name(c, cn);
-    snprintf(out, outsz, "[$'" S_DATA "'.$%s$%zu]", cn, i + 2);
+    snprintf(out, outsz, "[$'" S_DATA "'.$%s$%zu:.$%s$%zu]", cn, i + 2, cn,
+             i + 1 + len);
     return 0;
 }
 
@@ -786,35 +813,53 @@ static void sheet_data(struct w *w, const char *const *files,
     w->rc |= kc_buf_adds(w->b, "</table:table>\n");
 }
 
-/* The 双下降 cells of workbook I: the county rule as formulas when its six
- * counts are there, else the workbook's own verdict. */
-static void dd_cells(struct w *w, const struct layout *L,
-                     const struct kc_result *r, size_t i, size_t row)
+/* Whether the county rule can judge workbook I: it was read, is not
+ * empty, and has the six counts on the data sheet. */
+static int dd_judged(const struct layout *L, const struct kc_result *r)
 {
-    char ref[NDD][96];
     int have = r->state == KC_OK && !kc_county_is_empty(r, NULL, 0);
     for (size_t k = 0; k < NDD && have; k++)
-        have = num_of(r, dd_keys[k]) &&
-               data_ref(L, dd_keys[k], i, ref[k], sizeof ref[k]) == 0;
-    char rc_[8], zr[64];
-    col_name(L->col_reason, rc_);
-    snprintf(zr, sizeof zr, "[$'" S_TGT "'.$D$%zu]", L->tgt_zero_row);
-    if (have) {
+        have =
+            num_of(r, dd_keys[k]) && key_col(L, dd_keys[k]) != KC_STRSET_NONE;
+    return have;
+}
+
+/* The 双下降 cells of workbook I (summary row ROW). A run of workbooks the
+ * county rule can judge (RUN of them from this one; 0 inside a run) gets
+ * the rule as two array formulas over the run's rows; the others show
+ * the workbook's own verdict. */
+static void dd_cells(struct w *w, const struct layout *L,
+                     const struct kc_result *r, size_t i, size_t row,
+                     size_t run)
+{
+    if (dd_judged(L, r)) {
+        if (!run) { /* inside a run: the array formulas fill these */
+            cell_empty(w, "ceCenter");
+            cell_empty(w, NULL);
+            return;
+        }
+        char ref[NDD][128], rr[64], zr[64];
+        for (size_t k = 0; k < NDD; k++)
+            data_ref(L, dd_keys[k], i, run, ref[k], sizeof ref[k]);
+        col_range(L->col_reason, row, row + run - 1, rr, sizeof rr);
+        snprintf(zr, sizeof zr, "[$'" S_TGT "'.$D$%zu]", L->tgt_zero_row);
         /* D disputes, DP last year's; LN/LD this year's lost/concluded,
-         * PN/PD last year's: rates compared by cross-multiplying */
+         * PN/PD last year's: rates compared by cross-multiplying; AND and
+         * OR of arrays are products and sums (AND() would fold the column
+         * into one value) */
         const char *D = ref[0], *DP = ref[1], *LN = ref[2], *LD = ref[3],
                    *PN = ref[4], *PD = ref[5];
-        F("IF([.%s%zu]=\"数据缺失\";\"\";IF(OR([.%s%zu]=\"双下降\";[.%s%zu]="
+        F("IF(%s=\"数据缺失\";\"\";IF((%s=\"双下降\")+(%s="
           "\"败诉率持平(0→0，按规则计为下降)\");\"是\";\"否\"))",
-          rc_, row, rc_, row, rc_, row);
-        cell_formula(w, "ceCenter");
+          rr, rr, rr);
+        formula_cell(w, "ceCenter", run);
         F("IF(%s=0;\"本年无审结案件\";IF(%s>%s;\"发案量上升\";IF(%s=%s;"
           "\"发案量未下降\";IF(%s=0;\"上年无审结案件\";IF(%s*%s>%s*%s;"
-          "\"败诉率上升\";IF(AND(%s=0;%s=0);IF(%s=1;\"败诉率持平(0→0，按规则"
+          "\"败诉率上升\";IF((%s=0)*(%s=0);IF(%s=1;\"败诉率持平(0→0，按规则"
           "计为下降)\";\"败诉率持平(0→0，按规则不计为下降)\");IF(%s*%s=%s*%s;"
           "\"败诉率未下降\";\"双下降\")))))))",
           LD, D, DP, D, DP, PD, LN, PD, PN, LD, LN, PN, zr, LN, PD, PN, LD);
-        cell_formula(w, NULL);
+        formula_cell(w, NULL, run);
         return;
     }
     const char *dd = num_of(r, "doubledecline");
@@ -926,20 +971,30 @@ static void sheet_summary(struct w *w, const char *const *files,
                     t = &o->t[m];
             char dir = t ? t->dir : rates[k].dir;
             cell_num(w, "cePct", usable ? num_of(r, rates[k].key) : NULL);
+            if (i > 0) { /* the column's array formulas fill these */
+                cell_empty(w, "ceCenter");
+                cell_empty(w, "ceCenter");
+                continue;
+            }
+            char R[64];
+            col_range(L->col_rate[k], r0, r1, R, sizeof R);
             col_name(L->col_rate[k], cn);
-            F("IF(ISNUMBER([.%s%zu]);IF([.%s%zu]%s[$'" S_TGT "'.$D$%zu];"
+            F("IF(ISNUMBER(%s);IF(%s%s[$'" S_TGT "'.$D$%zu];"
               "\"达标\";\"未达标\");\"\")",
-              cn, row, cn, row, dir == '<' ? "<=" : ">=", L->tgt_row[k]);
-            cell_formula(w, "ceCenter");
+              R, R, dir == '<' ? "<=" : ">=", L->tgt_row[k]);
+            formula_cell(w, "ceCenter", n);
             /* ties share the better rank; the direction is the target's */
-            F("IF(ISNUMBER([.%s%zu]);RANK([.%s%zu];[.$%s$%zu:.$%s$%zu];%d);"
-              "\"\")",
-              cn, row, cn, row, cn, r0, cn, r1, dir == '<' ? 1 : 0);
-            cell_formula(w, "ceCenter");
+            F("IF(ISNUMBER(%s);RANK(%s;[.$%s$%zu:.$%s$%zu];%d);\"\")", R, R, cn,
+              r0, cn, r1, dir == '<' ? 1 : 0);
+            formula_cell(w, "ceCenter", n);
         }
         for (size_t k = 0; k < NCOUNTS; k++)
             cell_num(w, "ceInt", usable ? num_of(r, counts[k].key) : NULL);
-        dd_cells(w, L, r, i, row);
+        size_t run = 0; /* a run of workbooks the county rule judges */
+        if (dd_judged(L, r) && (i == 0 || !dd_judged(L, &results[i - 1])))
+            while (i + run < n && dd_judged(L, &results[i + run]))
+                run++;
+        dd_cells(w, L, r, i, row, run);
         char note[1024] = "";
         if (r->state != KC_OK)
             snprintf(note, sizeof note, "%s：%s",
@@ -1191,6 +1246,43 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
                                "</office:document></draw:object></draw:frame>");
 }
 
+/* The limits FUNNELLIMITS draws, in the order of the table's columns. */
+static const char *const levels[4] = {"0.95;\"lower\"", "0.95;\"upper\"",
+                                      "0.998;\"lower\"", "0.998;\"upper\""};
+
+/* The first unit row's array formulas, each over the N unit rows of block
+ * B: rate, FUNNELZ, the four limits, the position and the chart label;
+ * P0 is the county rate's cell. Columns: A unit, B x, C n, D rate, E z,
+ * F..I limits, J position, K label. */
+static void funnel_arrays(struct w *w, const struct fblock *B, size_t n,
+                          const char *p0)
+{
+    char c[11][64];
+    for (size_t k = 0; k < 11; k++)
+        col_range(k, B->u0, B->u1, c[k], sizeof c[k]);
+    /* AND() of arrays would fold a column into one value: products */
+    F("IF(ISNUMBER(%s)*ISNUMBER(%s);IF(%s>0;%s/%s;NA());NA())", c[1], c[2],
+      c[2], c[1], c[2]);
+    formula_cell(w, "cePct", n);
+    F("IFERROR(" ADDIN "FUNNELZ(%s;%s;%s);\"\")", c[1], c[2], p0);
+    formula_cell(w, "ceDec", n);
+    for (int k = 0; k < 4; k++) {
+        F("IFERROR(" ADDIN "FUNNELLIMITS(%s;%s;%s);\"\")", c[2], p0, levels[k]);
+        formula_cell(w, "cePct", n);
+    }
+    F("IF(ISNUMBER(%s)*ISNUMBER(%s)*ISNUMBER(%s);"
+      "IF(%s>%s;\"高于99.8%%控制限\";IF(%s<%s;\"低于99.8%%控制限\";"
+      "IF(%s>%s;\"高于95%%控制限\";IF(%s<%s;\"低于95%%控制限\";"
+      "\"控制限内\"))));\"\")",
+      c[3], c[7], c[8], c[3], c[8], c[3], c[7], c[3], c[6], c[3], c[5]);
+    formula_cell(w, NULL, n);
+    /* the point's label in the chart: the unit only outside the 95% limits
+     * (every point when the limits are unavailable); else a space, as Calc
+     * labels a point of an empty-named series with its value */
+    F("IF(ISNUMBER(%s)*(%s<>\"控制限内\");%s;\" \")", c[3], c[9], c[0]);
+    formula_cell(w, NULL, n);
+}
+
 static void sheet_funnel(struct w *w, const char *const *files,
                          const struct kc_result *results, size_t n,
                          const struct layout *L, const struct kc_county_opts *o)
@@ -1264,44 +1356,17 @@ static void sheet_funnel(struct w *w, const char *const *files,
             int usable = r->state == KC_OK && !kc_county_is_empty(r, NULL, 0);
             row_begin(w);
             cell_text(w, NULL, unit_of(r, files[i]));
-            char xr[96], nr[96];
-            if (have && usable && data_ref(L, rt->num, i, xr, sizeof xr) == 0 &&
-                data_ref(L, rt->den, i, nr, sizeof nr) == 0) {
-                F("IF(ISNUMBER(%s);%s;\"\")", xr, xr);
-                cell_formula(w, "ceInt");
-                F("IF(ISNUMBER(%s);%s;\"\")", nr, nr);
-                cell_formula(w, "ceInt");
-            } else {
-                cell_empty(w, NULL);
-                cell_empty(w, NULL);
+            /* x and n: the data sheet's numbers */
+            cell_num(w, "ceInt", have && usable ? num_of(r, rt->num) : NULL);
+            cell_num(w, "ceInt", have && usable ? num_of(r, rt->den) : NULL);
+            if (i == 0)
+                funnel_arrays(w, &B, n, p0);
+            else { /* the columns' array formulas fill these */
+                const char *st[] = {"cePct", "ceDec", "cePct", "cePct",
+                                    "cePct", "cePct", NULL,    NULL};
+                for (size_t c = 0; c < sizeof st / sizeof *st; c++)
+                    cell_empty(w, st[c]);
             }
-            F("IF(AND(ISNUMBER([.B%zu]);ISNUMBER([.C%zu]));IF([.C%zu]>0;"
-              "[.B%zu]/[.C%zu];NA());NA())",
-              row, row, row, row, row);
-            cell_formula(w, "cePct");
-            F("IFERROR(" ADDIN "FUNNELZ([.B%zu];[.C%zu];%s);\"\")", row, row,
-              p0);
-            cell_formula(w, "ceDec");
-            const char *lv[] = {"0.95;\"lower\"", "0.95;\"upper\"",
-                                "0.998;\"lower\"", "0.998;\"upper\""};
-            for (int k = 0; k < 4; k++) {
-                F("IFERROR(" ADDIN "FUNNELLIMITS([.C%zu];%s;%s);\"\")", row, p0,
-                  lv[k]);
-                cell_formula(w, "cePct");
-            }
-            F("IF(AND(ISNUMBER([.D%zu]);ISNUMBER([.H%zu]);ISNUMBER([.I%zu]));"
-              "IF([.D%zu]>[.I%zu];\"高于99.8%%控制限\";IF([.D%zu]<[.H%zu];"
-              "\"低于99.8%%控制限\";IF([.D%zu]>[.G%zu];\"高于95%%控制限\";"
-              "IF([.D%zu]<[.F%zu];\"低于95%%控制限\";\"控制限内\"))));\"\")",
-              row, row, row, row, row, row, row, row, row, row, row);
-            cell_formula(w, NULL);
-            /* the point's label in the chart: the unit only outside the 95%
-             * limits (every point when the limits are unavailable); else a
-             * space, as Calc labels a point of an empty-named series with
-             * its value */
-            F("IF(AND(ISNUMBER([.D%zu]);[.J%zu]<>\"控制限内\");[.A%zu];\" \")",
-              row, row, row);
-            cell_formula(w, NULL);
             row_end(w);
         }
         if (!n) {
@@ -1339,12 +1404,16 @@ static void sheet_funnel(struct w *w, const char *const *files,
             cell_formula(w, "ceInt");
             F("IF(ISNUMBER(%s);%s;NA())", p0, p0);
             cell_formula(w, "cePct");
-            const char *lv[] = {"0.95;\"lower\"", "0.95;\"upper\"",
-                                "0.998;\"lower\"", "0.998;\"upper\""};
             for (int m = 0; m < 4; m++) {
-                F("IFERROR(" ADDIN "FUNNELLIMITS([.A%zu];[.B%zu];%s);NA())",
-                  row, row, lv[m]);
-                cell_formula(w, "cePct");
+                if (k > 1) { /* the first row's array formulas fill these */
+                    cell_empty(w, "cePct");
+                    continue;
+                }
+                char A[64], P[64];
+                F("IFERROR(" ADDIN "FUNNELLIMITS(%s;%s;%s);NA())",
+                  col_range(0, B.g0, B.g1, A, sizeof A),
+                  col_range(1, B.g0, B.g1, P, sizeof P), levels[m]);
+                formula_cell(w, "cePct", GRID);
             }
             row_end(w);
         }

@@ -309,12 +309,25 @@ static void test_render(void)
     CHECK(strstr(x, "table:name=\"漏斗图\"") != NULL);
     CHECK(strstr(x, "table:name=\"目标\"") != NULL);
     CHECK(strstr(x, "table:name=\"数据\"") != NULL);
-    /* ranks: certrate high is better (order 0), lossrate low (order 1) */
-    CHECK(strstr(x, "RANK([.C5];[.$C$5:.$C$9];0)") != NULL);
-    CHECK(strstr(x, "RANK([.O5];[.$O$5:.$O$9];1)") != NULL);
+    /* ranks: certrate high is better (order 0), lossrate low (order 1);
+     * one array formula over the five rows a column */
+    CHECK(strstr(x, "RANK([.C5:.C9];[.$C$5:.$C$9];0)") != NULL);
+    CHECK(strstr(x, "RANK([.O5:.O9];[.$O$5:.$O$9];1)") != NULL);
     /* marks against the targets sheet, direction by target */
-    CHECK(strstr(x, "IF([.C5]&gt;=[$'目标'.$D$3];&quot;达标&quot;") != NULL);
-    CHECK(strstr(x, "IF([.O5]&lt;=[$'目标'.$D$7];&quot;达标&quot;") != NULL);
+    CHECK(strstr(x, "IF([.C5:.C9]&gt;=[$'目标'.$D$3];&quot;达标&quot;") !=
+          NULL);
+    CHECK(strstr(x, "IF([.O5:.O9]&lt;=[$'目标'.$D$7];&quot;达标&quot;") !=
+          NULL);
+    CHECK_EQ_INT(count_of(x, "RANK("), 5);
+    /* array formulas: marks and ranks (5 rates x 2) and the funnel's unit
+     * columns (2 x 8) over the 5 workbooks; the grid's limits (2 x 4) over
+     * its 40 rows; 双下降 (2) over the run of 3 judged workbooks */
+    CHECK_EQ_INT(count_of(x, "table:number-matrix-rows-spanned=\"5\""),
+                 5 * 2 + 2 * 8);
+    CHECK_EQ_INT(count_of(x, "table:number-matrix-rows-spanned=\"40\""), 2 * 4);
+    CHECK_EQ_INT(count_of(x, "table:number-matrix-rows-spanned=\"3\""), 2);
+    CHECK_EQ_INT(count_of(x, "table:number-matrix-rows-spanned="),
+                 5 * 2 + 2 * 8 + 2 * 4 + 2);
     /* pooled: sums over the workbooks that are neither failed nor empty */
     CHECK_EQ_INT(sumifs(x), 3 * 3); /* certrate, adviser_rate, lossrate */
     CHECK(count_of(x, "SUMIF([$'数据'.$D$2:.$D$6];0;") == 3 * 3);
@@ -339,13 +352,17 @@ static void test_render(void)
     CHECK(strstr(x, "A&lt;&amp;&quot;B") != NULL);
     CHECK(strstr(x, "A<&") == NULL);
     /* the county's 双下降 from the six counts, with the 0->0 rule cell */
-    CHECK(count_of(x, "按规则不计为下降") >= 3);
+    CHECK(count_of(x, "按规则不计为下降") >= 1);
+    /* over the data sheet's rows 2..4 (the judged run), as products */
+    CHECK(strstr(x, "$2:.$") != NULL);
+    CHECK(strstr(x, "IF(([$'数据'.$") != NULL);
+    CHECK(strstr(x, "IF(AND(") == NULL);
+    CHECK(strstr(x, "IF(OR(") == NULL);
     CHECK(strstr(x, "[$'目标'.$D$9]=1") != NULL);
     /* the funnel: limits and z by the add-in, wrapped so that an add-in
      * without them leaves the cells empty */
-    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELLIMITS(") ==
-          1 + 2 * (5 * 4 + 40 * 4));
-    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELZ(") == 2 * 5);
+    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELLIMITS(") == 1 + 2 * (4 + 4));
+    CHECK(count_of(x, "ORG.KPICALC.KPICALC.FUNNELZ(") == 2);
     /* two charts; series: the townships, county rate, 4 limits, and a
      * labelled one per unit */
     CHECK_EQ_INT(count_of(x, "<draw:object>"), 2);
@@ -371,25 +388,29 @@ static void test_render(void)
     CHECK(strstr(x, "chart:label-cell-address=\"'漏斗图'.$H$11\"") != NULL);
     /* a point is labelled by its 图中标注 cell: the unit outside the 95%
      * limits only */
-    CHECK(strstr(x, "IF(AND(ISNUMBER([.D6]);[.J6]&lt;&gt;&quot;控制限内&quot;);"
-                    "[.A6];&quot; &quot;)") != NULL);
+    CHECK(strstr(x, "IF(ISNUMBER([.D6:.D10])*([.J6:.J10]&lt;&gt;&quot;控制限内"
+                    "&quot;);[.A6:.A10];&quot; &quot;)") != NULL);
     CHECK(strstr(x,
                  "chart:values-cell-range-address=\"'漏斗图'.$D$6:'漏斗图'."
                  "$D$6\" chart:label-cell-address=\"'漏斗图'.$K$6\"") != NULL);
     /* each funnel table's formulas name their own rows: units from row 6
      * (certrate) and row 84 (lossrate, after 40 grid rows and the chart's
      * 28) */
-    CHECK(strstr(x, "IF(AND(ISNUMBER([.B6]);ISNUMBER([.C6]));IF([.C6]&gt;0;"
-                    "[.B6]/[.C6]") != NULL);
-    CHECK(strstr(x, "IF(AND(ISNUMBER([.B84]);ISNUMBER([.C84]));IF([.C84]&gt;0;"
-                    "[.B84]/[.C84]") != NULL);
-    /* and no rate formula names a heading row (5, 83) */
-    CHECK(strstr(x, "ISNUMBER([.B5])") == NULL);
-    CHECK(strstr(x, "ISNUMBER([.B83])") == NULL);
-    CHECK(strstr(x, "ISNUMBER([.B88])") != NULL); /* the last unit */
-    CHECK(strstr(x, "ISNUMBER([.B89])") == NULL);
-    CHECK(strstr(x, "FUNNELLIMITS([.A44];[.B44];0.95;&quot;lower&quot;)") !=
-          NULL);
+    CHECK(strstr(x, "IF(ISNUMBER([.B6:.B10])*ISNUMBER([.C6:.C10]);IF([.C6:."
+                    "C10]&gt;0;[.B6:.B10]/[.C6:.C10]") != NULL);
+    CHECK(strstr(x, "IF(ISNUMBER([.B84:.B88])*ISNUMBER([.C84:.C88]);IF([.C84:."
+                    "C88]&gt;0;[.B84:.B88]/[.C84:.C88]") != NULL);
+    /* and no formula names a heading row (5, 83) or a row after the units */
+    CHECK(strstr(x, "[.B5:") == NULL);
+    CHECK(strstr(x, "[.B83:") == NULL);
+    CHECK(strstr(x, ".B89]") == NULL);
+    CHECK(strstr(x, "FUNNELZ([.B6:.B10];[.C6:.C10];") != NULL);
+    /* x and n are the data sheet's numbers, not formulas */
+    CHECK(strstr(x, "IF(ISNUMBER([$'数据'") == NULL);
+    /* the grid's limits: rows 13..52 (certrate) */
+    CHECK(strstr(x,
+                 "FUNNELLIMITS([.A13:.A52];[.B13:.B52];0.95;&quot;lower&quot;"
+                 ")") != NULL);
     /* one page, A4 landscape */
     CHECK(strstr(x, "style:print-orientation=\"landscape\"") != NULL);
     CHECK(strstr(x, "style:scale-to-pages=\"1\"") != NULL);
