@@ -1,5 +1,6 @@
 /* The county summary workbook: a flat ODF spreadsheet of data and
- * formulas, recalculated, frozen and saved by one office worker. */
+ * formulas, recalculated, its add-in cells frozen and saved by one office
+ * worker. */
 #include "county.h"
 
 #include "buf.h"
@@ -1246,6 +1247,41 @@ static void chart(struct w *w, const struct fblock *B, size_t n, int fi,
                                "</office:document></draw:object></draw:frame>");
 }
 
+/* Where funnel block FI's parts are with N townships: after the sheet's
+ * title, its add-in check and a blank row, each block is a heading, a
+ * header, a row per township (one when there is none), the legend's row,
+ * the grid's header and GRID rows, and 28 rows for the chart. */
+static void funnel_block(size_t n, int fi, struct fblock *B)
+{
+    size_t units = n ? n : 1;
+    B->head = 4 + (size_t)fi * (units + GRID + 33);
+    B->u0 = B->head + 2;
+    B->u1 = B->u0 + units - 1;
+    B->legend = B->u1 + 1;
+    B->ghead = B->u0 + units + 1;
+    B->g0 = B->ghead + 1;
+    B->g1 = B->g0 + GRID - 1;
+}
+
+#define SHEET_FUN 1 /* the funnel sheet's index: 汇总, 漏斗图, 目标, 数据 */
+
+int kc_county_freeze_spec(size_t n, struct kc_buf *out)
+{
+    /* the add-in check (A2), then each block's z and limits (E..I of the
+     * unit rows) and the grid's limits (C..F) */
+    int rc = kc_buf_addf(out, "%d:0:1:0:1", SHEET_FUN);
+    for (int fi = 0; fi < NFUNNELS && rc == 0; fi++) {
+        struct fblock B;
+        funnel_block(n, fi, &B);
+        if (n)
+            rc |= kc_buf_addf(out, ";%d:4:%zu:8:%zu", SHEET_FUN, B.u0 - 1,
+                              B.u1 - 1);
+        rc |=
+            kc_buf_addf(out, ";%d:2:%zu:5:%zu", SHEET_FUN, B.g0 - 1, B.g1 - 1);
+    }
+    return rc;
+}
+
 /* The limits FUNNELLIMITS draws, in the order of the table's columns. */
 static const char *const levels[4] = {"0.95;\"lower\"", "0.95;\"upper\"",
                                       "0.998;\"lower\"", "0.998;\"upper\""};
@@ -1314,12 +1350,9 @@ static void sheet_funnel(struct w *w, const char *const *files,
         row++; /* a blank row */
         row_begin(w);
         row_end(w);
-        B.head = row;
-        B.u0 = row + 2;
-        B.u1 = B.u0 + (n ? n : 1) - 1;
-        B.ghead = B.u0 + (n ? n : 1) + 1;
-        B.g0 = B.ghead + 1;
-        B.g1 = B.g0 + GRID - 1;
+        funnel_block(n, fi, &B);
+        if (B.head != row) /* the arithmetic of funnel_block is wrong */
+            w->rc = -1;
         char p0[64], cn[8];
         col_name(L->col_rate[funnel_rate[fi]], cn);
         snprintf(p0, sizeof p0, "[$'" S_SUM "'.$%s$%zu]", cn, L->total_row);
@@ -1631,7 +1664,7 @@ int kc_county_write(const char *path, const char *const *files,
         return -1;
     }
     kc_err_clear(err);
-    struct kc_buf doc = {0};
+    struct kc_buf doc = {0}, spec = {0};
     if (kc_county_render(&doc, files, results, n, o, err) != 0) {
         kc_buf_free(&doc);
         return -1;
@@ -1672,8 +1705,14 @@ int kc_county_write(const char *path, const char *const *files,
         own_held = 1;
         prof = &own;
     }
-    /* one workbook, frozen (p) and saved in the summary's format */
-    struct kc_job job = {.input = input, .nout = 1};
+    /* one workbook, its add-in cells frozen in the loaded document and
+     * saved in the summary's format */
+    if (kc_county_freeze_spec(n, &spec) != 0) {
+        kc_err_set(err, "out of memory");
+        goto out;
+    }
+    struct kc_job job = {
+        .input = input, .nout = 1, .freeze = kc_buf_str(&spec)};
     job.fmt[0] = fmt == 'o' ? "ods" : "xlsx";
     job.final[0] = abs;
     struct kc_result res = {0};
@@ -1684,7 +1723,6 @@ int kc_county_write(const char *path, const char *const *files,
         .timeout = office->timeout > 0 ? office->timeout : 120,
         .max_docs = 1,
         .retries = 1,
-        .portable = 1,
         .lo_program = office->lo_program,
         .profiles = profs,
         .run_tmp = scratch,
@@ -1716,5 +1754,6 @@ out:
     free(dir);
     free(abs);
     kc_buf_free(&doc);
+    kc_buf_free(&spec);
     return rc;
 }

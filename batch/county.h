@@ -8,11 +8,12 @@
  * The batch knows no statistics: kc_county_render writes a flat ODF
  * spreadsheet (.fods) holding the data, native Calc formulas (RANK, SUM,
  * IF) and the funnel limits as calls of the add-in's FUNNELLIMITS and
- * FUNNELZ, with the charts as inline objects. kc_county_write has one
- * office worker (pool.c) recalculate it with the add-in, freeze the
- * add-in's results to values (freeze.c, as --portable does), save it as
- * .ods or .xlsx, check it whole (outcheck.c) and only then rename it to
- * its name. */
+ * FUNNELZ, with the charts as inline objects; a column of townships is
+ * one array formula. kc_county_write has one office worker (pool.c)
+ * recalculate it with the add-in, replace the add-in's cells by their
+ * values in the loaded document (kc_county_freeze_spec: their rectangles),
+ * save it as .ods or .xlsx, check it whole (outcheck.c) and only then
+ * rename it to its name. */
 #ifndef KPICALC_COUNTY_H
 #define KPICALC_COUNTY_H
 
@@ -68,6 +69,12 @@ int kc_county_format(const char *path);
 int kc_county_render(struct kc_buf *out, const char *const *files,
                      const struct kc_result *results, size_t n,
                      const struct kc_county_opts *o, struct kc_err *err);
+
+/* Appends to OUT where the add-in's cells of a summary of N workbooks are,
+ * as kc_job.freeze has it (pool.h): the funnel sheet's add-in check, and
+ * per funnel plot the z and limit columns of the township rows and the
+ * limit columns of the grid. 0, or -1 (out of memory). */
+int kc_county_freeze_spec(size_t n, struct kc_buf *out);
 
 /* What kc_county_write needs to run an office worker. */
 struct kc_county_office {

@@ -416,6 +416,7 @@ static int assign(struct pool *p, int slot)
                   p->cfg->csv_bom ? "b" : "", p->cfg->portable ? "p" : "",
                   p->cfg->csv_raw ? "r" : "");
     kc_rec_field(&b, j->backup ? j->backup : "");
+    kc_rec_field(&b, j->freeze ? j->freeze : "");
     for (int i = 0; i < j->nout; i++) {
         kc_rec_field(&b, j->fmt[i]);
         kc_rec_field(&b, j->final[i]);

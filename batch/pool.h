@@ -9,9 +9,9 @@
  * fails with "memory limit" (not retried: it would do the same again).
  *
  * Records (see proto.h), parent to worker:
- *   JOB id input flags backup [format final]...   (at most KC_MAX_OUTPUTS
- *   outputs; flags: s scan the cells, b a byte-order mark in CSV files,
- *   p portable outputs: add-in results frozen to values, r CSV text kept
+ *   JOB id input flags backup freeze [format final]...   (at most
+ * KC_MAX_OUTPUTS outputs; flags: s scan the cells, b a byte-order mark in CSV
+ * files, p portable outputs: add-in results frozen to values, r CSV text kept
  *   raw even where it starts like a formula)
  * worker to parent:
  *   READY | FATAL message [permanent]   (permanent: a new worker would fail
@@ -36,6 +36,11 @@
 struct kc_job {
     const char *input;  /* the workbook (absolute path) */
     const char *backup; /* --in-place: where the original is kept */
+    /* rectangles whose cells are replaced by their values in the loaded
+     * document before it is saved, "SHEET:COL0:ROW0:COL1:ROW1;..." (0-based
+     * sheet index, columns and rows; each holds whole array formulas), or
+     * NULL: the county workbook's add-in cells (county.c) */
+    const char *freeze;
     int nout;
     const char *fmt[KC_MAX_OUTPUTS];
     char *final[KC_MAX_OUTPUTS]; /* the output files (absolute paths) */

@@ -57,6 +57,10 @@ enum {
     M_STORE,
     M_CLOSE,
     M_DISPOSE,
+    M_SHEETS,
+    M_RANGE,
+    M_GETDATA,
+    M_SETDATA,
     M_COUNT
 };
 static const struct {
@@ -70,10 +74,15 @@ static const struct {
     [M_STORE] = {"com.sun.star.frame.XStorable", "storeToURL"},
     [M_CLOSE] = {"com.sun.star.util.XCloseable", "close"},
     [M_DISPOSE] = {"com.sun.star.lang.XComponent", "dispose"},
+    [M_SHEETS] = {"com.sun.star.sheet.XSpreadsheetDocument", "getSheets"},
+    [M_RANGE] = {"com.sun.star.sheet.XCellRangesAccess",
+                 "getCellRangeByPosition"},
+    [M_GETDATA] = {"com.sun.star.sheet.XCellRangeData", "getDataArray"},
+    [M_SETDATA] = {"com.sun.star.sheet.XCellRangeData", "setDataArray"},
 };
 static typelib_TypeDescription *method_td[M_COUNT];
 static typelib_TypeDescription *iface_td[M_COUNT];
-static typelib_TypeDescription *pv_td, *pv_seq_td;
+static typelib_TypeDescription *pv_td, *pv_seq_td, *data_td;
 static uno_Interface *context, *factory;
 static rtl_uString *spreadsheet_service;
 
@@ -430,7 +439,10 @@ int kc_unodoc_init(const char *lo_program, struct kc_err *err)
     n = ustr("[]com.sun.star.beans.PropertyValue");
     api.td_by_name(&pv_seq_td, n);
     api.ustr_release(n);
-    if (!pv_td || !pv_seq_td ||
+    n = ustr("[][]any");
+    api.td_by_name(&data_td, n);
+    api.ustr_release(n);
+    if (!pv_td || !pv_seq_td || !data_td ||
         pv_td->nSize != (sal_Int32)sizeof(struct kc_pv)) {
         kc_err_set(err, "com.sun.star.beans.PropertyValue is not laid "
                         "out as expected");
@@ -544,4 +556,46 @@ void kc_unodoc_close(struct kc_unodoc *doc)
         return;
     close_doc(doc);
     free(doc);
+}
+
+int kc_unodoc_freeze(struct kc_unodoc *doc, int sheet, int c0, int r0, int c1,
+                     int r1, struct kc_err *err)
+{
+    uno_Interface *book = query(doc->model, M_SHEETS), *sheets = NULL,
+                  *access = NULL, *range = NULL, *data = NULL;
+    uno_Sequence *values = NULL;
+    int rc = -1;
+    if (!book) {
+        kc_err_set(err, "the document is not a spreadsheet");
+        goto out;
+    }
+    if (call(book, M_SHEETS, &sheets, NULL, "getSheets", err) != 0)
+        goto out;
+    access = sheets ? query(sheets, M_RANGE) : NULL;
+    if (!access) {
+        kc_err_set(err, "the sheets cannot be reached by position");
+        goto out;
+    }
+    sal_Int32 pos[5] = {c0, r0, c1, r1, sheet};
+    void *args[5] = {&pos[0], &pos[1], &pos[2], &pos[3], &pos[4]};
+    if (call(access, M_RANGE, &range, args, "getCellRangeByPosition", err) != 0)
+        goto out;
+    data = range ? query(range, M_GETDATA) : NULL;
+    if (!data) {
+        kc_err_set(err, "the range has no data array");
+        goto out;
+    }
+    if (call(data, M_GETDATA, &values, NULL, "getDataArray", err) != 0)
+        goto out;
+    void *sargs[1] = {&values};
+    rc = call(data, M_SETDATA, NULL, sargs, "setDataArray", err);
+out:
+    if (values)
+        api.destruct(&values, data_td, release_any_iface);
+    iface_release(data);
+    iface_release(range);
+    iface_release(access);
+    iface_release(sheets);
+    iface_release(book);
+    return rc;
 }

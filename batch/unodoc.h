@@ -40,6 +40,17 @@ struct kc_unodoc *kc_unodoc_load(const char *url, const char *filter,
 int kc_unodoc_store(struct kc_unodoc *doc, const char *url, const char *fmt,
                     struct kc_err *err);
 
+/* Replaces every cell of the rectangle C0..C1 x R0..R1 (0-based) of the
+ * sheet at index SHEET by its value, formulas and array formulas alike
+ * (getDataArray, then setDataArray: the UNO API's "formula to value"). The
+ * rectangle must hold whole array formulas. A cell whose result is an
+ * error becomes the error #N/A, whichever error it was (getDataArray
+ * gives no value for an error, setDataArray writes #N/A for none): the
+ * county workbook's add-in cells are in IFERROR and can only give #N/A.
+ * 0, or -1 with LibreOffice's reason in ERR. */
+int kc_unodoc_freeze(struct kc_unodoc *doc, int sheet, int c0, int r0, int c1,
+                     int r1, struct kc_err *err);
+
 /* Closes DOC and frees it. */
 void kc_unodoc_close(struct kc_unodoc *doc);
 

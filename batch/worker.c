@@ -99,7 +99,10 @@ static void doc_close(struct wdoc *d)
 }
 
 /* The test-only trace: KPICALC_TRACE names a file to which each opened
- * workbook's loader ("uno" or "lok") and path are appended. */
+ * workbook's loader ("uno" or "lok") and path are appended, and the ways
+ * taken: its cells read from an export or the written .ods ("cells-export",
+ * "cells-ods"), add-in cells frozen in the model or through an export
+ * ("freeze-model", "freeze-export"). */
 static void trace_loader(const char *how, const char *path)
 {
     const char *t = getenv("KPICALC_TRACE");
@@ -290,6 +293,7 @@ struct output {
 
 struct job {
     const char *id, *input, *backup;
+    const char *freeze; /* rectangles frozen in the model (pool.h), or NULL */
     int scan, bom, portable, raw;
     struct output out[KC_MAX_OUTPUTS];
     int nout;
@@ -918,6 +922,36 @@ static void inject_fault(const struct job *j)
         pause();
 }
 
+/* Step 2b: the job's rectangles of add-in cells (pool.h: kc_job.freeze)
+ * frozen to their values in the loaded model, in place of the portable
+ * round trip (export, freeze.c, load again), which costs two loads of the
+ * document. A document opened through LibreOffice-Kit has no model to
+ * change: it takes the portable round trip instead. */
+static int freeze_in_model(struct job *j, struct wdoc *doc, struct kc_err *err)
+{
+    if (!j->freeze)
+        return 0;
+    if (!doc->uno) {
+        trace_loader("freeze-export", j->input);
+        j->portable = 1;
+        return 0;
+    }
+    trace_loader("freeze-model", j->input);
+    const char *p = j->freeze;
+    while (*p) {
+        int v[5], used = 0;
+        if (sscanf(p, "%d:%d:%d:%d:%d%n", &v[0], &v[1], &v[2], &v[3], &v[4],
+                   &used) != 5 ||
+            v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < v[1] || v[4] < v[2] ||
+            (p[used] != ';' && p[used] != '\0'))
+            return kc_err_set(err, "bad rectangle to freeze: %s", p);
+        if (kc_unodoc_freeze(doc->uno, v[0], v[1], v[2], v[3], v[4], err) != 0)
+            return kc_err_wrap(err, "cannot freeze the add-in's cells: ");
+        p += used + (p[used] == ';');
+    }
+    return 0;
+}
+
 /* The test-only fault "damage:NAME" (KPICALC_FAULT): the staged .ods of
  * workbook NAME loses its second half after LibreOffice wrote it, before
  * its cells are read from it and before it is checked, as a disk that
@@ -1022,6 +1056,10 @@ static int process(const struct kc_worker_cfg *cfg, struct job *j,
         open_input(j, &doc, zip == 1 ? &zinfo : NULL, err) != 0)
         return -1;
     inject_fault(j);
+    if (freeze_in_model(j, &doc, err) != 0) {
+        doc_close(&doc);
+        return -1;
+    }
     char *fods = NULL;
     int rc = -1;
     /* the cells: now from an export, or after the save from the .ods */
@@ -1078,7 +1116,7 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
 {
     char *f[MAX_FIELDS];
     int n = kc_rec_split(line, f, MAX_FIELDS);
-    if (n < 5 || strcmp(f[0], "JOB") != 0 || (n - 5) % 2 != 0) {
+    if (n < 6 || strcmp(f[0], "JOB") != 0 || (n - 6) % 2 != 0) {
         reply(res_fd, n > 1 ? f[1] : "?", 0, NULL, "bad job record", NULL);
         return;
     }
@@ -1088,8 +1126,9 @@ static void handle(const struct kc_worker_cfg *cfg, int res_fd, char *line)
                     .bom = strchr(f[3], 'b') != NULL,
                     .portable = strchr(f[3], 'p') != NULL,
                     .raw = strchr(f[3], 'r') != NULL,
-                    .backup = *f[4] ? f[4] : NULL};
-    for (int i = 5; i + 1 < n && j.nout < KC_MAX_OUTPUTS; i += 2) {
+                    .backup = *f[4] ? f[4] : NULL,
+                    .freeze = *f[5] ? f[5] : NULL};
+    for (int i = 6; i + 1 < n && j.nout < KC_MAX_OUTPUTS; i += 2) {
         j.out[j.nout].fmt = f[i];
         j.out[j.nout].final = f[i + 1];
         j.out[j.nout].stage_lock = -1;

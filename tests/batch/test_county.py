@@ -69,12 +69,12 @@ def check(cond, what):
         print('FAIL: %s' % what)
 
 
-def kpicalc(*args):
+def kpicalc(*args, env=None):
     cmd = [KPICALC, 'recalc', '-q', '-j', '2'] + list(args)
     if PROFILE:
         cmd[2:2] = ['--profile-dir', PROFILE]
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=900)
+                       timeout=900, env=dict(os.environ, **(env or {})))
     return p.returncode, p.stderr.decode('utf-8', 'replace')
 
 
@@ -391,8 +391,10 @@ def group_fixtures(tmp):
     ins = os.path.join(tmp, 'in')
     make_fixtures(ins)
     out = os.path.join(tmp, 'out')
+    trace = os.path.join(tmp, 'trace')
     rc, err = kpicalc(ins, '-o', out, '--summary',
-                      os.path.join(out, 'county.ods'))
+                      os.path.join(out, 'county.ods'),
+                      env={'KPICALC_TRACE': trace})
     check(rc == 1, 'one workbook fails: exit 1 (got %d: %s)' % (rc, err))
     path = os.path.join(out, 'county.ods')
     check(os.path.exists(path), 'county.ods written')
@@ -413,6 +415,32 @@ def group_fixtures(tmp):
     check('adviser_rate_num' not in '\n'.join(
         str(c) for r in s['汇总'] for c in r), 'no missing adviser keys')
     check_one_page(path, tmp)
+    # the add-in's cells were frozen in the loaded document (no export and
+    # second load); through LibreOfficeKit, which has no model to change,
+    # by the export: the same sheets either way
+    with open(trace) as f:
+        ways = [ln.split('\t')[0] for ln in f if 'county.fods' in ln]
+    check(ways.count('freeze-model') == 1 and 'freeze-export' not in ways,
+          'county workbook frozen in the model: %r' % ways)
+    lok = os.path.join(tmp, 'lok.ods')
+    trace2 = os.path.join(tmp, 'trace2')
+    kpicalc(ins, '--summary', lok,
+            env={'KPICALC_LOADER': 'lok', 'KPICALC_TRACE': trace2})
+    with open(trace2) as f:
+        ways = [ln.split('\t')[0] for ln in f if 'county.fods' in ln]
+    check('freeze-export' in ways and 'freeze-model' not in ways,
+          'through LibreOfficeKit: frozen by the export: %r' % ways)
+    if os.path.exists(lok):
+        with zipfile.ZipFile(lok) as z:
+            check('ORG.KPICALC' not in z.read('content.xml').decode().upper(),
+                  'through LibreOfficeKit: no add-in call in the .ods')
+        s3 = ods_sheets(lok)
+        for name in ('汇总', '漏斗图'):
+            same = [[c for c in r] for r in s3[name]] == \
+                [[c for c in r] for r in s[name]]
+            check(same, 'through LibreOfficeKit: sheet %s the same' % name)
+    else:
+        check(False, 'through LibreOfficeKit: %s written' % lok)
     # the values equal each workbook's KPI sheet (the .ods outputs)
     data = s['数据']
     head = data[0]

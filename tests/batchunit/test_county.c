@@ -407,6 +407,19 @@ static void test_render(void)
     CHECK(strstr(x, "FUNNELZ([.B6:.B10];[.C6:.C10];") != NULL);
     /* x and n are the data sheet's numbers, not formulas */
     CHECK(strstr(x, "IF(ISNUMBER([$'数据'") == NULL);
+    /* the add-in's cells, frozen in the loaded document: the check (A2),
+     * E..I of the unit rows 6..10 and 84..88, C..F of the grid rows
+     * 13..52 and 91..130 (0-based in the spec), as the formulas above */
+    struct kc_buf spec = {0};
+    CHECK_EQ_INT(kc_county_freeze_spec(5, &spec), 0);
+    CHECK(strcmp(kc_buf_str(&spec), "1:0:1:0:1;1:4:5:8:9;1:2:12:5:51;"
+                                    "1:4:83:8:87;1:2:90:5:129") == 0);
+    CHECK(strstr(x, "FUNNELZ([.B84:.B88];[.C84:.C88];") != NULL);
+    CHECK(strstr(x, "FUNNELLIMITS([.A91:.A130];[.B91:.B130];") != NULL);
+    kc_buf_clear(&spec);
+    CHECK_EQ_INT(kc_county_freeze_spec(0, &spec), 0); /* no unit rows */
+    CHECK(strcmp(kc_buf_str(&spec), "1:0:1:0:1;1:2:8:5:47;1:2:82:5:121") == 0);
+    kc_buf_free(&spec);
     /* the grid's limits: rows 13..52 (certrate) */
     CHECK(strstr(x,
                  "FUNNELLIMITS([.A13:.A52];[.B13:.B52];0.95;&quot;lower&quot;"
