@@ -10,6 +10,11 @@
 # Goal (issue 12): county adds under 5% to the run's wall time. The figures
 # count only if the outputs are whole: every workbook's .ods, and the
 # county.ods with one row per workbook and its two charts.
+# The three ways run in a different order each round (the machine's speed
+# drifts); best and median of the rounds are shown, and, measured inside
+# each county run, the seconds from the last workbook's output to the end
+# of the run: the county workbook's own step, which wall-time differences
+# between runs only estimate.
 #   usage: bench/batch/bench_summary.sh [WORKBOOKS (1000)] [ROUNDS (2)]
 #   BENCH_KPICALC=path/to/kpicalc to measure another build.
 #   BENCH_WORKBOOKS=samples: the workbooks are copies of the real ones in
@@ -50,7 +55,17 @@ cat >"$T/timed.py" <<'EOF'
 import subprocess, sys, time
 t = time.monotonic()
 subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-open(sys.argv[1], 'w').write('%.3f\n' % (time.monotonic() - t))
+end, wall = time.time(), time.monotonic() - t
+open(sys.argv[1], 'w').write('%.3f\n' % wall)
+open(sys.argv[1] + '.end', 'w').write('%.3f\n' % end)
+EOF
+# seconds from the last workbook output of folder $2 to the end time in $1
+cat >"$T/tail.py" <<'EOF'
+import os, sys
+end = float(open(sys.argv[1]).read())
+last = max(os.path.getmtime(os.path.join(sys.argv[2], f)) for f in os.listdir(sys.argv[2])
+           if f.endswith('.ods') and f != 'county.ods')
+print('%.3f' % (end - last))
 EOF
 cat >"$T/check.py" <<'EOF'
 import os, re, sys, zipfile
@@ -82,20 +97,36 @@ if county:
         assert len(vals) >= 2 * 5 * n, 'funnel sheet: %d numbers for %d workbooks' % (len(vals), n)
 EOF
 
+way() {
+    case $1 in
+    none) /usr/bin/python3 "$T/timed.py" "$T/t.none.$2" "$KPICALC" recalc -q -j 2 -o "$T/a" "$T/in" ;;
+    csv) /usr/bin/python3 "$T/timed.py" "$T/t.csv.$2" "$KPICALC" recalc -q -j 2 -o "$T/b" \
+        --summary "$T/b/s.csv" "$T/in" ;;
+    county) /usr/bin/python3 "$T/timed.py" "$T/t.county.$2" "$KPICALC" recalc -q -j 2 -o "$T/c" \
+        --summary "$T/c/county.ods" "$T/in"
+        /usr/bin/python3 "$T/tail.py" "$T/t.county.$2.end" "$T/c" >"$T/step.$2" ;;
+    esac
+}
+ORDERS=("none csv county" "csv county none" "county none csv")
 for r in $(seq "$ROUNDS"); do
     rm -rf "$T/a" "$T/b" "$T/c"
-    /usr/bin/python3 "$T/timed.py" "$T/t.none.$r" "$KPICALC" recalc -q -j 2 -o "$T/a" "$T/in"
-    /usr/bin/python3 "$T/timed.py" "$T/t.csv.$r" "$KPICALC" recalc -q -j 2 -o "$T/b" \
-        --summary "$T/b/s.csv" "$T/in"
-    /usr/bin/python3 "$T/timed.py" "$T/t.county.$r" "$KPICALC" recalc -q -j 2 -o "$T/c" \
-        --summary "$T/c/county.ods" "$T/in"
+    for w in ${ORDERS[$(((r - 1) % 3))]}; do way "$w" "$r"; done
     /usr/bin/python3 "$T/check.py" "$N" "$T/a" "" "$WORKBOOKS" &&
         /usr/bin/python3 "$T/check.py" "$N" "$T/c" "$T/c/county.ods" "$WORKBOOKS" ||
         { echo "round $r: broken outputs: the figures do not count" >&2; exit 1; }
     echo "round $r (wall s): none $(cat "$T/t.none.$r"), csv $(cat "$T/t.csv.$r")," \
-        "county $(cat "$T/t.county.$r") [load $(cut -d' ' -f1 /proc/loadavg)]"
+        "county $(cat "$T/t.county.$r") (its step after the last workbook $(cat "$T/step.$r") s)" \
+        "[load $(cut -d' ' -f1 /proc/loadavg)]"
 done
-best() { sort -n "$T"/t.$1.* | head -1; }
+# the wall times of way $1 (t.WAY.ROUND; t.WAY.ROUND.end holds the end)
+walls() { for r in $(seq "$ROUNDS"); do cat "$T/t.$1.$r"; done; }
+best() { walls "$1" | sort -n | head -1; }
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+awk -v a="$(walls none | median)" -v b="$(walls csv | median)" \
+    -v c="$(walls county | median)" -v tl="$(cat "$T"/step.* | median)" -v r="$ROUNDS" 'BEGIN {
+    printf "\nmedians of %d rounds: none %.2f s, csv %.2f s (%+.1f%%), county %.2f s (%+.1f%%)\n", r, a, b, (b / a - 1) * 100, c, (c / a - 1) * 100
+    printf "the county step after the last workbook (median): %.2f s = %.1f%% of the run without summary\n", tl, tl / a * 100
+}'
 awk -v n="$N" -v a="$(best none)" -v b="$(best csv)" -v c="$(best county)" 'BEGIN {
     printf "\n%-44s %8s\n", "kpicalc recalc -j2, best of the rounds", "wall s"
     printf "%-44s %8.2f\n", "no summary", a
