@@ -174,6 +174,12 @@ $(B)/kpicalc.oxt: $(B)/libkpicalc.so $(B)/kpicalc.rdb $(B)/CalcAddIns.xcu \
 $(B)/kpicalc: $(BATCH_SRC) $(HDRS) | $(B)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch $(UNO_CFLAGS) -o $@ $(BATCH_SRC) -ldl -lpthread -lm
 
+# what reading one written workbook's cells costs the summary (run by
+# bench/batch/bench_summary.sh; not part of all)
+$(B)/bench/scan_cost: bench/batch/scan_cost.c $(BATCH_LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Ibatch $(UNO_CFLAGS) -o $@ $< $(BATCH_LIB) -ldl -lpthread -lm
+
 # libFuzzer harnesses (clang): ./build.sh fuzz [seconds]
 fuzz: $(FUZZERS)
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS) | $(B)/fuzz

@@ -127,6 +127,15 @@ awk -v a="$(walls none | median)" -v b="$(walls csv | median)" \
     printf "\nmedians of %d rounds: none %.2f s, csv %.2f s (%+.1f%%), county %.2f s (%+.1f%%)\n", r, a, b, (b / a - 1) * 100, c, (c / a - 1) * 100
     printf "the county step after the last workbook (median): %.2f s = %.1f%% of the run without summary\n", tl, tl / a * 100
 }'
+# the other part of the summary's cost: reading each written workbook's
+# cells (in the workers, so spread over the -j2 run): timed on one output
+make -s -C "$ROOT" build/bench/scan_cost
+SAMPLE=$(find "$T/c" -maxdepth 1 -name '*.ods' ! -name county.ods | sort | head -1)
+MS=$("$ROOT/build/bench/scan_cost" "$SAMPLE" 100 | awk '{print $8}')
+awk -v ms="$MS" -v n="$N" -v tl="$(cat "$T"/step.* | median)" -v a="$(walls none | median)" 'BEGIN {
+    printf "reading one workbook'"'"'s cells: %.2f ms (build/bench/scan_cost); %d of them over 2 workers: %.2f s\n", ms, n, ms * n / 2000
+    printf "the county summary'"'"'s own cost, measured: %.2f s + %.2f s = %.1f%% of the run without summary (median)\n", tl, ms * n / 2000, (tl + ms * n / 2000) / a * 100
+}'
 awk -v n="$N" -v a="$(best none)" -v b="$(best csv)" -v c="$(best county)" 'BEGIN {
     printf "\n%-44s %8s\n", "kpicalc recalc -j2, best of the rounds", "wall s"
     printf "%-44s %8.2f\n", "no summary", a
