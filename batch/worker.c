@@ -341,6 +341,7 @@ static int fan_end(void *ctx)
  * too large for .xls (65,536 rows, 256 columns). */
 struct extent {
     long cells;
+    long names; /* error cells showing #NAME? */
     char sheet[256];
     long rows, cols; /* of the current sheet */
     char big[256];   /* the first sheet over the .xls limits */
@@ -364,6 +365,8 @@ static int ext_cell(void *ctx, long row, long col, const struct kc_cell *c)
     if (c->type == KC_CELL_EMPTY)
         return 0;
     e->cells++;
+    if (c->type == KC_CELL_ERROR && strstr(c->text, "#NAME?"))
+        e->names++;
     if (row + 1 > e->rows)
         e->rows = row + 1;
     if (col + 1 > e->cols)
@@ -612,6 +615,8 @@ static int find_output(const struct job *j, const char *fmt)
     return -1;
 }
 
+static unsigned output_needs(const struct job *j);
+
 /* The cells of the document XML DATA[0..LEN) (a flat ODF export, or the
  * content.xml of an .ods written by this run: the same elements): the KPI
  * sheet (for the summary), the CSV, the extent, the error and add-in cells. */
@@ -649,10 +654,17 @@ static int scan_xml(struct job *j, const char *data, size_t len,
         kc_err_set(err, "the workbook has no sheet to write as CSV");
     else
         rc = 0;
+    /* the add-in's cells, counted by a second pass (freeze.c): for the
+     * warning on .xlsx/.xls outputs, and to find a call of a function this
+     * add-in lacks, which reads #NAME?; without such an output and with no
+     * cell reading #NAME? the count is not needed (addin_cells stays -1):
+     * most of what reading a workbook's cells costs the summary
+     * (bench/batch/scan_cost.c) */
+    int count = (output_needs(j) & KC_FMT_KEEPS_CALLS) || ext->names > 0;
     if (rc == 0) {
         res->error_cells = sres.error_cells;
         struct kc_freeze_stats fs;
-        if (kc_freeze_mem(data, len, NULL, &fs, NULL) == 0) {
+        if (count && kc_freeze_mem(data, len, NULL, &fs, NULL) == 0) {
             res->addin_cells = fs.cells_frozen + fs.calls_outside;
             /* the probe showed the add-in answering: a call that still
              * reads #NAME? names a function this add-in does not have */
@@ -724,28 +736,6 @@ static int scan_from_ods(const struct job *j, const struct wdoc *doc,
            !(force && strcmp(force, "1") == 0);
 }
 
-/* The .ods's content.xml, gathered by a ZIP visitor. */
-static int content_begin(void *ctx, const struct kc_zip_member *m,
-                         struct kc_err *err)
-{
-    (void)ctx;
-    (void)err;
-    return m->name_len == 11 && memcmp(m->name, "content.xml", 11) == 0;
-}
-static int content_data(void *ctx, const unsigned char *p, size_t n,
-                        struct kc_err *err)
-{
-    if (kc_buf_add(ctx, (const char *)p, n) != 0)
-        return kc_err_set(err, "out of memory");
-    return 0;
-}
-static int content_end(void *ctx, struct kc_err *err)
-{
-    (void)ctx;
-    (void)err;
-    return 0;
-}
-
 /* Step 6b: the cells from the staged .ods (see scan_from_ods). */
 static int scan_staged_ods(struct job *j, struct kc_kpi_list *kpis,
                            struct kc_buf *notes, struct outcome *res,
@@ -755,24 +745,17 @@ static int scan_staged_ods(struct job *j, struct kc_kpi_list *kpis,
     char *staged = kc_path_join(o->stage, kc_basename(o->final));
     if (!staged)
         return kc_err_set(err, "out of memory");
-    const unsigned char *map = NULL;
-    size_t len = 0;
     struct kc_buf xml = {0};
-    struct kc_zip_visitor vis = {&xml, content_begin, content_data,
-                                 content_end};
     struct kc_err why = {""};
     int rc = -1;
-    if (kc_zlib_load(&why) == 0 && kc_map_file(staged, &map, &len, &why) == 0 &&
-        kc_zip_scan(map, len, NULL, &vis, NULL, &why) == 0 && xml.len > 0) {
+    if (kc_zip_read_member(staged, "content.xml", &xml, &why) == 0) {
         struct extent ext = {0};
         trace_loader("cells-ods", j->input);
         rc =
             scan_xml(j, kc_buf_str(&xml), xml.len, kpis, notes, &ext, res, err);
     } else {
-        kc_err_set(err, "cannot read the cells of %s: %s", o->final,
-                   why.msg[0] ? why.msg : "no content.xml");
+        kc_err_set(err, "cannot read the cells of %s: %s", o->final, why.msg);
     }
-    kc_unmap_file(map, len);
     kc_buf_free(&xml);
     free(staged);
     return rc;

@@ -1,6 +1,8 @@
 /* A structural check of ZIP archives (rules in zipcheck.h). */
 #include "zipcheck.h"
 
+#include "buf.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -697,4 +699,59 @@ int kc_zip_check_limits(const char *path, const struct kc_zip_limits *limits,
 int kc_zip_check(const char *path, struct kc_zip_info *info, struct kc_err *err)
 {
     return kc_zip_check_limits(path, NULL, info, err);
+}
+
+/* kc_zip_read_member's visitor: NAME's bytes into OUT. */
+struct member_reader {
+    const char *name;
+    struct kc_buf *out;
+    int found;
+};
+
+static int member_begin(void *ctx, const struct kc_zip_member *m,
+                        struct kc_err *err)
+{
+    (void)err;
+    struct member_reader *r = ctx;
+    size_t n = strlen(r->name);
+    int want = m->name_len == n && memcmp(m->name, r->name, n) == 0;
+    r->found |= want;
+    return want;
+}
+
+static int member_data(void *ctx, const unsigned char *p, size_t n,
+                       struct kc_err *err)
+{
+    struct member_reader *r = ctx;
+    if (kc_buf_add(r->out, (const char *)p, n) != 0)
+        return kc_err_set(err, "out of memory");
+    return 0;
+}
+
+static int member_end(void *ctx, struct kc_err *err)
+{
+    (void)ctx;
+    (void)err;
+    return 0;
+}
+
+int kc_zip_read_member(const char *path, const char *name, struct kc_buf *out,
+                       struct kc_err *err)
+{
+    struct member_reader r = {name, out, 0};
+    struct kc_zip_visitor vis = {&r, member_begin, member_data, member_end};
+    const unsigned char *map = NULL;
+    size_t len = 0, before = out->len;
+    int rc = -1;
+    if (kc_zlib_load(err) == 0 && kc_map_file(path, &map, &len, err) == 0 &&
+        kc_zip_scan(map, len, NULL, &vis, NULL, err) == 0) {
+        if (!r.found)
+            kc_err_set(err, "no %s", name);
+        else if (out->len == before)
+            kc_err_set(err, "%s is empty", name);
+        else
+            rc = 0;
+    }
+    kc_unmap_file(map, len);
+    return rc;
 }

@@ -109,6 +109,13 @@ int kc_map_file(const char *path, const unsigned char **buf, size_t *len,
                 struct kc_err *err);
 void kc_unmap_file(const unsigned char *buf, size_t len);
 
+/* Appends to OUT the member NAME of the ZIP file at PATH (checked whole
+ * as kc_zip_scan checks, with the default limits); loads zlib. 0, or -1
+ * with the reason in ERR: unreadable, damaged, no such member, empty. */
+struct kc_buf;
+int kc_zip_read_member(const char *path, const char *name, struct kc_buf *out,
+                       struct kc_err *err);
+
 /* Loads zlib (once): 0, or -1 with the reason in ERR. */
 int kc_zlib_load(struct kc_err *err);
 /* For the tests: the zlib to load instead of libz.so.1 (loaded afresh). */

@@ -3,9 +3,12 @@
  * make_outcheck_fixtures.py) and by zipmaker.h pass; each kind of damage
  * fails with a reason that says what is wrong. Run from the repository
  * root. */
+#include "buf.h"
 #include "kpi_test.h"
 #include "zipcheck.h"
 #include "zipmaker.h"
+
+#include <unistd.h>
 
 static struct kc_err kerr;
 static char *const err = kerr.msg;
@@ -306,6 +309,41 @@ static void test_no_zlib(void)
     free(p);
 }
 
+/* kc_zip_read_member: a member read from a file whole; a missing or
+ * empty member, a damaged file and no file each fail with the reason. */
+static void test_read_member(void)
+{
+    struct zm_member mem[] = {{"a.txt", text, sizeof text - 1, 0},
+                              {"content.xml", text, sizeof text - 1, 1},
+                              {"empty.xml", "", 0, 0}};
+    size_t len;
+    struct zm_opts o = {0, 0, 0};
+    unsigned char *p = zm_build(mem, 3, &o, &len);
+    char path[] = "/tmp/kpicalc-test-zip-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, p, len) == (ssize_t)len);
+    if (fd >= 0)
+        close(fd);
+    struct kc_buf b = {0};
+    CHECK_EQ_INT(kc_zip_read_member(path, "content.xml", &b, &kerr), 0);
+    CHECK(b.len == sizeof text - 1 && memcmp(b.p, text, b.len) == 0);
+    kc_buf_clear(&b);
+    CHECK_EQ_INT(kc_zip_read_member(path, "content", &b, &kerr), -1);
+    CHECK(strstr(err, "no content") != NULL);
+    CHECK_EQ_INT(kc_zip_read_member(path, "empty.xml", &b, &kerr), -1);
+    CHECK(strstr(err, "empty.xml is empty") != NULL);
+    /* cut in half: the central directory is gone */
+    CHECK(truncate(path, (off_t)(len / 2)) == 0);
+    CHECK_EQ_INT(kc_zip_read_member(path, "content.xml", &b, &kerr), -1);
+    CHECK(err[0] != '\0');
+    unlink(path);
+    CHECK_EQ_INT(kc_zip_read_member(path, "content.xml", &b, &kerr), -1);
+    CHECK(err[0] != '\0');
+    CHECK(b.len == 0);
+    kc_buf_free(&b);
+    free(p);
+}
+
 int main(void)
 {
     test_whole();
@@ -313,6 +351,7 @@ int main(void)
     test_members();
     test_built();
     test_bombs();
+    test_read_member();
     test_no_zlib();
     return kpi_test_report("batch zipcheck");
 }
