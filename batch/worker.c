@@ -908,7 +908,7 @@ static void inject_fault(const struct job *j)
 /* Step 2b: the job's rectangles of add-in cells (pool.h: kc_job.freeze)
  * frozen to their values in the loaded model, in place of the portable
  * round trip (export, freeze.c, load again), which costs two loads of the
- * document. A document opened through LibreOffice-Kit has no model to
+ * document. A document opened through LibreOfficeKit has no model to
  * change: it takes the portable round trip instead. */
 static int freeze_in_model(struct job *j, struct wdoc *doc, struct kc_err *err)
 {
