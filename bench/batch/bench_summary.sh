@@ -1,15 +1,17 @@
 #!/bin/bash
 # What the county summary workbook (--summary FILE.ods, docs/county.md)
-# adds to a run over many workbooks: kpicalc -j2 over N generated yearly
-# workbooks (ODS out) three ways, interleaved, best of ROUNDS:
+# adds to a run over many workbooks: kpicalc -j2 over N workbooks (ODS
+# out; see BENCH_WORKBOOKS) three ways, ROUNDS rounds:
 #   none    no summary
-#   csv     --summary s.csv (each workbook's cells are read: one flat ODF
-#           export and scan per workbook)
+#   csv     --summary s.csv (each workbook's cells are read from the .ods
+#           the run writes: build/bench/scan_cost times that)
 #   county  --summary county.ods (the same reading, then one office worker
-#           recalculates, freezes and saves the county workbook)
+#           recalculates the county workbook, freezes its add-in cells and
+#           saves it)
 # Goal (issue 12): county adds under 5% to the run's wall time. The figures
-# count only if the outputs are whole: every workbook's .ods, and the
-# county.ods with one row per workbook and its two charts.
+# count only if the outputs are whole: every workbook's .ods of each run,
+# the CSV summary's rows, and the county.ods with one row per workbook and
+# its two charts.
 # The three ways run in a different order each round (the machine's speed
 # drifts); best and median of the rounds are shown, and, measured inside
 # each county run, the seconds from the last workbook's output to the end
@@ -72,6 +74,7 @@ import os, re, sys, zipfile
 import xml.etree.ElementTree as ET
 n, out, county = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 files = [f for f in os.listdir(out) if f.endswith('.ods') and f != 'county.ods']
+# (a CSV summary, s.csv, sits beside them in the csv run's folder)
 assert len(files) == n, '%d of %d outputs' % (len(files), n)
 for f in files:
     with zipfile.ZipFile(os.path.join(out, f)) as z:
@@ -112,6 +115,8 @@ for r in $(seq "$ROUNDS"); do
     rm -rf "$T/a" "$T/b" "$T/c"
     for w in ${ORDERS[$(((r - 1) % 3))]}; do way "$w" "$r"; done
     /usr/bin/python3 "$T/check.py" "$N" "$T/a" "" "$WORKBOOKS" &&
+        /usr/bin/python3 "$T/check.py" "$N" "$T/b" "" "$WORKBOOKS" &&
+        [ "$(($(wc -l <"$T/b/s.csv") - 1))" = "$N" ] &&
         /usr/bin/python3 "$T/check.py" "$N" "$T/c" "$T/c/county.ods" "$WORKBOOKS" ||
         { echo "round $r: broken outputs: the figures do not count" >&2; exit 1; }
     echo "round $r (wall s): none $(cat "$T/t.none.$r"), csv $(cat "$T/t.csv.$r")," \
