@@ -12,6 +12,8 @@
 # as root:
 #   1. kpicalc recalc of samples/ (the demo), whose summary must equal the
 #      same binaries' summary on this machine, indicator for indicator;
+#   1b. the county summary workbook of samples/, whose 汇总 and 漏斗图
+#      sheets must equal this machine's cell for cell, no add-in call left;
 #   2. the in-Calc formula suite, tests/calc/run_calc_tests.py, with the
 #      chroot's python3-uno and soffice.
 # The log goes to DIR.log; a results table is printed at the end. Exit
@@ -139,6 +141,58 @@ else
 fi
 grep -a 'dongchen' "$W/out/summary.csv" | cut -d, -f5-8 | tee -a "$LOG"
 
+# 1b. The county summary workbook (array formulas, the add-in's cells frozen
+# in the loaded document) on both: the same values on its summary and funnel
+# sheets, no add-in call left
+log "the county summary workbook of samples here and in the $SUITE root"
+(cd "$W" && "$KPICALC" recalc -q samples -o "$HOST_OUT/cty" --summary "$HOST_OUT/cty/county.ods" \
+    --extension "$OXT" --profile-dir "$HOST_OUT/profiles") >>"$HOST_OUT/log" 2>&1
+in_chroot 'cd /root/kpicalc-compat && rm -rf cty &&
+    bin/kpicalc recalc -q samples -o cty --summary cty/county.ods --profile-dir profiles' 2>&1 |
+    tee -a "$LOG"
+/usr/bin/python3 - "$HOST_OUT/cty/county.ods" "$W/cty/county.ods" >"$HOST_OUT/cdiff" 2>&1 <<'PY'
+import sys, zipfile
+import xml.etree.ElementTree as ET
+T = '{urn:oasis:names:tc:opendocument:xmlns:table:1.0}'
+O = '{urn:oasis:names:tc:opendocument:xmlns:office:1.0}'
+def sheets(path):
+    with zipfile.ZipFile(path) as z:
+        c = z.read('content.xml')
+    if b'ORG.KPICALC' in c.upper():
+        sys.exit('%s: an add-in call is left' % path)
+    out = {}
+    for t in ET.fromstring(c).iter(T + 'table'):
+        rows = []
+        for r in t.iter(T + 'table-row'):
+            cells = []
+            for cell in r.iter(T + 'table-cell'):
+                v = cell.get(O + 'value')
+                cells.append(v if v is not None else ''.join(cell.itertext()))
+            while cells and cells[-1] == '':
+                cells.pop()
+            rows.append(cells)
+        out[t.get(T + 'name')] = rows
+    return out
+a, b = sheets(sys.argv[1]), sheets(sys.argv[2])
+bad = 0
+for name in ('汇总', '漏斗图'):
+    for i, (x, y) in enumerate(zip(a[name], b[name])):
+        if x != y:
+            bad += 1
+            print('%s row %d: %r here, %r there' % (name, i + 1, x[:8], y[:8]))
+    if len(a[name]) != len(b[name]):
+        bad += 1
+        print('%s: %d rows here, %d there' % (name, len(a[name]), len(b[name])))
+print('%d rows of 汇总 and 漏斗图 compared' % (len(a['汇总']) + len(a['漏斗图'])))
+sys.exit(1 if bad else 0)
+PY
+COUNTY_OK=$?
+COUNTY_LINE=$(tail -1 "$HOST_OUT/cdiff")
+[ "$COUNTY_OK" -eq 0 ] && COUNTY="the same: $COUNTY_LINE" || {
+    COUNTY="DIFFERS or missing: $COUNTY_LINE"
+    head -20 "$HOST_OUT/cdiff" | tee -a "$LOG"
+}
+
 # 2. The in-Calc formula suite with the chroot's office and python3-uno
 log "in-Calc formula suite in the $SUITE root"
 in_chroot 'cd /root/kpicalc-compat && python3 tests/calc/run_calc_tests.py build/kpicalc.oxt' \
@@ -157,6 +211,8 @@ row() { printf '| %-34s | %-16s | %-42s |\n' "$@"; }
     row "recalc samples (exit status)" "$HOST_RECALC" "$RECALC: ${RECALC_LINE:-no summary line}"
     row "workbooks opened as (loader)" "${HOST_LOADERS:-none}" "${LOADERS:-none}"
     row "summary, indicator for indicator" "reference" "$SAME"
+    row "county workbook, cell for cell" "reference" "$COUNTY"
     row "in-Calc formula suite (exit)" "(./build.sh test)" "$CALC: ${CALC_LINE:-no result line}"
 } | tee -a "$LOG"
-[ "$HOST_RECALC" -eq 0 ] && [ "$RECALC" -eq 0 ] && [ "$SAME_OK" -eq 0 ] && [ "$CALC" -eq 0 ]
+[ "$HOST_RECALC" -eq 0 ] && [ "$RECALC" -eq 0 ] && [ "$SAME_OK" -eq 0 ] && [ "$COUNTY_OK" -eq 0 ] &&
+    [ "$CALC" -eq 0 ]
