@@ -1408,7 +1408,8 @@ static void sheet_funnel(struct w *w, const char *const *files,
             row++;
         }
         /* the legend's names */
-        B.legend = row;
+        if (B.legend != row) /* as for the head above */
+            w->rc = -1;
         row_begin(w);
         cell_text(w, "ceHead", "图例 Legend");
         cell_text(w, NULL, "乡镇 Townships");

@@ -2,6 +2,7 @@
 #include "proto.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,4 +123,30 @@ int kc_write_all(int fd, const char *data, size_t len)
         len -= (size_t)w;
     }
     return 0;
+}
+
+int kc_rect_next(const char **p, int r[5])
+{
+    const char *s = *p;
+    if (!*s)
+        return 0;
+    for (int k = 0; k < 5; k++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || v > INT_MAX)
+            return -1;
+        r[k] = (int)v;
+        s = end;
+        if (k < 4 ? *s != ':' : *s != ';' && *s != '\0')
+            return -1;
+        if (*s)
+            s++;
+    }
+    if (r[3] < r[1] || r[4] < r[2])
+        return -1;
+    *p = s;
+    return 1;
 }

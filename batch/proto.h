@@ -24,6 +24,13 @@ int kc_rec_end(struct kc_buf *b);
  * than MAX fields or a bad escape. */
 int kc_rec_split(char *line, char **fields, int max);
 
+/* One rectangle of a job's list of cells to freeze (pool.h, kc_job.freeze:
+ * "SHEET:COL0:ROW0:COL1:ROW1;...", 0-based decimal numbers): parses the one
+ * at *P into R[0..4], moving *P past it and its ';'. 1 for a rectangle, 0
+ * at the end of the list, -1 when it is malformed (not five numbers, a
+ * sign, a number beyond int, COL1 < COL0 or ROW1 < ROW0). */
+int kc_rect_next(const char **p, int r[5]);
+
 /* Writes all of DATA to FD (retrying on EINTR). 0 or -1. */
 int kc_write_all(int fd, const char *data, size_t len);
 

@@ -921,17 +921,12 @@ static int freeze_in_model(struct job *j, struct wdoc *doc, struct kc_err *err)
     }
     trace_loader("freeze-model", j->input);
     const char *p = j->freeze;
-    while (*p) {
-        int v[5], used = 0;
-        if (sscanf(p, "%d:%d:%d:%d:%d%n", &v[0], &v[1], &v[2], &v[3], &v[4],
-                   &used) != 5 ||
-            v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < v[1] || v[4] < v[2] ||
-            (p[used] != ';' && p[used] != '\0'))
-            return kc_err_set(err, "bad rectangle to freeze: %s", p);
+    int v[5], got;
+    while ((got = kc_rect_next(&p, v)) == 1)
         if (kc_unodoc_freeze(doc->uno, v[0], v[1], v[2], v[3], v[4], err) != 0)
             return kc_err_wrap(err, "cannot freeze the add-in's cells: ");
-        p += used + (p[used] == ';');
-    }
+    if (got < 0)
+        return kc_err_set(err, "bad rectangle to freeze: %s", p);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "kpi_test.h"
 #include "outcheck.h"
 #include "pool.h"
+#include "proto.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,6 +415,12 @@ static void test_render(void)
     CHECK_EQ_INT(kc_county_freeze_spec(5, &spec), 0);
     CHECK(strcmp(kc_buf_str(&spec), "1:0:1:0:1;1:4:5:8:9;1:2:12:5:51;"
                                     "1:4:83:8:87;1:2:90:5:129") == 0);
+    /* and the worker's reader takes it: five rectangles, then the end */
+    const char *sp = kc_buf_str(&spec);
+    int rect[5], nrect = 0, got;
+    while ((got = kc_rect_next(&sp, rect)) == 1)
+        nrect++;
+    CHECK(got == 0 && nrect == 5);
     CHECK(strstr(x, "FUNNELZ([.B84:.B88];[.C84:.C88];") != NULL);
     CHECK(strstr(x, "FUNNELLIMITS([.A91:.A130];[.B91:.B130];") != NULL);
     kc_buf_clear(&spec);

@@ -4,6 +4,7 @@
 #include "kpi_test.h"
 #include "proto.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,8 +36,35 @@ static int round_trip(const char *const *f, int n)
     return same;
 }
 
+/* kc_rect_next: a list of rectangles, its end, and every malformed one. */
+static void test_rects(void)
+{
+    const char *p = "1:0:1:0:1;1:4:5:8:9";
+    int r[5];
+    CHECK_EQ_INT(kc_rect_next(&p, r), 1);
+    CHECK(r[0] == 1 && r[1] == 0 && r[2] == 1 && r[3] == 0 && r[4] == 1);
+    CHECK_EQ_INT(kc_rect_next(&p, r), 1);
+    CHECK(r[0] == 1 && r[1] == 4 && r[2] == 5 && r[3] == 8 && r[4] == 9);
+    CHECK_EQ_INT(kc_rect_next(&p, r), 0);
+    CHECK_EQ_INT(kc_rect_next(&p, r), 0);
+    const char *bad[] = {"1:0:1",       "1:0:1:0:x",   "-1:0:0:0:0",
+                         "+1:0:0:0:0",  "1:0:5:0:4",   "1:3:0:2:0",
+                         "1:0:1:0:1,2", "1:0:1:0:1 ",  "99999999999:0:0:0:0",
+                         ":0:0:0:0",    "1:0:1:0:1;x", "1;0;1;0;1"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        const char *q = bad[k];
+        int got;
+        while ((got = kc_rect_next(&q, r)) == 1)
+            ;
+        if (got != -1)
+            fprintf(stderr, "  accepted: %s\n", bad[k]);
+        CHECK_EQ_INT(got, -1);
+    }
+}
+
 int main(void)
 {
+    test_rects();
     /* plain fields, TAB-separated */
     const char *plain[] = {"RES", "12", "ok", "3", "", "note"};
     char *r = record(plain, 6);
